@@ -1,0 +1,124 @@
+"""The NORA concept scheme: its shape (4 dimensions, 8 pillars, 12 building blocks) and NL-SBB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyshacl import validate
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+ROOT = Path(__file__).resolve().parents[1]
+KETEN = Namespace("https://w3id.org/ketenontologie/def#")
+ID = "https://w3id.org/ketenontologie/id/"
+SCHEME = URIRef(ID + "begrippenkader/ketensturing")
+
+# Pillar → dimension, as the source's table gives them (DOMAIN.md).
+PILLARS = {
+    "P1": "cultureel", "P2": "cultureel",
+    "P3": "relationeel", "P4": "relationeel",
+    "P5": "procedureel", "P6": "procedureel",
+    "P7": "inhoudelijk", "P8": "inhoudelijk",
+}
+BUILDING_BLOCKS = {
+    "ketenbestuur", "ketenmanager", "lijnmanagement", "ketenregisseur", "ketenbureau",
+    "besluitvormingsmodel", "ketenoverlegstructuur", "ketenrapportage",
+    "keteninformatie-infrastructuur", "ketenkaart", "coachende-manager", "autonome-professional",
+}
+
+
+@pytest.fixture(scope="session")
+def scheme() -> Graph:
+    return Graph().parse(ROOT / "ontology" / "begrippenkader.ttl")
+
+
+@pytest.fixture(scope="session")
+def nl_sbb_shapes() -> Graph:
+    return Graph().parse(ROOT / "shapes" / "nl-sbb.ttl")
+
+
+def members(scheme: Graph, cls: URIRef) -> set[URIRef]:
+    return {s for s in scheme.subjects(RDF.type, cls) if isinstance(s, URIRef)}
+
+
+def test_scheme_conforms_to_nl_sbb(scheme: Graph, nl_sbb_shapes: Graph) -> None:
+    conforms, _, text = validate(scheme, shacl_graph=nl_sbb_shapes, inference="none")
+    assert conforms, text
+
+
+def test_nl_sbb_shapes_catch_a_bad_concept(nl_sbb_shapes: Graph) -> None:
+    bad = Graph().parse(
+        data="""
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <urn:x:c> a skos:Concept ;
+            skos:prefLabel "een"@nl , "twee"@nl ;
+            skos:definition "alleen Nederlands"@nl .
+        <urn:x:s> a skos:ConceptScheme .
+        """,
+        format="turtle",
+    )
+    conforms, report, _ = validate(bad, shacl_graph=nl_sbb_shapes, inference="none")
+    assert not conforms
+    SH = Namespace("http://www.w3.org/ns/shacl#")
+    failed = {str(s) for s in report.objects(None, SH.sourceShape) if isinstance(s, URIRef)}
+    failed |= {
+        str(shape)
+        for result in report.subjects(RDF.type, SH.ValidationResult)
+        for shape in report.objects(result, SH.sourceShape)
+    }
+    rules = {s.rsplit("#", 1)[-1] for s in failed if "#" in s}
+    assert {"NLSBB-03", "NLSBB-04", "NLSBB-05"} <= rules
+    messages = " ".join(str(m) for m in report.objects(None, SH.resultMessage))
+    assert messages  # every result carries a message
+
+
+def test_scheme_has_a_title_in_both_languages(scheme: Graph) -> None:
+    assert (SCHEME, RDF.type, SKOS.ConceptScheme) in scheme
+    assert {t.language for t in scheme.objects(SCHEME, DCTERMS.title)} == {"nl", "en"}
+
+
+def test_four_dimensions_eight_pillars_two_each(scheme: Graph) -> None:
+    dimensions = members(scheme, KETEN.Dimension)
+    assert dimensions == {URIRef(ID + "dimensie/" + d) for d in set(PILLARS.values())}
+    pillars = members(scheme, KETEN.Pillar)
+    assert pillars == {URIRef(ID + "pijler/" + p) for p in PILLARS}
+    for notation, dimension in PILLARS.items():
+        pillar = URIRef(ID + "pijler/" + notation)
+        assert scheme.value(pillar, SKOS.notation) == Literal(notation)
+        assert list(scheme.objects(pillar, KETEN.inDimension)) == [URIRef(ID + "dimensie/" + dimension)]
+        assert (pillar, SKOS.broader, URIRef(ID + "dimensie/" + dimension)) in scheme
+    for dimension in dimensions:
+        assert len(list(scheme.subjects(KETEN.inDimension, dimension))) == 2
+
+
+def test_twelve_verified_building_blocks_and_the_unknown_six_are_stated(scheme: Graph) -> None:
+    blocks = members(scheme, KETEN.BuildingBlock)
+    assert blocks == {URIRef(ID + "bouwsteen/" + b) for b in BUILDING_BLOCKS}
+    notes = " ".join(str(n) for n in scheme.objects(SCHEME, SKOS.editorialNote))
+    assert "18" in notes or "achttien" in notes
+
+
+@pytest.mark.parametrize(
+    ("cls", "refs"),
+    [
+        (KETEN.ManagementLevel, {"niveau/strategisch", "niveau/tactisch", "niveau/operationeel"}),
+        (KETEN.DevelopmentPhase, {"fase/opbouw", "fase/crisis", "fase/stabiel"}),
+    ],
+    ids=["levels", "phases"],
+)
+def test_levels_and_phases(scheme: Graph, cls: URIRef, refs: set[str]) -> None:
+    assert members(scheme, cls) == {URIRef(ID + r) for r in refs}
+
+
+def test_levels_are_ordered(scheme: Graph) -> None:
+    strategic, tactical, operational = (
+        URIRef(ID + "niveau/" + n) for n in ("strategisch", "tactisch", "operationeel")
+    )
+    assert (strategic, KETEN.higherLevelThan, tactical) in scheme
+    assert (tactical, KETEN.higherLevelThan, operational) in scheme
+
+
+def test_every_concept_is_in_the_scheme(scheme: Graph) -> None:
+    for concept in members(scheme, SKOS.Concept):
+        assert (concept, SKOS.inScheme, SCHEME) in scheme, concept
