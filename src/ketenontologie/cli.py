@@ -1,0 +1,142 @@
+"""The ``ketenontologie`` command line: parse arguments, call the library, print the result.
+
+Each subcommand is one ``_add_<name>`` function (its arguments) and one ``_run_<name>`` function
+(the call into the library); ``_SUBCOMMANDS`` lists the adders. Errors from the library become
+exit codes here: 2 for unusable input (:class:`~ketenontologie.errors.InputError`), 1 for any
+other :class:`~ketenontologie.errors.KetenontologieError`, with the message on stderr.
+
+>>> from ketenontologie.cli import main
+>>> main(["--version"])  # doctest: +ELLIPSIS
+ketenontologie ...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import get_args
+
+from rdflib import Graph
+
+from ketenontologie import __version__
+from ketenontologie.errors import InputError, InputNotFoundError, KetenontologieError
+from ketenontologie.loading import RDFFormat, load_graph
+from ketenontologie.resources import design_files, ontology_files
+from ketenontologie.summary import Language, render_summary, summarize
+
+__all__ = ["build_parser", "exit_code_for", "main"]
+
+PROG = "ketenontologie"
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_INPUT = 2  # also what argparse uses for a usage error
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def exit_code_for(error: KetenontologieError) -> int:
+    """The exit code for ``error``: 2 for unusable input, 1 otherwise."""
+    return EXIT_INPUT if isinstance(error, InputError) else EXIT_ERROR
+
+
+def _warn(message: str) -> None:
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def _load_with_context(paths: Sequence[Path], *, format: RDFFormat | None) -> Graph:
+    """Load the inputs (default: the example designs) with the ontology as context."""
+    graph = Graph()
+    try:
+        graph += load_graph(ontology_files())
+    except InputNotFoundError as error:
+        _warn(f"{error} Continuing without the ontology as context.")
+    graph += load_graph(paths or design_files(), format=format)
+    return graph
+
+
+# --- summary -----------------------------------------------------------------------------------
+
+
+def _add_summary(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subcommands.add_parser(
+        "summary",
+        help="summarise chain designs: partners, bodies, roles by level, escalation",
+        description="Summarise every chain in the given RDF files: partners, board, bureau, core "
+        "team, roles by management level, the chain manager, phase and escalation paths. "
+        "The ontology and concept scheme are always loaded as context.",
+    )
+    _add_input_arguments(parser, default="the example designs in data/")
+    parser.add_argument(
+        "--lang",
+        choices=get_args(Language),
+        default="nl",
+        help="language of labels and headings (default: %(default)s)",
+    )
+    parser.set_defaults(handler=_run_summary)
+
+
+def _run_summary(args: argparse.Namespace) -> int:
+    graph = _load_with_context(args.paths, format=args.format)
+    width = max(60, shutil.get_terminal_size((100, 24)).columns)
+    print(render_summary(summarize(graph, lang=args.lang), lang=args.lang, width=width))
+    return EXIT_OK
+
+
+# --- parser ------------------------------------------------------------------------------------
+
+
+def _add_input_arguments(parser: argparse.ArgumentParser, *, default: str) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="FILE_OR_DIR",
+        help=f"RDF files, or directories searched for them (default: {default})",
+    )
+    parser.add_argument(
+        "--format",
+        choices=get_args(RDFFormat),
+        help="RDF format of the given files (default: from each file's extension)",
+    )
+
+
+_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
+    _add_summary,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Knowledge graph of ketensturing (chain governance in the Dutch public "
+        "sector): load, summarise and check chain designs.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    subcommands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    for add in _SUBCOMMANDS:
+        add(subcommands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
+
+    >>> main(["summary", "tests/fixtures/summary/chain.ttl", "--lang", "en"])  # doctest: +SKIP
+    0
+    """
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit:  # --help, --version and usage errors: return, don't exit
+        return exit.code if isinstance(exit.code, int) else EXIT_ERROR
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except KetenontologieError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return exit_code_for(error)
