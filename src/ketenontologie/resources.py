@@ -6,7 +6,7 @@ as package data under ``ketenontologie/_resources/``. The checkout wins when bot
 edits show up without reinstalling.
 
 >>> from ketenontologie.resources import resource_dir
->>> resource_dir("ontology").name
+>>> resource_dir("ontology").name  # doctest: +SKIP
 'ontology'
 """
 

@@ -15,6 +15,7 @@ Loonaangifteketen
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -547,7 +548,14 @@ def _render_chain(summary: ChainSummary, words: Mapping[str, str], *, width: int
         for body in bodies:
             entries.append(body.body.label)
             if body.members:
-                entries[-1] += f"\n      {words['members']}: {_join(body.members)}"
+                members = textwrap.fill(
+                    f"{words['members']}: {_join(body.members)}",
+                    width=width,
+                    initial_indent=" " * 6,
+                    subsequent_indent=" " * 8,
+                    break_on_hyphens=False,
+                )
+                entries[-1] += f"\n{members}"
         section(words[key], entries)
 
     managers = []

@@ -1,0 +1,175 @@
+"""The chain summary: partners, bodies, roles by level, chain manager, escalation paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+
+from ketenontologie import ChainSummary, load_graph, render_summary, summarize
+from ketenontologie.namespaces import ID, KETEN
+
+SUMMARY = Path(__file__).resolve().parent / "fixtures" / "summary"
+
+
+@pytest.fixture(scope="module")
+def proefketen(summary_graph: Graph) -> ChainSummary:
+    chains = {chain.label: chain for chain in summarize(summary_graph, lang="nl")}
+    return chains["Proefketen"]
+
+
+@pytest.fixture(scope="module")
+def regieketen(summary_graph: Graph) -> ChainSummary:
+    chains = {chain.label: chain for chain in summarize(summary_graph, lang="nl")}
+    return chains["Regieketen"]
+
+
+def test_every_chain_is_found_and_sorted_by_label(summary_graph: Graph) -> None:
+    assert [c.label for c in summarize(summary_graph, lang="nl")] == ["Proefketen", "Regieketen"]
+    assert [c.label for c in summarize(summary_graph, lang="en")] == ["Regieketen", "Test chain"]
+
+
+def test_partners_come_from_both_directions_of_the_inverse_pair(proefketen: ChainSummary) -> None:
+    # Oost is stated with keten:partnerIn, the others with keten:hasPartner.
+    assert [p.label for p in proefketen.partners] == ["Dienst Noord", "Dienst Oost", "Dienst Zuid"]
+
+
+def test_bodies_and_their_members(proefketen: ChainSummary) -> None:
+    [board] = proefketen.boards
+    assert board.body.label == "Bestuur proefketen"
+    assert [m.label for m in board.members] == ["Ketenmanager proefketen", "Lijnmanager Noord"]
+    [bureau] = proefketen.bureaus
+    assert [m.label for m in bureau.members] == ["Ketenmanager proefketen"]
+    assert [team.body.label for team in proefketen.core_teams] == ["Kernteam proefketen"]
+
+
+def test_roles_are_grouped_by_level_in_order(proefketen: ChainSummary) -> None:
+    levels = {
+        (group.level.label if group.level else None): [role.label for role in group.roles]
+        for group in proefketen.levels
+    }
+    assert list(levels) == ["strategisch", "tactisch", "operationeel", None]
+    assert levels == {
+        "strategisch": ["Ketenmanager proefketen", "Minister van Proefzaken"],
+        "tactisch": [
+            "Lijnmanager Noord",
+            "Lijnmanager Zuid",
+            "Teammanager Noord",
+            "Teammanager Zuid",
+        ],
+        "operationeel": ["Professional Noord", "Professional Zuid"],
+        None: ["Adviseur"],
+    }
+
+
+def test_role_kinds_are_the_most_specific_classes(proefketen: ChainSummary) -> None:
+    kinds = {role.label: role.kinds for group in proefketen.levels for role in group.roles}
+    assert kinds["Ketenmanager proefketen"] == ("ketenmanager",)
+    assert kinds["Minister van Proefzaken"] == ("politiek verantwoordelijke",)
+    assert kinds["Adviseur"] == ("ketenrol",)
+
+
+def test_chain_manager_with_overriding_power(proefketen: ChainSummary) -> None:
+    [manager] = proefketen.managers
+    assert manager.manager.label == "Ketenmanager proefketen"
+    assert manager.overriding_power is True
+
+
+def test_chain_without_manager_shows_its_directors(regieketen: ChainSummary) -> None:
+    assert regieketen.managers == ()
+    assert [d.label for d in regieketen.directors] == ["Ketenregisseur regieketen"]
+    assert "geen ketenmanager; ketenregisseurs: Ketenregisseur regieketen" in render_summary(
+        [regieketen]
+    )
+
+
+def test_phase_and_objective(proefketen: ChainSummary, regieketen: ChainSummary) -> None:
+    assert proefketen.phase is not None
+    assert proefketen.phase.label == "crisis"
+    assert [p.label for p in proefketen.former_phases] == ["opbouw"]
+    assert [o.label for o in proefketen.objectives] == [
+        "Iedere aanvraag binnen een week afgehandeld"
+    ]
+    assert regieketen.phase is None
+
+
+def test_escalation_steps_read_as_lines(proefketen: ChainSummary) -> None:
+    steps = [str(step) for step in proefketen.escalation_steps]
+    assert "Ketenmanager proefketen → Minister van Proefzaken" in steps
+    assert "Lijnmanager Zuid → Teammanager Zuid" in steps
+    assert len(steps) == 8
+
+
+def test_escalation_paths_from_every_operational_actor(proefketen: ChainSummary) -> None:
+    paths = [(path.labels, path.cyclic) for path in proefketen.escalation_paths]
+    noord = ("Professional Noord", "Teammanager Noord", "Lijnmanager Noord")
+    assert paths == [
+        ((*noord, "Ketenmanager proefketen", "Bestuur proefketen"), False),
+        ((*noord, "Ketenmanager proefketen", "Minister van Proefzaken"), False),
+        (("Professional Zuid", "Teammanager Zuid", "Lijnmanager Zuid", "Teammanager Zuid"), True),
+    ]
+
+
+def test_escalation_starts_at_the_bottom_when_no_level_is_stated() -> None:
+    graph = load_graph(SUMMARY / "terms.ttl")
+    chain, a, b = (URIRef(f"{ID}{ref}") for ref in ("keten/k", "rol/a", "rol/b"))
+    graph.add((chain, RDF.type, KETEN.Chain))
+    for role in (a, b):
+        graph.add((role, RDF.type, KETEN.ChainRole))
+        graph.add((role, KETEN.actsIn, chain))
+    graph.add((a, KETEN.escalatesTo, b))
+    [summary] = summarize(graph)
+    assert [path.labels for path in summary.escalation_paths] == [("a", "b")]
+
+
+def test_subclasses_count_without_a_reasoner(summary_graph: Graph) -> None:
+    graph = Graph() + summary_graph
+    special = URIRef("https://example.org/def#CrisisManager")
+    graph.add((special, RDFS.subClassOf, KETEN.ChainManager))
+    graph.add((special, RDFS.label, Literal("crisismanager", lang="nl")))
+    graph.set((URIRef(f"{ID}rol/ketenmanager"), RDF.type, special))
+    chains = {c.label: c for c in summarize(graph)}
+    [manager] = chains["Proefketen"].managers
+    assert manager.manager.kinds == ("crisismanager",)
+
+
+def test_labels_fall_back_to_the_other_language_then_the_iri(summary_graph: Graph) -> None:
+    chains = {c.label: c for c in summarize(summary_graph, lang="en")}
+    # Dienst Oost has only a Dutch label; the English summary uses it rather than the IRI.
+    assert "Dienst Oost" in [p.label for p in chains["Test chain"].partners]
+    graph = Graph()
+    graph.add((URIRef(f"{ID}keten/zonder-label"), RDF.type, KETEN.Chain))
+    assert [c.label for c in summarize(graph)] == ["zonder-label"]
+
+
+def test_rendered_text_in_dutch(summary_graph: Graph) -> None:
+    text = render_summary(summarize(summary_graph, lang="nl"), lang="nl")
+    assert text.startswith("Proefketen\n══════════\n")
+    for line in (
+        "Fase: crisis (eerder: opbouw)",
+        "Ketenpartners (3)",
+        "  • Ketenmanager proefketen — met doorzettingsmacht",
+        "Rollen per niveau",
+        "    • Professional Noord (autonome professional) — vervuld door Anna de Vries",
+        "  niveau onbekend",
+        "Escalatiepaden",
+    ):
+        assert line in text.splitlines()
+    assert "↺ kringloop" in text
+
+
+def test_rendered_text_in_english_wraps_long_paths(summary_graph: Graph) -> None:
+    text = render_summary(summarize(summary_graph, lang="en"), lang="en", width=70)
+    assert "Roles by management level" in text
+    assert "↺ cycle" in text
+    paths = text.split("Escalation paths\n")[2].split("\n\n")[0].splitlines()
+    assert paths[:2] == [
+        "  • North professional → North team manager → North line manager",
+        "    → Test chain manager → Minister of Test Affairs",
+    ]
+    assert all(len(line) <= 70 for line in paths)
+
+
+def test_no_chains() -> None:
+    assert render_summary(summarize(Graph()), lang="en") == "No chains found."
