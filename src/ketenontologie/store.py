@@ -1,0 +1,734 @@
+"""The triple store: one small interface, an embedded Oxigraph behind it, graphs per source.
+
+Everything the project stores goes through :class:`GraphStore`; nothing else talks to a
+pyoxigraph or rdflib store. :class:`OxigraphStore` keeps an on-disk Oxigraph store in a data
+directory; a later backend can put any SPARQL 1.1 server behind the same interface.
+
+Graphs (see ``docs/service.md``): one named graph per source — the ontology, the concept
+scheme, each shapes file, each design — and inferred triples in graphs of their own. The default
+graph of a query is the union of all graphs; with ``inference=False`` it is the union of the
+asserted graphs only.
+
+Atomicity: every write is one Oxigraph transaction (a SPARQL update or ``extend``), which
+RocksDB commits as one write batch in its write-ahead log: after a crash, also ``kill -9``, a
+write is there whole or not at all. A design and its inferred triples are written in one such
+transaction (:func:`put_design`).
+
+Time limits: queries run in worker processes on a read-only snapshot of the store (a RocksDB
+checkpoint made after each write, cheap because it hard-links the files). A query that runs past
+its time limit is stopped by killing its worker; the store itself is never touched by a query.
+
+>>> from ketenontologie.store import OxigraphStore, put_design
+>>> store = OxigraphStore("/tmp/ketenontologie-data")  # doctest: +SKIP
+>>> put_design(store, "loonaangifteketen", asserted=triples, inferred=inferred)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import itertools
+import multiprocessing
+import multiprocessing.connection
+import queue
+import shutil
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypeAlias
+
+import pyoxigraph as ox
+
+from ketenontologie.errors import KetenontologieError
+from ketenontologie.namespaces import BASE
+from ketenontologie.sparql import (
+    RDF_FORMATS,
+    ResultFormat,
+    ResultKind,
+    SparqlSyntaxError,
+    inspect_query,
+    inspect_update,
+    write_boolean,
+    write_solutions,
+)
+
+__all__ = [
+    "DEFAULT_GRAPH",
+    "GRAPH",
+    "INFERRED_GRAPH",
+    "ONTOLOGY_GRAPH",
+    "SCHEME_GRAPH",
+    "DefaultGraph",
+    "GraphName",
+    "GraphStore",
+    "OxigraphStore",
+    "QueryDataset",
+    "QueryResult",
+    "QueryTimeoutError",
+    "StoreError",
+    "UnknownGraphError",
+    "design_graph",
+    "design_ids",
+    "inferred_graph",
+    "is_inferred",
+    "load_project",
+    "put_design",
+    "remove_design",
+    "run_query",
+    "shapes_graph",
+]
+
+# --- graph names --------------------------------------------------------------------------------
+
+GRAPH = f"{BASE}/graph/"
+ONTOLOGY_GRAPH = f"{GRAPH}ontologie"
+SCHEME_GRAPH = f"{GRAPH}begrippenkader"
+INFERRED_GRAPH = f"{GRAPH}afgeleid"
+"""Inferred triples of the ontology and concept scheme on their own (their OWL 2 RL closure)."""
+
+
+def design_graph(design_id: str) -> str:
+    """The graph of a design's asserted triples: ``…/graph/ontwerp/{id}``."""
+    return f"{GRAPH}ontwerp/{design_id}"
+
+
+def inferred_graph(design_id: str) -> str:
+    """The graph of the triples inferred from one design: ``…/graph/afgeleid/{id}``."""
+    return f"{INFERRED_GRAPH}/{design_id}"
+
+
+def shapes_graph(family: str) -> str:
+    """The graph of one shapes file: ``…/graph/shapes/{family}``."""
+    return f"{GRAPH}shapes/{family}"
+
+
+def is_inferred(graph: str) -> bool:
+    """True for graphs that hold inferred triples (left out when inference is off)."""
+    return graph == INFERRED_GRAPH or graph.startswith(INFERRED_GRAPH + "/")
+
+
+class DefaultGraph(enum.Enum):
+    """The store's unnamed default graph (the Graph Store Protocol's ``?default``)."""
+
+    DEFAULT = "default"
+
+
+DEFAULT_GRAPH = DefaultGraph.DEFAULT
+GraphName: TypeAlias = str | DefaultGraph
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+class StoreError(KetenontologieError):
+    """The store cannot do what was asked (it is unavailable, or the request is impossible)."""
+
+    code = "store"
+
+
+class UnknownGraphError(StoreError):
+    """A graph was named that the store does not hold."""
+
+    code = "unknown-graph"
+
+    def __init__(self, graph: str, *, hint: str | None = None) -> None:
+        self.graph = graph
+        super().__init__(
+            f"<{graph}> is not a graph in this store (deze graaf bestaat niet). "
+            + (
+                hint
+                or "Nothing is ever fetched from the web: name a stored graph. "
+                "GET /graphs lists them."
+            )
+        )
+
+
+class QueryTimeoutError(StoreError):
+    """A query ran past its time limit and was stopped."""
+
+    code = "query-timeout"
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(
+            f"The query did not finish within {seconds:g} s and was stopped (de query duurde te "
+            "lang). Make it more selective (fewer unbound variables, a LIMIT, filters early), "
+            "or ask the administrator for a longer time limit."
+        )
+
+
+# --- interface ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QueryDataset:
+    """A dataset given with the request (the protocol's default-graph-uri/named-graph-uri)."""
+
+    default_graphs: tuple[GraphName, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """A serialised query result and what the service must report about it."""
+
+    body: bytes
+    format: ResultFormat
+    kind: ResultKind
+    count: int
+    """Rows (SELECT), triples (CONSTRUCT/DESCRIBE) or 1 (ASK) in the body."""
+    truncated: bool
+    """True when the row limit cut the result: ``count`` rows were kept, more existed."""
+
+
+class GraphStore(Protocol):
+    """What the project needs from a triple store; the only way code reaches one."""
+
+    def query(
+        self,
+        query: str,
+        *,
+        format: ResultFormat,
+        inference: bool = True,
+        dataset: QueryDataset | None = None,
+        base_iri: str | None = None,
+        timeout: float | None = None,
+        row_limit: int | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query and serialise its result (no policy checks: see run_query)."""
+        ...
+
+    def update(self, update: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL update as one transaction."""
+        ...
+
+    def graphs(self) -> list[str]:
+        """The names of the named graphs in the store, sorted."""
+        ...
+
+    def has_graph(self, graph: GraphName) -> bool:
+        """True when the graph exists (the default graph always does)."""
+        ...
+
+    def dump(self, graph: GraphName, *, format: ResultFormat) -> bytes:
+        """Serialise one graph in an RDF format."""
+        ...
+
+    def replace_graphs(
+        self,
+        graphs: Mapping[GraphName, Iterable[ox.Triple]],
+        *,
+        drop: Iterable[GraphName] = (),
+    ) -> None:
+        """Atomically drop ``drop``, then set each graph in ``graphs`` to exactly its triples."""
+        ...
+
+    def add_triples(self, graph: GraphName, triples: Iterable[ox.Triple]) -> None:
+        """Atomically add triples to a graph, creating it if needed."""
+        ...
+
+    def drop_graphs(self, graphs: Iterable[GraphName]) -> None:
+        """Atomically remove graphs (clear, for the default graph); missing ones are ignored."""
+        ...
+
+    def close(self) -> None:
+        """Stop workers and release the store."""
+        ...
+
+
+# --- policy, for any backend --------------------------------------------------------------------
+
+
+def run_query(
+    store: GraphStore,
+    query: str,
+    *,
+    choose_format: Callable[[ResultKind], ResultFormat],
+    inference: bool = True,
+    dataset: QueryDataset | None = None,
+    base_iri: str | None = None,
+    timeout: float | None = None,
+    row_limit: int | None = None,
+) -> QueryResult:
+    """Run a query under the service's rules: nothing outbound, only stored graphs.
+
+    ``SERVICE`` is refused; graphs named by ``FROM``/``FROM NAMED`` or by ``dataset`` must be
+    stored. ``choose_format`` picks the serialisation once the kind of result is known.
+    """
+    info = inspect_query(query, base_iri=base_iri)
+    if dataset is not None:
+        named: Sequence[GraphName] = (*dataset.default_graphs, *dataset.named_graphs)
+    else:
+        named = (*info.default_graphs, *info.named_graphs)
+    if named:
+        stored = set(store.graphs())
+        for graph in named:
+            if isinstance(graph, str) and graph not in stored:
+                raise UnknownGraphError(graph)
+    return store.query(
+        query,
+        format=choose_format(info.kind),
+        inference=inference,
+        dataset=dataset,
+        base_iri=base_iri,
+        timeout=timeout,
+        row_limit=row_limit,
+    )
+
+
+def put_design(
+    store: GraphStore,
+    design_id: str,
+    *,
+    asserted: Iterable[ox.Triple],
+    inferred: Iterable[ox.Triple],
+) -> None:
+    """Store a design with its inferred triples in one transaction, replacing an older version."""
+    store.replace_graphs({design_graph(design_id): asserted, inferred_graph(design_id): inferred})
+
+
+def remove_design(store: GraphStore, design_id: str) -> bool:
+    """Remove a design and its inferred triples in one transaction; False if it was not there."""
+    if not store.has_graph(design_graph(design_id)):
+        return False
+    store.drop_graphs([design_graph(design_id), inferred_graph(design_id)])
+    return True
+
+
+def design_ids(store: GraphStore) -> list[str]:
+    """The ids of the stored designs, sorted."""
+    prefix = design_graph("")
+    return sorted(g[len(prefix) :] for g in store.graphs() if g.startswith(prefix))
+
+
+# --- first start -------------------------------------------------------------------------------
+
+Reasoner: TypeAlias = Callable[[Sequence[ox.Triple], Sequence[ox.Triple]], list[ox.Triple]]
+"""``(context, design) -> inferred``: the triples OWL 2 RL infers from a design in a context
+(the ontology and concept scheme), beyond the context's own closure and the design itself."""
+
+
+def load_project(store: GraphStore, *, reasoner: Reasoner | None = None) -> list[str]:
+    """Load the ontology, concept scheme, shapes and example designs in one transaction.
+
+    Each source goes into its own graph (see the module docstring); the inferred triples of the
+    ontology and of each design into theirs. Returns the names of the graphs written.
+    """
+    from ketenontologie.resources import design_files, ontology_files, shape_files
+
+    infer = reasoner or _owlrl_reasoner
+    graphs: dict[GraphName, list[ox.Triple]] = {}
+    context: list[ox.Triple] = []
+    for path in ontology_files():
+        triples = _triples(path)
+        graphs[ONTOLOGY_GRAPH if path.stem == "ketenontologie" else f"{GRAPH}{path.stem}"] = triples
+        context += triples
+    graphs[INFERRED_GRAPH] = infer([], context)
+    for path in shape_files():
+        graphs[shapes_graph(path.stem)] = _triples(path)
+    for path in design_files():
+        triples = _triples(path)
+        graphs[design_graph(path.stem)] = triples
+        graphs[inferred_graph(path.stem)] = infer(context, triples)
+    store.replace_graphs(graphs)
+    return [str(name) for name in graphs]
+
+
+def _triples(path: Path) -> list[ox.Triple]:
+    from ketenontologie.loading import parse_quads
+
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in parse_quads(path)]
+
+
+def _owlrl_reasoner(context: Sequence[ox.Triple], design: Sequence[ox.Triple]) -> list[ox.Triple]:
+    """OWL 2 RL with owlrl, until ``ketenontologie.reasoning`` offers its incremental reasoner.
+
+    Inferred triples with blank nodes are left out: they concern the ontology's own structure,
+    and blank nodes cannot be shared between graphs written at different times.
+    """
+    import owlrl
+    from rdflib import BNode, Graph, URIRef
+
+    def graph_of(triples: Iterable[ox.Triple]) -> Graph:
+        data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+        return Graph().parse(data=data.decode(), format="nt")
+
+    base = graph_of(context)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(base)
+    closure = Graph()
+    closure += base
+    closure += graph_of(design)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
+    known = set(base) | set(graph_of(design))
+    new = Graph()
+    for triple in closure:
+        subject, predicate, object_ = triple
+        # owlrl works on generalised RDF (literal subjects); only RDF triples are kept.
+        if (
+            triple not in known
+            and isinstance(subject, URIRef)
+            and isinstance(predicate, URIRef)
+            and not isinstance(object_, BNode)
+        ):
+            new.add(triple)
+    data = new.serialize(format="nt", encoding="utf-8")
+    return [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    ]
+
+
+# --- Oxigraph -----------------------------------------------------------------------------------
+
+
+def _term(graph: GraphName) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if isinstance(graph, DefaultGraph) else ox.NamedNode(graph)
+
+
+def _update_text(graphs: Mapping[GraphName, Iterable[ox.Triple]], drop: Iterable[GraphName]) -> str:
+    """One SPARQL update that drops and refills graphs: Oxigraph runs it as one transaction."""
+    parts = []
+    for graph in [*drop, *graphs]:
+        parts.append(
+            "DROP SILENT DEFAULT"
+            if isinstance(graph, DefaultGraph)
+            else f"DROP SILENT GRAPH <{graph}>"
+        )
+    for graph in graphs:
+        if isinstance(graph, str):
+            parts.append(f"CREATE SILENT GRAPH <{graph}>")
+    blocks = []
+    for graph, triples in graphs.items():
+        # N-Triples terms are valid SPARQL terms; Oxigraph escapes literals for N-Triples.
+        body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+        blocks.append(
+            body if isinstance(graph, DefaultGraph) else f"GRAPH <{graph}> {{\n{body}\n}}"
+        )
+    parts.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+    return " ;\n".join(parts)
+
+
+@dataclass
+class _Snapshots:
+    """Read-only checkpoints of the store for the query workers, one per write generation."""
+
+    root: Path
+    generation: int = 0
+    in_use: Counter[int] = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def path(self, generation: int) -> Path:
+        return self.root / str(generation)
+
+    def publish(self, store: ox.Store) -> None:
+        """Checkpoint the store as the next generation and forget unused older ones."""
+        with self.lock:
+            generation = self.generation + 1
+        store.backup(str(self.path(generation)))
+        with self.lock:
+            self.generation = generation
+        self.collect()
+
+    @contextlib.contextmanager
+    def current(self) -> Any:
+        with self.lock:
+            generation = self.generation
+            self.in_use[generation] += 1
+        try:
+            yield generation, self.path(generation)
+        finally:
+            with self.lock:
+                self.in_use[generation] -= 1
+            self.collect()
+
+    def collect(self) -> None:
+        with self.lock:
+            keep = {self.generation} | {g for g, n in self.in_use.items() if n > 0}
+        for child in self.root.iterdir() if self.root.is_dir() else ():
+            if child.name.isdigit() and int(child.name) not in keep:
+                shutil.rmtree(child, ignore_errors=True)
+
+
+class OxigraphStore:
+    """An on-disk Oxigraph store in ``data_dir``, with queries in killable worker processes.
+
+    ``data_dir/store`` holds the store; ``data_dir/snapshots`` the read-only checkpoints that
+    the workers query. Writes are serialised by a lock; each one is a single transaction.
+    """
+
+    def __init__(
+        self,
+        data_dir: str | Path,
+        *,
+        workers: int = 2,
+        default_timeout: float = 10.0,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self._store = ox.Store(str(self.data_dir / "store"))
+        except OSError as error:
+            raise StoreError(
+                f"{self.data_dir}: the store cannot be opened ({error}). Check that no other "
+                "process uses this data directory and that it is writable."
+            ) from None
+        self._write_lock = threading.Lock()
+        self._default_timeout = default_timeout
+        self._snapshots = _Snapshots(self.data_dir / "snapshots")
+        shutil.rmtree(self._snapshots.root, ignore_errors=True)
+        self._snapshots.root.mkdir()
+        self._snapshots.publish(self._store)
+        self._pool = _WorkerPool(size=workers)
+
+    # reading
+
+    def is_empty(self) -> bool:
+        """True when the store holds no quad and no named graph."""
+        return next(iter(self._store.named_graphs()), None) is None and not self._store.query(
+            "ASK { ?s ?p ?o }"
+        )
+
+    def graphs(self) -> list[str]:
+        """The names of the named graphs in the store, sorted."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def has_graph(self, graph: GraphName) -> bool:
+        """True when the graph exists (the default graph always does)."""
+        return isinstance(graph, DefaultGraph) or self._store.contains_named_graph(_term(graph))
+
+    def dump(self, graph: GraphName, *, format: ResultFormat) -> bytes:
+        """Serialise one graph in an RDF format."""
+        if not self.has_graph(graph):
+            raise UnknownGraphError(str(graph))
+        data = self._store.dump(format=RDF_FORMATS[format.name], from_graph=_term(graph))
+        return data or b""
+
+    def query(
+        self,
+        query: str,
+        *,
+        format: ResultFormat,
+        inference: bool = True,
+        dataset: QueryDataset | None = None,
+        base_iri: str | None = None,
+        timeout: float | None = None,
+        row_limit: int | None = None,
+    ) -> QueryResult:
+        """Run a query in a worker process on the current snapshot; kill it at the time limit."""
+        limit = self._default_timeout if timeout is None else timeout
+        with self._snapshots.current() as (_, path):
+            job = {
+                "snapshot": str(path),
+                "query": query,
+                "base_iri": base_iri,
+                "inference": inference,
+                "dataset": None
+                if dataset is None
+                else (
+                    [None if isinstance(g, DefaultGraph) else g for g in dataset.default_graphs],
+                    list(dataset.named_graphs),
+                ),
+                "format": format.name,
+                "row_limit": row_limit,
+            }
+            status, payload = self._pool.run(job, timeout=limit)
+        if status == "syntax":
+            raise SparqlSyntaxError(f"The query is not valid SPARQL: {payload}")
+        if status != "ok":
+            raise StoreError(f"The query failed in the store: {payload}")
+        body, kind, count, truncated = payload
+        return QueryResult(body, format, kind, count, truncated)
+
+    # writing
+
+    def update(self, update: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL update as one transaction; ``LOAD`` and ``SERVICE`` are refused."""
+        inspect_update(update)
+        with self._write_lock:
+            try:
+                self._store.update(update, base_iri=base_iri)
+            except SyntaxError as error:
+                raise SparqlSyntaxError(f"The update is not valid SPARQL: {error}") from None
+            except (OSError, RuntimeError, ValueError) as error:
+                raise StoreError(f"The update failed: {error}") from None
+            self._snapshots.publish(self._store)
+
+    def replace_graphs(
+        self,
+        graphs: Mapping[GraphName, Iterable[ox.Triple]],
+        *,
+        drop: Iterable[GraphName] = (),
+    ) -> None:
+        """Atomically drop ``drop``, then set each graph in ``graphs`` to exactly its triples."""
+        text = _update_text(graphs, drop)
+        with self._write_lock:
+            self._store.update(text)
+            self._snapshots.publish(self._store)
+
+    def add_triples(self, graph: GraphName, triples: Iterable[ox.Triple]) -> None:
+        """Atomically add triples to a graph, creating it if needed."""
+        name = _term(graph)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+        with self._write_lock:
+            if isinstance(name, ox.NamedNode):
+                self._store.add_graph(name)
+            self._store.extend(quads)
+            self._snapshots.publish(self._store)
+
+    def drop_graphs(self, graphs: Iterable[GraphName]) -> None:
+        """Atomically remove graphs (clear, for the default graph); missing ones are ignored."""
+        text = _update_text({}, graphs)
+        with self._write_lock:
+            self._store.update(text)
+            self._snapshots.publish(self._store)
+
+    def close(self) -> None:
+        """Stop the workers and flush the store."""
+        self._pool.close()
+        with self._write_lock:
+            self._store.flush()
+
+
+# --- query workers ------------------------------------------------------------------------------
+
+
+class _WorkerPool:
+    """Worker processes that run queries; a worker past its time limit is killed and replaced."""
+
+    def __init__(self, *, size: int) -> None:
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._size = max(1, size)
+        self._started = 0
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _take(self, deadline: float) -> _Worker:
+        with self._lock:
+            if self._idle.empty() and self._started < self._size:
+                self._started += 1
+                return _Worker(self._context)
+        try:
+            return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise QueryTimeoutError(deadline - time.monotonic() + 0) from None
+
+    def run(self, job: dict[str, Any], *, timeout: float) -> tuple[str, Any]:
+        started = time.monotonic()
+        deadline = started + timeout
+        try:
+            worker = self._take(deadline)
+        except QueryTimeoutError:
+            raise QueryTimeoutError(timeout) from None
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                raise TimeoutError
+            result: tuple[str, Any] = worker.conn.recv()
+        except (TimeoutError, EOFError, OSError, BrokenPipeError) as error:
+            worker.kill()
+            with self._lock:
+                self._started -= 1
+            if isinstance(error, TimeoutError):
+                raise QueryTimeoutError(timeout) from None
+            return "error", f"the query worker stopped unexpectedly ({error!r})"
+        self._idle.put(worker)
+        return result
+
+    def close(self) -> None:
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().kill()
+            except queue.Empty:
+                return
+
+
+class _Worker:
+    def __init__(self, context: Any) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+def _worker_main(conn: multiprocessing.connection.Connection) -> None:
+    """Run query jobs from ``conn`` until it closes; opens each snapshot read-only once."""
+    opened: str | None = None
+    store: ox.Store | None = None
+    asserted: list[ox.NamedNode] = []
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if job["snapshot"] != opened or store is None:
+                store = None
+                store = ox.Store.read_only(job["snapshot"])
+                opened = job["snapshot"]
+                asserted = [
+                    g
+                    for g in store.named_graphs()
+                    if isinstance(g, ox.NamedNode) and not is_inferred(g.value)
+                ]
+            conn.send(("ok", _execute(store, job, asserted)))
+        except SyntaxError as error:
+            conn.send(("syntax", str(error)))
+        except Exception as error:  # reported to the caller, the worker lives on
+            conn.send(("error", f"{type(error).__name__}: {error}"))
+
+
+def _execute(
+    store: ox.Store, job: dict[str, Any], asserted: list[ox.NamedNode]
+) -> tuple[bytes, ResultKind, int, bool]:
+    from ketenontologie.sparql import format_by_name
+
+    options: dict[str, Any] = {}
+    if job["dataset"] is not None:
+        default, named = job["dataset"]
+        options["default_graph"] = [
+            ox.DefaultGraph() if g is None else ox.NamedNode(g) for g in default
+        ]
+        options["named_graphs"] = [ox.NamedNode(g) for g in named]
+    elif inspect_query(job["query"], base_iri=job["base_iri"]).has_dataset:
+        pass  # the query's own FROM / FROM NAMED
+    elif job["inference"]:
+        options["use_default_graph_as_union"] = True
+    else:
+        options["default_graph"] = [ox.DefaultGraph(), *asserted]
+        options["named_graphs"] = asserted
+    results = store.query(job["query"], base_iri=job["base_iri"], **options)
+    limit = job["row_limit"]
+    if isinstance(results, ox.QueryBoolean):
+        fmt = format_by_name(job["format"], kind="boolean")
+        assert fmt is not None
+        return write_boolean(bool(results), fmt=fmt), "boolean", 1, False
+    if isinstance(results, ox.QuerySolutions):
+        fmt = format_by_name(job["format"], kind="solutions")
+        assert fmt is not None
+        variables = [v.value for v in results.variables]
+        rows = [[s[v] for v in variables] for s in itertools.islice(results, _plus_one(limit))]
+        truncated = limit is not None and len(rows) > limit
+        rows = rows[:limit] if truncated else rows
+        body = write_solutions(variables, rows, fmt=fmt, truncated=truncated)
+        return body, "solutions", len(rows), truncated
+    fmt = format_by_name(job["format"], kind="graph")
+    assert fmt is not None
+    triples = list(itertools.islice(results, _plus_one(limit)))
+    truncated = limit is not None and len(triples) > limit
+    triples = triples[:limit] if truncated else triples
+    body = ox.serialize(triples, format=RDF_FORMATS[fmt.name]) or b""
+    return body, "graph", len(triples), truncated
+
+
+def _plus_one(limit: int | None) -> int | None:
+    return None if limit is None else limit + 1
