@@ -144,10 +144,20 @@ def test_nothing_is_returned_when_a_later_file_is_broken() -> None:
         load_dataset(paths)
 
 
-def test_syntax_error_message_has_the_agreed_shape() -> None:
-    error = RDFSyntaxError("keten.ttl", line=3, column=7, problem="A dot is expected")
+@pytest.mark.parametrize(
+    ("line", "column", "start"),
+    [
+        (3, 7, "keten.rdf:3:7: "),
+        (3, None, "keten.rdf:3 (column unknown): "),
+        (None, None, "keten.rdf (line unknown): "),
+    ],
+)
+def test_syntax_error_message_has_the_agreed_shape(
+    line: int | None, column: int | None, start: str
+) -> None:
+    error = RDFSyntaxError("keten.rdf", line=line, column=column, problem="A dot is expected")
     assert str(error) == (
-        "keten.ttl:3:7: A dot is expected. Fix the RDF syntax at that position and try again."
+        f"{start}A dot is expected. Fix the RDF syntax at that position and try again."
     )
     assert error.code == "rdf-syntax"
 
@@ -222,7 +232,8 @@ def test_directory_without_rdf_files_is_an_input_error(tmp_path: Path) -> None:
 
 def test_files_are_kept_in_order_and_only_once() -> None:
     tree = LOADING / "tree"
-    found = find_rdf_files([tree / "sub" / "b.nt", tree, tree / "a.ttl"])
+    again = tree / "sub" / ".." / "a.ttl"  # the same file, spelled differently
+    found = find_rdf_files([tree / "sub" / "b.nt", tree, tree / "a.ttl", again])
     assert found == [tree / "sub" / "b.nt", tree / "a.ttl"]
 
 

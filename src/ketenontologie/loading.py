@@ -82,6 +82,7 @@ _OX_FORMATS: Mapping[RDFFormat, ox.RdfFormat] = {
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_UTF8_BOM = b"\xef\xbb\xbf"
 _POSITION_PREFIX = re.compile(r"^Parser error (?:at|between) [^:]*:\s*")
 
 
@@ -104,7 +105,7 @@ def find_rdf_files(paths: PathLike | Iterable[PathLike]) -> list[Path]:
     >>> find_rdf_files(["ontology", "data/loonaangifteketen.ttl"])  # doctest: +SKIP
     [PosixPath('ontology/begrippenkader.ttl'), PosixPath('ontology/ketenontologie.ttl'), ...]
     """
-    found: dict[Path, None] = {}
+    found: dict[Path, Path] = {}  # resolved path -> path as given, so each file loads once
     for raw in _as_paths(paths):
         path = Path(raw)
         if not str(raw):
@@ -124,14 +125,15 @@ def find_rdf_files(paths: PathLike | Iterable[PathLike]) -> list[Path]:
                     hint=f"Put files with one of {', '.join(RDF_EXTENSIONS)} in it, "
                     "or name the files directly",
                 )
-            found.update(dict.fromkeys(in_directory))
+            for candidate in in_directory:
+                found.setdefault(candidate.resolve(), candidate)
         elif path.is_file():
-            found[path] = None
+            found.setdefault(path.resolve(), path)
         else:
             raise InputNotFoundError(
                 path, problem="no such file or directory", hint="Check the path and try again"
             )
-    return list(found)
+    return list(found.values())
 
 
 def format_for(path: PathLike, *, format: RDFFormat | None = None) -> RDFFormat:
@@ -201,9 +203,10 @@ def _check_utf8(path: Path, data: bytes) -> None:
 
 def _parse_file(path: Path, rdf_format: RDFFormat) -> list[ox.Quad]:
     data = _read_bytes(path)
-    # RDF/XML may declare another encoding in its XML declaration; the other formats are UTF-8.
-    if rdf_format != "rdf-xml":
-        _check_utf8(path, data)
+    # Every format is read as UTF-8 (pyoxigraph's RDF/XML parser too). A byte order mark, as
+    # some Windows editors write, is dropped so that it is not read as part of the first term.
+    data = data.removeprefix(_UTF8_BOM)
+    _check_utf8(path, data)
     try:
         return list(
             ox.parse(
@@ -226,7 +229,9 @@ def _syntax_error(path: Path, data: bytes, rdf_format: RDFFormat, error: SyntaxE
     if line is None and rdf_format == "rdf-xml":
         line, column = _locate_rdfxml_error(data)
     hint = "Fix the RDF syntax at that position and try again"
-    if "ENTITY" in problem:
+    if "UTF-8" in problem:
+        hint = 'Save the file as UTF-8 (for RDF/XML: encoding="UTF-8") and try again'
+    elif "ENTITY" in problem:
         hint = (
             "External XML entities are never loaded; write the value into the file "
             "(or declare it as an internal entity with a quoted value) and try again"
