@@ -173,3 +173,14 @@ def test_rendered_text_in_english_wraps_long_paths(summary_graph: Graph) -> None
 
 def test_no_chains() -> None:
     assert render_summary(summarize(Graph()), lang="en") == "No chains found."
+
+
+def test_sub_properties_of_has_governance_actor_count(summary_graph: Graph) -> None:
+    graph = Graph() + summary_graph
+    has_core_team = URIRef("https://example.org/def#hasCoreTeam")
+    team = URIRef(f"{ID}orgaan/tweede-kernteam")
+    graph.add((has_core_team, RDFS.subPropertyOf, KETEN.hasGovernanceActor))
+    graph.add((URIRef(f"{ID}keten/regieketen"), has_core_team, team))
+    graph.add((team, RDF.type, KETEN.CoreTeam))
+    chains = {c.label: c for c in summarize(graph)}
+    assert [t.body.iri for t in chains["Regieketen"].core_teams] == [str(team)]

@@ -172,19 +172,13 @@ _PARTNERS = prepareQuery(
     initNs=_NS,
 )
 
-# Actors stated for the chain, members of its bodies, and who escalates to or from them.
-_ACTORS = prepareQuery(
+# Actors stated for the chain, from either side, including sub-properties such as keten:hasBoard.
+_DIRECT_ACTORS = prepareQuery(
     """
     SELECT DISTINCT ?actor WHERE {
-      {
-        ?chain keten:hasGovernanceActor|keten:hasBoard|keten:hasBureau|^keten:actsIn ?actor
-      } UNION {
-        ?chain keten:hasGovernanceActor|keten:hasBoard|keten:hasBureau|^keten:actsIn ?body .
-        ?body keten:boardMember|^org:postIn ?actor
-      } UNION {
-        ?chain keten:hasGovernanceActor|keten:hasBoard|keten:hasBureau|^keten:actsIn ?direct .
-        { ?direct keten:escalatesTo+ ?actor } UNION { ?actor keten:escalatesTo+ ?direct }
-      }
+      { ?chain ?p ?actor . ?p rdfs:subPropertyOf* keten:hasGovernanceActor }
+      UNION { ?chain keten:hasBoard|keten:hasBureau ?actor }
+      UNION { ?actor keten:actsIn ?chain }
     }
     """,
     initNs=_NS,
@@ -306,12 +300,25 @@ class _ChainReader:
         members.update(self.graph.subjects(ORG.postIn, body))
         return tuple(sorted(self.label.named(m) for m in members))
 
+    def actor_nodes(self) -> set[Node]:
+        """The chain's actors: those stated for it, members of its bodies, and whoever escalates
+        to or from them."""
+        direct = {row.actor for row in _select(self.graph, _DIRECT_ACTORS, chain=self.chain)}
+        found: set[Node] = set(direct)
+        for node in direct:
+            found.update(self.graph.objects(node, KETEN.boardMember))
+            found.update(self.graph.subjects(ORG.postIn, node))
+            for step in (
+                *self.graph.transitive_objects(node, KETEN.escalatesTo),
+                *self.graph.transitive_subjects(KETEN.escalatesTo, node),
+            ):
+                if step is not None:
+                    found.add(step)
+        return found
+
     def summary(self) -> ChainSummary:
         chain = self.chain
-        actor_nodes = sorted(
-            {row.actor for row in _select(self.graph, _ACTORS, chain=chain)},
-            key=lambda n: (self.label(n).casefold(), str(n)),
-        )
+        actor_nodes = sorted(self.actor_nodes(), key=lambda n: (self.label(n).casefold(), str(n)))
         actors = {node: self.actor(node) for node in actor_nodes}
         categories = {node: self.categories(node) for node in actor_nodes}
 
