@@ -1,0 +1,124 @@
+"""Named queries: headers, safe parameter binding, and each query run on the shipped data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ketenontologie.queries import (
+    NamedQuery,
+    ParameterError,
+    QueryHeaderError,
+    UnknownQueryError,
+    get_query,
+    load_queries,
+)
+from ketenontologie.sparql import format_by_name
+from ketenontologie.store import OxigraphStore, load_project, run_query
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
+QUERIES = load_queries()
+
+
+@pytest.fixture(scope="module")
+def project_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphStore]:
+    """A store with the ontology, concept scheme, shapes and example designs, loaded once."""
+    store = OxigraphStore(tmp_path_factory.mktemp("store"), workers=1)
+    load_project(store)
+    yield store
+    store.close()
+
+
+def rows(store: OxigraphStore, text: str) -> list[dict[str, object]]:
+    result = run_query(
+        store,
+        text,
+        choose_format=lambda kind: format_by_name("json", kind=kind),  # type: ignore[return-value]
+    )
+    bindings: list[dict[str, object]] = json.loads(result.body)["results"]["bindings"]
+    return bindings
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.name)
+def test_query_file_follows_the_convention(path: Path) -> None:
+    query = QUERIES[path.stem]
+    verb = path.stem.split("-")[0]
+    assert verb in {"list", "find", "count", "show"}, "name it <verb>-<object>.rq"
+    assert query.summary and "/" in query.summary, "summary in Dutch / English"
+    assert query.description
+    assert query.tags
+    if query.is_violation_check:
+        assert query.expect == "empty"
+    for parameter in query.parameters:
+        assert parameter.description, f"describe ?{parameter.variable} under '#+ params:'"
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.name)
+def test_query_answers_as_its_header_expects(path: Path, project_store: OxigraphStore) -> None:
+    query = QUERIES[path.stem]
+    found = rows(project_store, query.bind({}))
+    if query.expect == "empty":
+        assert found == [], f"{path.name} found violations: {found[:5]}"
+    elif query.expect == "nonempty":
+        assert found, f"{path.name} found nothing on the shipped data"
+    examples = {p.name: p.example for p in query.parameters if p.example}
+    if examples:
+        with_examples = rows(project_store, query.bind(examples))
+        if query.expect == "nonempty":
+            assert with_examples
+        assert len(with_examples) <= len(found) or query.expect == "empty"
+
+
+def test_values_are_bound_as_typed_terms_never_pasted() -> None:
+    query = NamedQuery.parse(
+        "list-x",
+        "#+ summary: x / x\nSELECT * WHERE { ?s ?p ?_label . ?s ?q ?_count_integer }",
+    )
+    evil = '"} ; DROP ALL ; SELECT * { "'
+    text = query.bind({"label": evil, "count": "3"})
+    assert 'VALUES ?_label { "\\"} ; DROP ALL ; SELECT * { \\"" }' in text
+    assert 'VALUES ?_count_integer { "3"^^<http://www.w3.org/2001/XMLSchema#integer> }' in text
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"count": "3"}, "needs the parameter 'label'"),
+        ({"label": "x", "count": "drie"}, "must be a integer"),
+        ({"label": "x", "count": "3", "other": "y"}, "has no parameter 'other'"),
+    ],
+)
+def test_bad_parameters_say_what_to_fix(values: dict[str, str], message: str) -> None:
+    query = NamedQuery.parse(
+        "list-x", "#+ summary: x / x\nSELECT * WHERE { ?s ?p ?_label . ?s ?q ?_count_integer }"
+    )
+    with pytest.raises(ParameterError, match=message):
+        query.bind(values)
+
+
+def test_an_iri_parameter_refuses_what_is_not_an_iri() -> None:
+    query = NamedQuery.parse("list-x", "#+ summary: x\nSELECT * { ?s ?p ?_thing_iri }")
+    with pytest.raises(ParameterError, match="absolute IRI"):
+        query.bind({"thing": "> } ; DROP ALL #"})
+
+
+def test_construct_binds_in_the_where_group_not_the_template() -> None:
+    query = NamedQuery.parse(
+        "show-x", "#+ summary: x\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?_o_iri }"
+    )
+    text = query.bind({"o": "https://example.org/o"})
+    assert text.endswith("WHERE { VALUES ?_o_iri { <https://example.org/o> } ?s ?p ?_o_iri }")
+
+
+def test_a_header_without_summary_is_refused() -> None:
+    with pytest.raises(QueryHeaderError, match="summary"):
+        NamedQuery.parse("list-x", "#+ tags:\n#+   - a\nSELECT * {}")
+
+
+def test_an_unknown_query_names_the_known_ones() -> None:
+    with pytest.raises(UnknownQueryError, match="list-escalation-paths"):
+        get_query("no-such-query", queries=QUERIES)
