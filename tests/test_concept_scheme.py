@@ -16,15 +16,28 @@ SCHEME = URIRef(ID + "begrippenkader/ketensturing")
 
 # Pillar → dimension, as the source's table gives them (DOMAIN.md).
 PILLARS = {
-    "P1": "cultureel", "P2": "cultureel",
-    "P3": "relationeel", "P4": "relationeel",
-    "P5": "procedureel", "P6": "procedureel",
-    "P7": "inhoudelijk", "P8": "inhoudelijk",
+    "P1": "cultureel",
+    "P2": "cultureel",
+    "P3": "relationeel",
+    "P4": "relationeel",
+    "P5": "procedureel",
+    "P6": "procedureel",
+    "P7": "inhoudelijk",
+    "P8": "inhoudelijk",
 }
 BUILDING_BLOCKS = {
-    "ketenbestuur", "ketenmanager", "lijnmanagement", "ketenregisseur", "ketenbureau",
-    "besluitvormingsmodel", "ketenoverlegstructuur", "ketenrapportage",
-    "keteninformatie-infrastructuur", "ketenkaart", "coachende-manager", "autonome-professional",
+    "ketenbestuur",
+    "ketenmanager",
+    "lijnmanagement",
+    "ketenregisseur",
+    "ketenbureau",
+    "besluitvormingsmodel",
+    "ketenoverlegstructuur",
+    "ketenrapportage",
+    "keteninformatie-infrastructuur",
+    "ketenkaart",
+    "coachende-manager",
+    "autonome-professional",
 }
 
 
@@ -64,7 +77,9 @@ def test_nl_sbb_shapes_catch_a_bad_concept(nl_sbb_shapes: Graph) -> None:
     rules = set()
     for result in report.subjects(RDF.type, sh.ValidationResult):
         shape = report.value(result, sh.sourceShape)
-        owner = shape if isinstance(shape, URIRef) else nl_sbb_shapes.value(None, sh.property, shape)
+        owner = (
+            shape if isinstance(shape, URIRef) else nl_sbb_shapes.value(None, sh.property, shape)
+        )
         assert isinstance(owner, URIRef), f"result from an anonymous shape: {shape}"
         rules.add(owner.rsplit("#", 1)[-1])
         assert report.value(result, sh.resultMessage) is not None
@@ -84,7 +99,9 @@ def test_four_dimensions_eight_pillars_two_each(scheme: Graph) -> None:
     for notation, dimension in PILLARS.items():
         pillar = URIRef(ID + "pijler/" + notation)
         assert scheme.value(pillar, SKOS.notation) == Literal(notation)
-        assert list(scheme.objects(pillar, KETEN.inDimension)) == [URIRef(ID + "dimensie/" + dimension)]
+        assert list(scheme.objects(pillar, KETEN.inDimension)) == [
+            URIRef(ID + "dimensie/" + dimension)
+        ]
         assert (pillar, SKOS.broader, URIRef(ID + "dimensie/" + dimension)) in scheme
     for dimension in dimensions:
         assert len(list(scheme.subjects(KETEN.inDimension, dimension))) == 2

@@ -168,9 +168,19 @@ def test_escalation_steps_roll_up_into_a_transitive_property(ontology: Graph) ->
 # whichever side of a subclass axiom it stands on; class expressions (restrictions, unions,
 # intersections) are not allowed at all, so nothing can land in a position RL forbids.
 OWL_RL_SAFE = {
-    OWL.Ontology, OWL.versionIRI, OWL.versionInfo, OWL.Class, OWL.ObjectProperty,
-    OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.TransitiveProperty, OWL.inverseOf,
-    OWL.propertyChainAxiom, OWL.AllDisjointClasses, OWL.members, OWL.disjointWith,
+    OWL.Ontology,
+    OWL.versionIRI,
+    OWL.versionInfo,
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    OWL.TransitiveProperty,
+    OWL.inverseOf,
+    OWL.propertyChainAxiom,
+    OWL.AllDisjointClasses,
+    OWL.members,
+    OWL.disjointWith,
 }
 
 
@@ -178,7 +188,7 @@ def test_ontology_stays_inside_owl2_rl(ontology: Graph) -> None:
     used = {t for triple in ontology for t in triple if isinstance(t, URIRef)}
     owl_terms = {t for t in used if t.startswith(str(OWL))}
     assert owl_terms <= OWL_RL_SAFE, f"not known to be RL-safe here: {owl_terms - OWL_RL_SAFE}"
-    # No anonymous class expressions: every blank node is a list cell or an AllDisjointClasses axiom.
+    # No anonymous class expressions: each blank node is a list cell or an AllDisjointClasses.
     for node in {s for s in ontology.subjects() if isinstance(s, BNode)}:
         types = set(ontology.objects(node, RDF.type))
         assert types <= {OWL.AllDisjointClasses} and (
