@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -86,12 +87,11 @@ def test_every_keten_iri_in_use_is_declared(ontology: Graph) -> None:
             for term in triple:
                 if isinstance(term, URIRef) and term.startswith(str(KETEN)):
                     used.setdefault(term, path.name)
-    for path in sorted((ROOT / "queries").glob("*.rq")) if (ROOT / "queries").exists() else []:
-        text = path.read_text()
-        for token in text.replace("(", " ").replace(")", " ").split():
-            if token.startswith("keten:"):
-                name = token.removeprefix("keten:").rstrip(".;,")
-                used.setdefault(KETEN[name], path.name)
+    for path in sorted((ROOT / "queries").glob("*.rq")):
+        for name in re.findall(r"\bketen:([A-Za-z_][\w-]*)", path.read_text()):
+            used.setdefault(KETEN[name], path.name)
+        for iri in re.findall(r"<(https://w3id\.org/ketenontologie/def#[^>]+)>", path.read_text()):
+            used.setdefault(URIRef(iri), path.name)
     undeclared = {str(t): f for t, f in used.items() if t not in declared}
     assert not undeclared, f"used but not declared in the ontology: {undeclared}"
 
