@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, SKOS, XSD
+from rdflib.namespace import DCTERMS, SKOS
 
 ROOT = Path(__file__).resolve().parents[1]
 KETEN = Namespace("https://w3id.org/ketenontologie/def#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 ONTOLOGY_IRI = URIRef("https://w3id.org/ketenontologie/def")
+XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
+XSD_BOOLEAN = URIRef("http://www.w3.org/2001/XMLSchema#boolean")
 RDF_SUFFIXES = {".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf", ".owl"}
 
 RDF_FILES = sorted(
@@ -52,7 +54,7 @@ def test_header_has_version_licence_and_prefix_data(ontology: Graph) -> None:
     assert ontology.value(ONTOLOGY_IRI, OWL.versionIRI) == URIRef(f"{ONTOLOGY_IRI}/{version}")
     assert ontology.value(ONTOLOGY_IRI, DCTERMS.license) is not None
     modified = ontology.value(ONTOLOGY_IRI, DCTERMS.modified)
-    assert isinstance(modified, Literal) and modified.datatype == XSD.date
+    assert isinstance(modified, Literal) and modified.datatype == XSD_DATE
     assert ontology.value(ONTOLOGY_IRI, VANN.preferredNamespacePrefix) == Literal("keten")
     assert ontology.value(ONTOLOGY_IRI, VANN.preferredNamespaceUri) == Literal(str(KETEN))
     titles = {t.language for t in ontology.objects(ONTOLOGY_IRI, DCTERMS.title)}
@@ -128,7 +130,7 @@ CONTRACT_PROPERTIES = {
     "boardMember": (KETEN.ChainBoard, ORG.Post),
     "escalatesTo": (KETEN.GovernanceActor, KETEN.GovernanceActor),
     "escalatesEventuallyTo": (KETEN.GovernanceActor, KETEN.GovernanceActor),
-    "hasOverridingPower": (KETEN.ChainManager, XSD.boolean),
+    "hasOverridingPower": (KETEN.ChainManager, XSD_BOOLEAN),
     "coaches": (KETEN.CoachingManager, KETEN.AutonomousProfessional),
     "inPhase": (KETEN.Chain, KETEN.DevelopmentPhase),
     "appliesBuildingBlock": (KETEN.Chain, KETEN.BuildingBlock),
