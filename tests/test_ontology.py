@@ -198,3 +198,22 @@ def test_ontology_stays_inside_owl2_rl(ontology: Graph) -> None:
         ), f"anonymous class expression at {node}"
     for _, _, domain in ontology.triples((None, RDFS.domain, None)):
         assert isinstance(domain, URIRef)
+
+
+TURTLE_SOURCES = [p for p in RDF_FILES if p.suffix == ".ttl"]
+
+
+@pytest.mark.parametrize("path", TURTLE_SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_turtle_sources_sort_their_prefixes(path: Path) -> None:
+    prefixes = [
+        line.split()[1] for line in path.read_text().splitlines() if line.startswith("@prefix")
+    ]
+    assert prefixes == sorted(prefixes), f"{path.name}: sort the @prefix lines from A to Z"
+
+
+def test_ontology_header_comes_first(ontology: Graph) -> None:
+    text = (ROOT / "ontology" / "ketenontologie.ttl").read_text()
+    statements = [
+        line for line in text.splitlines() if line and not line.startswith(("#", "@prefix"))
+    ]
+    assert statements[0] == f"<{ONTOLOGY_IRI}>"
