@@ -122,3 +122,13 @@ def test_a_header_without_summary_is_refused() -> None:
 def test_an_unknown_query_names_the_known_ones() -> None:
     with pytest.raises(UnknownQueryError, match="list-escalation-paths"):
         get_query("no-such-query", queries=QUERIES)
+
+
+def test_the_cli_lists_every_query_with_its_parameters(capsys: pytest.CaptureFixture[str]) -> None:
+    from ketenontologie.cli import main
+
+    assert main(["queries"]) == 0
+    out = capsys.readouterr().out
+    for name in QUERIES:
+        assert name in out
+    assert "?chain (iri, optional)" in out

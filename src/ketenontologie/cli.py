@@ -87,6 +87,32 @@ def _run_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- queries -----------------------------------------------------------------------------------
+
+
+def _add_queries(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subcommands.add_parser(
+        "queries",
+        help="list the named queries (queries/*.rq) with their parameters",
+        description="List every named query: its name, summary, parameters and what it should "
+        "return. The service answers each at /queries/<name>.",
+    )
+    parser.set_defaults(handler=_run_queries)
+
+
+def _run_queries(args: argparse.Namespace) -> int:
+    from ketenontologie.queries import load_queries
+
+    for query in load_queries().values():
+        print(f"{query.name}\n  {query.summary}")
+        for parameter in query.parameters:
+            need = "required" if parameter.required else "optional"
+            print(f"  ?{parameter.name} ({parameter.kind}, {need}): {parameter.description}")
+        if query.expect != "any":
+            print(f"  expect: {query.expect}")
+    return EXIT_OK
+
+
 # --- parser ------------------------------------------------------------------------------------
 
 
@@ -107,6 +133,7 @@ def _add_input_arguments(parser: argparse.ArgumentParser, *, default: str) -> No
 
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     _add_summary,
+    _add_queries,
 )
 
 
