@@ -1,0 +1,541 @@
+"""The fast path of validation: OWL 2 RL materialisation and the project's shapes run as SPARQL.
+
+pySHACL with owlrl is the reference, and it is slow: owlrl closes the whole graph in pure Python
+and pySHACL runs one query per focus node. This module does the same work on an in-memory
+Oxigraph store:
+
+* :func:`materialise` adds what OWL 2 RL infers for the part of OWL a chain design uses (class
+  and property hierarchies, equivalences, domains and ranges, inverse, symmetric and transitive
+  properties, property chains). Input that uses anything else (``owl:sameAs``, functional
+  properties, class expressions…) raises :class:`UnsupportedInput`, and the caller falls back
+  to the exact path.
+* :func:`compile_shapes` turns each shape into one SPARQL query that returns every result of that
+  shape at once: SHACL-SPARQL constraints run as written, the SHACL Core components the rules use
+  are translated. A shape using anything else raises :class:`UnsupportedShape`.
+
+Both are tested to give exactly pySHACL's results on every test design.
+
+>>> import pyoxigraph as ox
+>>> ex = "https://example.org/"
+>>> quads = [ox.Quad(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "p"), ox.NamedNode(ex + "b"))]
+>>> len(materialise(quads))
+0
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+__all__ = [
+    "CompiledShape",
+    "Hit",
+    "UnsupportedInput",
+    "UnsupportedShape",
+    "compile_shapes",
+    "materialise",
+    "run_shapes",
+]
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+_SH = "http://www.w3.org/ns/shacl#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Triple = tuple[Term, Term, Term]
+
+RDF_TYPE = ox.NamedNode(_RDF + "type")
+_FIRST, _REST, _NIL = (ox.NamedNode(_RDF + n) for n in ("first", "rest", "nil"))
+_SUBCLASS = ox.NamedNode(_RDFS + "subClassOf")
+_SUBPROPERTY = ox.NamedNode(_RDFS + "subPropertyOf")
+_DOMAIN = ox.NamedNode(_RDFS + "domain")
+_RANGE = ox.NamedNode(_RDFS + "range")
+_EQ_CLASS = ox.NamedNode(_OWL + "equivalentClass")
+_EQ_PROPERTY = ox.NamedNode(_OWL + "equivalentProperty")
+_INVERSE = ox.NamedNode(_OWL + "inverseOf")
+_CHAIN = ox.NamedNode(_OWL + "propertyChainAxiom")
+_TRANSITIVE = ox.NamedNode(_OWL + "TransitiveProperty")
+_SYMMETRIC = ox.NamedNode(_OWL + "SymmetricProperty")
+
+# OWL terms whose OWL 2 RL rules add nothing beyond what materialise() derives: declarations,
+# annotations, and axioms that can only make the graph inconsistent (disjointness, asymmetry).
+_HARMLESS_OWL = frozenset(
+    _OWL + name
+    for name in (
+        "AllDisjointClasses AllDisjointProperties AnnotationProperty AsymmetricProperty Class "
+        "DatatypeProperty DeprecatedClass DeprecatedProperty IrreflexiveProperty NamedIndividual "
+        "Nothing ObjectProperty Ontology OntologyProperty Thing backwardCompatibleWith deprecated "
+        "disjointWith equivalentClass equivalentProperty imports incompatibleWith inverseOf "
+        "members priorVersion propertyChainAxiom propertyDisjointWith SymmetricProperty "
+        "TransitiveProperty versionIRI versionInfo"
+    ).split()
+)
+_SCHEMA_PREDICATES = frozenset(
+    (_SUBCLASS, _SUBPROPERTY, _DOMAIN, _RANGE, _EQ_CLASS, _EQ_PROPERTY, _INVERSE, _CHAIN)
+)
+_VOCABULARIES = (_RDF, _RDFS, _OWL)
+
+
+class UnsupportedInput(Exception):
+    """The input uses OWL that :func:`materialise` does not cover; use the exact path."""
+
+
+class UnsupportedShape(Exception):
+    """A shape uses SHACL that :func:`compile_shapes` does not translate; use pySHACL."""
+
+
+# --- inference -----------------------------------------------------------------------------------
+
+
+def _closure(edges: dict[Term, set[Term]]) -> dict[Term, set[Term]]:
+    """Reflexive-transitive closure of a small graph given as adjacency sets."""
+    result: dict[Term, set[Term]] = {}
+    for start in edges:
+        seen = {start}
+        stack = [start]
+        while stack:
+            for nxt in edges.get(stack.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        result[start] = seen
+    return result
+
+
+def _list_items(head: Term, first: dict[Term, Term], rest: dict[Term, Term]) -> list[Term]:
+    items = []
+    while head != _NIL:
+        if head not in first or len(items) > 1000:
+            raise UnsupportedInput(f"malformed RDF list at {head}")
+        items.append(first[head])
+        head = rest.get(head, _NIL)
+    return items
+
+
+@dataclass
+class _Schema:
+    superclasses: dict[Term, set[Term]]
+    superproperties: dict[Term, set[Term]]
+    inverses: dict[Term, set[Term]]
+    domains: dict[Term, set[Term]]
+    ranges: dict[Term, set[Term]]
+    transitive: set[Term]
+    symmetric: set[Term]
+    chains: list[tuple[Term, list[Term]]]
+
+
+def _check_supported(s: Term, p: Term, o: Term) -> None:
+    if p.value.startswith(_OWL) and p.value not in _HARMLESS_OWL:
+        raise UnsupportedInput(f"uses {p.value}")
+    if p == RDF_TYPE and isinstance(o, ox.NamedNode):
+        if o.value.startswith(_OWL) and o.value not in _HARMLESS_OWL:
+            raise UnsupportedInput(f"uses {o.value}")
+    elif p in _SCHEMA_PREDICATES and isinstance(s, ox.NamedNode):
+        # Axioms about RDF, RDFS or OWL's own terms change what the rules mean.
+        if s.value.startswith(_VOCABULARIES) or (
+            p in (_SUBPROPERTY, _EQ_PROPERTY, _INVERSE)
+            and isinstance(o, ox.NamedNode)
+            and o.value.startswith(_VOCABULARIES)
+        ):
+            raise UnsupportedInput(f"states {p.value} about {s.value}")
+
+
+def _schema(triples: Iterable[Triple]) -> _Schema:
+    subclass: dict[Term, set[Term]] = defaultdict(set)
+    subproperty: dict[Term, set[Term]] = defaultdict(set)
+    inverses: dict[Term, set[Term]] = defaultdict(set)
+    domains: dict[Term, set[Term]] = defaultdict(set)
+    ranges: dict[Term, set[Term]] = defaultdict(set)
+    transitive: set[Term] = set()
+    symmetric: set[Term] = set()
+    chain_heads: list[tuple[Term, Term]] = []
+    first: dict[Term, Term] = {}
+    rest: dict[Term, Term] = {}
+    for s, p, o in triples:
+        _check_supported(s, p, o)
+        if p == _SUBCLASS:
+            subclass[s].add(o)
+        elif p == _EQ_CLASS:
+            subclass[s].add(o)
+            subclass[o].add(s)
+        elif p == _SUBPROPERTY:
+            subproperty[s].add(o)
+        elif p == _EQ_PROPERTY:
+            subproperty[s].add(o)
+            subproperty[o].add(s)
+        elif p == _INVERSE:
+            inverses[s].add(o)
+            inverses[o].add(s)
+        elif p == _DOMAIN:
+            domains[s].add(o)
+        elif p == _RANGE:
+            ranges[s].add(o)
+        elif p == _CHAIN:
+            chain_heads.append((s, o))
+        elif p == _FIRST:
+            first[s] = o
+        elif p == _REST:
+            rest[s] = o
+        elif p == RDF_TYPE and o == _TRANSITIVE:
+            transitive.add(s)
+        elif p == RDF_TYPE and o == _SYMMETRIC:
+            symmetric.add(s)
+    superproperties = _closure(subproperty)
+    # A property inherits the domain, range, inverse, symmetry and transitivity rules of nothing
+    # but itself; derived super-property triples trigger their own rules in the worklist.
+    return _Schema(
+        superclasses=_closure(subclass),
+        superproperties=superproperties,
+        inverses=dict(inverses),
+        domains=dict(domains),
+        ranges=dict(ranges),
+        transitive=transitive,
+        symmetric=symmetric,
+        chains=[(prop, _list_items(head, first, rest)) for prop, head in chain_heads],
+    )
+
+
+def materialise(quads: Iterable[ox.Quad]) -> set[Triple]:
+    """The triples OWL 2 RL adds to ``quads`` (graph names ignored) that are not already there.
+
+    Raises :class:`UnsupportedInput` when the input uses OWL beyond the covered part.
+    """
+    asserted: set[Triple] = {(q.subject, q.predicate, q.object) for q in quads}  # type: ignore[misc]
+    schema = _schema(asserted)
+    known = set(asserted)
+    by_predicate: dict[Term, dict[Term, set[Term]]] = defaultdict(lambda: defaultdict(set))
+    reverse: dict[Term, dict[Term, set[Term]]] = defaultdict(lambda: defaultdict(set))
+    indexed = schema.transitive | {p for _, chain in schema.chains for p in chain}
+
+    def index(s: Term, p: Term, o: Term) -> None:
+        if p in indexed:
+            by_predicate[p][s].add(o)
+            reverse[p][o].add(s)
+
+    for s, p, o in asserted:
+        index(s, p, o)
+    pending = list(asserted)
+    while pending:
+        new: list[Triple] = []
+        for s, p, o in pending:
+            new.extend(_consequences(s, p, o, schema, by_predicate, reverse))
+        pending = []
+        for triple in new:
+            if triple not in known and not isinstance(triple[0], ox.Literal):
+                known.add(triple)
+                index(*triple)
+                pending.append(triple)
+        if not pending:
+            pending = [t for t in _chain_consequences(schema, by_predicate) if t not in known]
+            for triple in pending:
+                known.add(triple)
+                index(*triple)
+    return known - asserted
+
+
+def _consequences(
+    s: Term,
+    p: Term,
+    o: Term,
+    schema: _Schema,
+    by_predicate: dict[Term, dict[Term, set[Term]]],
+    reverse: dict[Term, dict[Term, set[Term]]],
+) -> Iterator[Triple]:
+    if p == RDF_TYPE:
+        for cls in schema.superclasses.get(o, ()):
+            yield s, RDF_TYPE, cls
+        return
+    for sup in schema.superproperties.get(p, ()):
+        if sup != p:
+            yield s, sup, o
+    for cls in schema.domains.get(p, ()):
+        yield s, RDF_TYPE, cls
+    if not isinstance(o, ox.Literal):
+        for cls in schema.ranges.get(p, ()):
+            yield o, RDF_TYPE, cls
+        for inverse in schema.inverses.get(p, ()):
+            yield o, inverse, s
+        if p in schema.symmetric:
+            yield o, p, s
+    if p in schema.transitive:
+        for z in by_predicate[p].get(o, ()):
+            yield s, p, z
+        for w in reverse[p].get(s, ()):
+            yield w, p, o
+
+
+def _chain_consequences(
+    schema: _Schema, by_predicate: dict[Term, dict[Term, set[Term]]]
+) -> Iterator[Triple]:
+    for prop, chain in schema.chains:
+        if not chain:
+            continue
+        for start, objects in list(by_predicate[chain[0]].items()):
+            frontier = set(objects)
+            for step in chain[1:]:
+                index = by_predicate[step]
+                frontier = {z for y in frontier for z in index.get(y, ())}
+            for end in frontier:
+                yield start, prop, end
+
+
+# --- shapes ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompiledShape:
+    """One shape as a SPARQL query returning ``?this ?path ?value`` for each of its results."""
+
+    shape: str
+    severity: str
+    component: str
+    query: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One validation result of the fast path, before it is mapped to a rule and a file."""
+
+    shape: str
+    severity: str
+    component: str
+    focus: Term
+    path: str | None
+    value: Term | None
+
+
+def _one(store: ox.Store, subject: Term, predicate: str) -> Term | None:
+    values = [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None)]
+    if len(values) > 1:
+        raise UnsupportedShape(f"{subject} has several {predicate}")
+    return values[0] if values else None
+
+
+def _all(store: ox.Store, subject: Term, predicate: str) -> list[Term]:
+    return [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None)]
+
+
+def _rdf_list(store: ox.Store, head: Term) -> list[Term]:
+    items = []
+    while head != _NIL:
+        first = _one(store, head, _RDF + "first")
+        nxt = _one(store, head, _RDF + "rest")
+        if first is None or nxt is None:
+            raise UnsupportedShape(f"malformed list at {head}")
+        items.append(first)
+        head = nxt
+    return items
+
+
+def _sparql_term(term: Term) -> str:
+    if isinstance(term, ox.BlankNode):
+        raise UnsupportedShape("blank node used as a constant")
+    return str(term)
+
+
+_TARGETS = {
+    _SH + "targetClass": "?this a {0} .",
+    _SH + "targetSubjectsOf": "?this {0} [] .",
+    _SH + "targetObjectsOf": "[] {0} ?this .",
+    _SH + "targetNode": "VALUES ?this {{ {0} }}",
+}
+
+# Parameters compile_shapes() understands; any other sh: term on a shape makes it unsupported.
+_HANDLED = {
+    _SH + name
+    for name in (
+        "targetClass targetSubjectsOf targetObjectsOf targetNode path minCount maxCount datatype "
+        "in qualifiedValueShape qualifiedMinCount qualifiedMaxCount sparql severity name "
+        "description message property deactivated order group"
+    ).split()
+}
+
+
+def _target_pattern(store: ox.Store, shape: Term) -> str:
+    patterns = [
+        template.format(_sparql_term(value))
+        for predicate, template in _TARGETS.items()
+        for value in _all(store, shape, predicate)
+    ]
+    if not patterns:
+        raise UnsupportedShape(f"{shape} has no target the fast path understands")
+    return " UNION ".join(f"{{ {pattern} }}" for pattern in patterns)
+
+
+def _value_test(store: ox.Store, node: Term) -> str:
+    """A SPARQL expression on ``?v`` that holds when ``?v`` conforms to the value shape ``node``."""
+    tests = []
+    for quad in store.quads_for_pattern(node, None, None):
+        key = quad.predicate.value
+        if key == _RDF + "type":
+            continue
+        if key == _SH + "class":
+            tests.append(f"EXISTS {{ ?v a {_sparql_term(quad.object)} }}")
+        elif key == _SH + "languageIn":
+            items = _rdf_list(store, quad.object)
+            tags = [item.value for item in items]
+            if any(not isinstance(item, ox.Literal) or "-" in item.value for item in items):
+                raise UnsupportedShape("language ranges with subtags")
+            matches = " || ".join(f'langMatches(lang(?v), "{tag}")' for tag in tags)
+            tests.append(f"(isLiteral(?v) && ({matches or 'false'}))")
+        elif key == _SH + "or":
+            alternatives = [_value_test(store, item) for item in _rdf_list(store, quad.object)]
+            tests.append("(" + " || ".join(alternatives or ["false"]) + ")")
+        else:
+            raise UnsupportedShape(f"value shape parameter {key}")
+    return "(" + " && ".join(tests or ["true"]) + ")"
+
+
+def _compile_property_shape(store: ox.Store, shape: Term, targets: str) -> list[tuple[str, str]]:
+    path = _one(store, shape, _SH + "path")
+    if not isinstance(path, ox.NamedNode):
+        raise UnsupportedShape(f"{shape} has a complex path")
+    p = str(path)
+    queries: list[tuple[str, str]] = []
+    counted = "SELECT ?this ?path ?value WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) "
+    counted += "WHERE {{ {{ {targets} }} OPTIONAL {{ ?this {p} ?v . {test} }} }} GROUP BY ?this }} "
+    counted += "FILTER (?n {op} {bound}) BIND ({p} AS ?path) }}"
+    for name, op, component in (("minCount", "<", "MinCount"), ("maxCount", ">", "MaxCount")):
+        bound = _one(store, shape, _SH + name)
+        if bound is not None:
+            queries.append(
+                (
+                    component,
+                    counted.format(targets=targets, p=p, test="", op=op, bound=bound.value),
+                )
+            )
+    qualified = _one(store, shape, _SH + "qualifiedValueShape")
+    if qualified is not None:
+        if _one(store, shape, _SH + "qualifiedValueShapesDisjoint") is not None:
+            raise UnsupportedShape("qualifiedValueShapesDisjoint")
+        test = f"FILTER {_value_test(store, qualified)}"
+        for name, op, component in (
+            ("qualifiedMinCount", "<", "QualifiedMinCount"),
+            ("qualifiedMaxCount", ">", "QualifiedMaxCount"),
+        ):
+            bound = _one(store, shape, _SH + name)
+            if bound is not None:
+                queries.append(
+                    (
+                        component,
+                        counted.format(targets=targets, p=p, test=test, op=op, bound=bound.value),
+                    )
+                )
+    per_value = "SELECT DISTINCT ?this ?path ?value WHERE {{ {{ {targets} }} ?this {p} ?value . "
+    per_value += "FILTER ({failure}) BIND ({p} AS ?path) }}"
+    datatype = _one(store, shape, _SH + "datatype")
+    if datatype is not None:
+        if datatype.value == _XSD + "boolean":
+            well_formed = 'LCASE(STR(?value)) IN ("true", "false", "1", "0")'
+        elif datatype.value == _XSD + "string":
+            well_formed = "true"
+        else:
+            raise UnsupportedShape(f"sh:datatype {datatype.value}")
+        failure = f"!(isLiteral(?value) && datatype(?value) = {datatype} && {well_formed})"
+        queries.append(("Datatype", per_value.format(targets=targets, p=p, failure=failure)))
+    members = _one(store, shape, _SH + "in")
+    if members is not None:
+        allowed = " || ".join(
+            f"sameTerm(?value, {_sparql_term(m)})" for m in _rdf_list(store, members)
+        )
+        failure = f"!({allowed or 'false'})"
+        queries.append(("In", per_value.format(targets=targets, p=p, failure=failure)))
+    return queries
+
+
+def _prefixes(store: ox.Store, constraint: Term) -> str:
+    lines = []
+    for declarer in _all(store, constraint, _SH + "prefixes"):
+        for declaration in _all(store, declarer, _SH + "declare"):
+            prefix = _one(store, declaration, _SH + "prefix")
+            namespace = _one(store, declaration, _SH + "namespace")
+            if prefix is None or namespace is None:
+                raise UnsupportedShape("incomplete sh:declare")
+            lines.append(f"PREFIX {prefix.value}: <{namespace.value}>")
+    return "\n".join(sorted(set(lines)))
+
+
+def _compile_sparql(store: ox.Store, constraint: Term, targets: str) -> str:
+    select = _one(store, constraint, _SH + "select")
+    if select is None:
+        raise UnsupportedShape("SPARQL constraint without sh:select")
+    text = select.value.replace("$this", "?this")
+    if "$" in text:
+        raise UnsupportedShape("SPARQL constraint with pre-bound variables other than $this")
+    # The rule's query runs once for all focus nodes; joining it with the targets keeps
+    # only the focus nodes that pySHACL would have bound $this to.
+    return (
+        f"{_prefixes(store, constraint)}\n"
+        f"SELECT DISTINCT ?this ?path ?value WHERE {{ {{ {targets} }} {{ {text} }} }}"
+    )
+
+
+def compile_shapes(store: ox.Store) -> list[CompiledShape]:
+    """Compile every shape with an IRI in ``store`` (a parsed shapes graph) into SPARQL queries.
+
+    Raises :class:`UnsupportedShape` for a shape that uses SHACL outside the translated part.
+    """
+    shapes = {
+        q.subject
+        for target in _TARGETS
+        for q in store.quads_for_pattern(None, ox.NamedNode(target), None)
+    }
+    compiled = []
+    for shape in sorted(shapes, key=str):
+        if not isinstance(shape, ox.NamedNode):
+            raise UnsupportedShape(f"a shape without an IRI: {shape}")
+        used = {q.predicate.value for q in store.quads_for_pattern(shape, None, None)}
+        unknown = {p for p in used if p.startswith(_SH) and p not in _HANDLED}
+        if unknown or _SH + "property" in used:
+            raise UnsupportedShape(f"{shape.value} uses {sorted(unknown) or 'sh:property'}")
+        deactivated = _one(store, shape, _SH + "deactivated")
+        if isinstance(deactivated, ox.Literal) and deactivated.value in ("true", "1"):
+            continue
+        severity_term = _one(store, shape, _SH + "severity")
+        severity = severity_term.value if severity_term else _SH + "Violation"
+        targets = _target_pattern(store, shape)
+        queries: list[tuple[str, str]] = []
+        if _SH + "path" in used:
+            queries.extend(_compile_property_shape(store, shape, targets))
+        for constraint in _all(store, shape, _SH + "sparql"):
+            queries.append(("SPARQL", _compile_sparql(store, constraint, targets)))
+        for component, query in queries:
+            compiled.append(
+                CompiledShape(
+                    shape=shape.value,
+                    severity=severity,
+                    component=f"{_SH}{component}ConstraintComponent",
+                    query=query,
+                )
+            )
+    return compiled
+
+
+def run_shapes(store: ox.Store, shapes: Iterable[CompiledShape]) -> list[Hit]:
+    """Run compiled shapes on ``store`` (data, context and inferred triples); every result."""
+    hits = []
+    for shape in shapes:
+        solutions = store.query(shape.query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for row in solutions:
+            focus = row["this"]
+            path = row["path"]
+            value = row["value"]
+            if focus is None:
+                continue
+            hits.append(
+                Hit(
+                    shape=shape.shape,
+                    severity=shape.severity,
+                    component=shape.component,
+                    focus=focus,
+                    path=path.value if isinstance(path, ox.NamedNode) else None,
+                    value=value if value is not None else None,
+                )
+            )
+    return hits

@@ -1,0 +1,725 @@
+"""Validate chain designs against NORA's governance rules (the SHACL shapes in ``shapes/``).
+
+The design is validated together with the ontology and the concept scheme, after OWL 2 RL
+inference, and the report speaks only about the design's own nodes. Two engines give the same
+results: the fast path (:mod:`ketenontologie.shacl_engine`: materialisation and SPARQL on an
+in-memory Oxigraph store) for the project's rules, and pySHACL on an owlrl closure for everything
+the fast path does not cover, such as an organisation's own shapes.
+
+>>> from ketenontologie.validation import validate
+>>> report = validate(["tests/designs/valid/kleine-keten.ttl"])
+>>> report.conforms, report.summary.violations
+(True, 0)
+>>> report = validate(["tests/designs/invalid/KS-R05-ketenmanager-buiten-bestuur.ttl"])
+>>> [(r.rule, r.severity, r.line) for r in report.results]
+[('KS-R05', 'Violation', 39)]
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, get_args
+from urllib.parse import urljoin
+
+import pyoxigraph as ox
+
+from ketenontologie import shacl_engine
+from ketenontologie.errors import InputError
+from ketenontologie.loading import find_rdf_files, format_for, parse_quads
+from ketenontologie.namespaces import SHAPES
+from ketenontologie.resources import ontology_files, resource_dir
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+__all__ = [
+    "Engine",
+    "FailOn",
+    "Language",
+    "OutputFormat",
+    "Rule",
+    "Severity",
+    "Source",
+    "Summary",
+    "ValidationReport",
+    "ValidationResult",
+    "default_shape_files",
+    "validate",
+]
+
+Severity: TypeAlias = Literal["Violation", "Warning", "Info"]
+FailOn: TypeAlias = Literal["violation", "warning", "info"]
+"""The lowest severity that makes a design fail (``conforms`` false, exit code 1)."""
+Engine: TypeAlias = Literal["auto", "fast", "pyshacl"]
+"""``auto``: the fast path where it applies, pySHACL elsewhere; ``pyshacl``: pySHACL only
+(the semantics reference); ``fast``: the fast path only, an error where it does not apply."""
+Language: TypeAlias = Literal["nl", "en"]
+OutputFormat: TypeAlias = Literal["text", "json", "turtle", "junit", "sarif", "github"]
+Source: TypeAlias = "str | os.PathLike[str] | Graph"
+"""A design: an RDF file, a directory searched for RDF files, or an rdflib graph."""
+
+_SH = "http://www.w3.org/ns/shacl#"
+_DCT_SOURCE = "http://purl.org/dc/terms/source"
+_RANK: Mapping[str, int] = {"Info": 1, "Warning": 2, "Violation": 3}
+_FAIL_RANK: Mapping[FailOn, int] = {"info": 1, "warning": 2, "violation": 3}
+_RULE_ID = re.compile(r"^(KS-R\d+)")
+_NOT_RULES = ("nl-sbb.ttl",)  # checks concept schemes, not chain designs
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule as the shapes describe it: id, severity, name, description, message and source."""
+
+    id: str
+    severity: Severity
+    name: Mapping[str, str]
+    description: Mapping[str, str]
+    message: Mapping[str, str]
+    source: str | None
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One finding about one node of the design (the JSON contract's ``results`` item).
+
+    ``component`` (the SHACL constraint component) is not part of the JSON contract; the Turtle
+    renderer writes it as ``sh:sourceConstraintComponent``.
+    """
+
+    rule: str
+    severity: Severity
+    file: str | None
+    line: int | None
+    focus_node: str
+    path: str | None
+    value: str | None
+    message: Mapping[str, str]
+    source: str | None
+    component: str | None = field(default=None, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result in the JSON contract's form."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "focusNode": self.focus_node,
+            "path": self.path,
+            "value": self.value,
+            "message": {"nl": self.message.get("nl", ""), "en": self.message.get("en", "")},
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How many results of each severity."""
+
+    violations: int
+    warnings: int
+    infos: int
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of :func:`validate`: ``conforms``, ``summary`` and ``results``.
+
+    :meth:`to_dict` is exactly the JSON contract. ``rules`` (every rule that was checked) and
+    ``files`` (every file that was read) are kept for the JUnit and SARIF renderers, which list
+    passing checks too.
+
+    >>> report = validate(["tests/designs/valid/kleine-keten.ttl"])
+    >>> sorted(report.to_dict())
+    ['conforms', 'results', 'summary']
+    """
+
+    conforms: bool
+    summary: Summary
+    results: tuple[ValidationResult, ...]
+    rules: Mapping[str, Rule] = field(default_factory=dict, compare=False, repr=False)
+    files: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when the design conforms, 1 when it does not (the command's exit code)."""
+        return 0 if self.conforms else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report in the JSON contract's form."""
+        return {
+            "conforms": self.conforms,
+            "summary": {
+                "violations": self.summary.violations,
+                "warnings": self.summary.warnings,
+                "infos": self.summary.infos,
+            },
+            "results": [result.to_dict() for result in self.results],
+        }
+
+    def to_json(self) -> str:
+        """The JSON contract as text."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    def render(
+        self, format: OutputFormat = "text", *, lang: Language = "nl", color: bool = False
+    ) -> str:
+        """Render the report as ``text``, ``json``, ``turtle``, ``junit``, ``sarif`` or ``github``.
+
+        >>> report = validate(["tests/designs/invalid/KS-R03-zonder-bestuur.ttl"])
+        >>> print(report.render("github", lang="en"))  # doctest: +ELLIPSIS
+        ::warning file=tests/designs/invalid/KS-R03-zonder-bestuur.ttl,line=15,title=KS-R03...
+        """
+        from ketenontologie import reporting
+
+        return reporting.render(self, format, lang=lang, color=color)
+
+
+# --- inputs --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Design:
+    """One input: a file (with its text, for line numbers) or an in-memory graph."""
+
+    name: str | None
+    path: Path | None
+    quads: list[ox.Quad]
+
+
+def default_shape_files() -> list[Path]:
+    """The shapes of the chain governance rules: ``shapes/*.ttl`` except the NL-SBB shapes.
+
+    >>> [path.name for path in default_shape_files()]
+    ['chain.ttl', 'escalation.ttl', 'roles.ttl']
+    """
+    directory = resource_dir("shapes")
+    return sorted(p for p in directory.glob("*.ttl") if p.is_file() and p.name not in _NOT_RULES)
+
+
+def _as_list(sources: Source | Iterable[Source]) -> list[Source]:
+    if isinstance(sources, str | os.PathLike) or _is_graph(sources):
+        return [sources]  # type: ignore[list-item]
+    return list(sources)  # type: ignore[arg-type]
+
+
+def _is_graph(value: object) -> bool:
+    return type(value).__module__.startswith("rdflib") and hasattr(value, "triples")
+
+
+def _load_designs(sources: Source | Iterable[Source]) -> list[_Design]:
+    designs = []
+    for source in _as_list(sources):
+        if _is_graph(source):
+            designs.append(_Design(name=None, path=None, quads=_graph_quads(source)))
+            continue
+        for path in find_rdf_files(source):  # type: ignore[arg-type]
+            designs.append(_Design(name=str(path), path=path, quads=parse_quads(path)))
+    if not designs:
+        raise InputError("No design was given. Name one or more RDF files or directories.")
+    return designs
+
+
+def _parsed(paths: Sequence[Path]) -> tuple[ox.Quad, ...]:
+    """Parse shape or ontology files, once per process while they stay unchanged."""
+    return _parsed_versions(tuple((path, path.stat().st_mtime_ns) for path in paths))
+
+
+@cache
+def _parsed_versions(versions: tuple[tuple[Path, int], ...]) -> tuple[ox.Quad, ...]:
+    return tuple(parse_quads([path for path, _ in versions]))
+
+
+# --- the shapes: rules and compiled queries ----------------------------------------------------
+
+
+def _shape_store(paths: Sequence[Path]) -> ox.Store:
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in _parsed(tuple(paths)))
+    return store
+
+
+def _rule_id(shape: str) -> str:
+    local = re.split(r"[#/]", shape)[-1] or shape
+    match = _RULE_ID.match(local)
+    return match.group(1) if match else local
+
+
+def _texts(store: ox.Store, shape: ox.NamedNode, predicate: str) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for quad in store.quads_for_pattern(shape, ox.NamedNode(predicate), None):
+        if isinstance(quad.object, ox.Literal):
+            texts.setdefault(quad.object.language or "", quad.object.value)
+    return texts
+
+
+def _severity(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Severity:
+    local = term.value.removeprefix(_SH) if term is not None else "Violation"
+    return local if local in _RANK else "Violation"  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class _ShapeInfo:
+    """What a result needs from its (named) shape: rule id, severity, message, source."""
+
+    rule: str
+    severity: Severity
+    message: Mapping[str, str]
+    source: str | None
+    name: Mapping[str, str]
+    description: Mapping[str, str]
+
+
+def _shape_infos(store: ox.Store) -> dict[str, _ShapeInfo]:
+    named = {
+        q.subject
+        for q in store.quads_for_pattern(None, None, None)
+        if isinstance(q.subject, ox.NamedNode)
+        and q.predicate.value in (_SH + "severity", _SH + "message", _SH + "name")
+    }
+    infos = {}
+    for shape in named:
+        assert isinstance(shape, ox.NamedNode)
+        source = next(store.quads_for_pattern(shape, ox.NamedNode(_DCT_SOURCE), None), None)
+        severity = next(store.quads_for_pattern(shape, ox.NamedNode(_SH + "severity"), None), None)
+        infos[shape.value] = _ShapeInfo(
+            rule=_rule_id(shape.value),
+            severity=_severity(severity.object if severity else None),
+            message=_texts(store, shape, _SH + "message"),
+            source=source.object.value if source else None,
+            name=_texts(store, shape, _SH + "name"),
+            description=_texts(store, shape, _SH + "description"),
+        )
+    return infos
+
+
+def _rules(infos: Mapping[str, _ShapeInfo]) -> dict[str, Rule]:
+    rules: dict[str, Rule] = {}
+    def describes_rule(item: tuple[str, _ShapeInfo]) -> tuple[bool, str]:
+        # The shape named exactly after the rule describes it; otherwise its first sub-shape does.
+        shape, info = item
+        return (not shape.endswith(f"#{info.rule}"), shape)
+
+    for _, info in sorted(infos.items(), key=describes_rule):
+        if info.rule in rules:
+            continue
+        rules[info.rule] = Rule(
+            id=info.rule,
+            severity=info.severity,
+            name=info.name,
+            description=info.description,
+            message=info.message,
+            source=info.source,
+        )
+    return dict(sorted(rules.items()))
+
+
+def _compiled(paths: tuple[Path, ...]) -> tuple[shacl_engine.CompiledShape, ...] | None:
+    """The shapes as SPARQL queries, or ``None`` when the fast path does not cover them."""
+    return _compiled_versions(tuple((path, path.stat().st_mtime_ns) for path in paths))
+
+
+@cache
+def _compiled_versions(
+    versions: tuple[tuple[Path, int], ...],
+) -> tuple[shacl_engine.CompiledShape, ...] | None:
+    try:
+        return tuple(shacl_engine.compile_shapes(_shape_store([p for p, _ in versions])))
+    except shacl_engine.UnsupportedShape:
+        return None
+
+
+# --- the engines ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """One result, engine-neutral: shape IRI, severity, component and terms as N-Triples."""
+
+    shape: str
+    severity: Severity
+    component: str | None
+    focus: str
+    path: str | None
+    value: str | None
+
+
+def _term_text(term: object) -> str:
+    """An IRI as itself, a blank node as ``_:id``, a literal in N-Triples syntax."""
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return str(term)
+
+
+def _fast(
+    designs: Sequence[_Design], context: Sequence[ox.Quad], shapes: tuple[Path, ...]
+) -> list[_Hit]:
+    compiled = _compiled(shapes)
+    if compiled is None:
+        raise shacl_engine.UnsupportedShape("the shapes use SHACL the fast path does not cover")
+    data = [q for design in designs for q in design.quads]
+    data.extend(context)
+    inferred = shacl_engine.materialise(data)
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in data)
+    store.bulk_extend(ox.Quad(s, p, o) for s, p, o in inferred)  # type: ignore[arg-type]
+    return [
+        _Hit(
+            shape=hit.shape,
+            severity=_severity(ox.NamedNode(hit.severity)),
+            component=hit.component,
+            focus=_term_text(hit.focus),
+            path=hit.path,
+            value=None if hit.value is None else _term_text(hit.value),
+        )
+        for hit in shacl_engine.run_shapes(store, compiled)
+    ]
+
+
+def _pyshacl(
+    designs: Sequence[_Design], context: Sequence[ox.Quad], shapes: tuple[Path, ...]
+) -> list[_Hit]:
+    """pySHACL on the design, the context and their OWL 2 RL closure (the reference)."""
+    import pyshacl
+    from pyshacl.errors import ReportableRuntimeError
+    from rdflib import RDF, SH, BNode, Graph, URIRef
+
+    data = _rdflib_graph(q for design in designs for q in design.quads)
+    data += _rdflib_graph(context)
+    closed = _infer(data)
+    shapes_graph = _rdflib_graph(_parsed(shapes))
+    try:
+        _, report, _ = pyshacl.validate(closed, shacl_graph=shapes_graph, inference="none")
+    except (ReportableRuntimeError, ValueError, TypeError) as error:
+        names = ", ".join(str(p) for p in shapes)
+        raise InputError(
+            f"{names}: the shapes cannot be used ({error}). Fix the shapes and try again."
+        ) from None
+    assert isinstance(report, Graph)
+    hits = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        shape = report.value(result, SH.sourceShape)
+        while isinstance(shape, BNode):  # a property shape inside a named node shape
+            shape = shapes_graph.value(predicate=SH.property, object=shape)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        component = report.value(result, SH.sourceConstraintComponent)
+        hits.append(
+            _Hit(
+                shape=str(shape) if shape is not None else "",
+                severity=_severity(ox.NamedNode(str(report.value(result, SH.resultSeverity)))),
+                component=str(component) if component is not None else None,
+                focus=_term_text(_ox_term(report.value(result, SH.focusNode))),
+                path=str(path) if isinstance(path, URIRef) else None,
+                value=None if value is None else _term_text(_ox_term(value)),
+            )
+        )
+    return hits
+
+
+def _infer(data: Graph) -> Graph:
+    """``data`` with its OWL 2 RL closure (owlrl, the reference reasoner)."""
+    import owlrl
+    from rdflib import Graph
+
+    closed = Graph()
+    closed += data
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closed)
+    return closed
+
+
+# --- terms between pyoxigraph and rdflib ---------------------------------------------------------
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _rdflib_graph(quads: Iterable[ox.Quad]) -> Graph:
+    from rdflib import BNode, Graph, URIRef
+    from rdflib import Literal as RDFLiteral
+
+    def convert(term: Any) -> Any:
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        if term.language is not None:
+            return RDFLiteral(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return RDFLiteral(term.value)
+        return RDFLiteral(term.value, datatype=URIRef(term.datatype.value))
+
+    graph = Graph()
+    graph.addN(
+        (convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in quads
+    )
+    return graph
+
+
+def _ox_term(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    from rdflib import BNode, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    datatype = ox.NamedNode(str(term.datatype or _XSD_STRING))
+    return ox.Literal(str(term), datatype=datatype)
+
+
+def _graph_quads(graph: Any) -> list[ox.Quad]:
+    quads = []
+    for s, p, o in graph.triples((None, None, None)):
+        subject, predicate, obj = _ox_term(s), _ox_term(p), _ox_term(o)
+        if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
+            continue  # generalised RDF (a literal subject) has no place in a design
+        quads.append(ox.Quad(subject, predicate, obj))
+    return quads
+
+
+def _own_nodes(designs: Sequence[_Design], context: Sequence[ox.Quad]) -> set[str]:
+    described = {_term_text(q.subject) for q in context}
+    own = set()
+    for design in designs:
+        for quad in design.quads:
+            own.add(_term_text(quad.subject))
+            if not isinstance(quad.object, ox.Literal):
+                own.add(_term_text(quad.object))
+    return own - described
+
+
+# --- validate ------------------------------------------------------------------------------------
+
+
+def validate(
+    sources: Source | Iterable[Source],
+    *,
+    shapes: Iterable[str | os.PathLike[str]] | None = None,
+    fail_on: FailOn = "violation",
+    engine: Engine = "auto",
+) -> ValidationReport:
+    """Validate chain designs against the governance rules; one report for all of them.
+
+    ``sources`` are RDF files, directories (searched for RDF files) or rdflib graphs; they are
+    validated as one design. ``shapes`` adds an organisation's own SHACL files on top of the
+    project's rules. ``fail_on`` is the lowest severity that makes the report not conform.
+
+    Raises :class:`~ketenontologie.errors.InputError` (or a subclass) for unusable input: a
+    missing file, an RDF syntax error (with file, line and column) or unusable shapes.
+
+    >>> report = validate("tests/designs/invalid/KS-R16-twee-ketenmanagers.ttl")
+    >>> report.conforms, report.summary.warnings
+    (True, 1)
+    >>> validate("tests/designs/invalid/KS-R16-twee-ketenmanagers.ttl", fail_on="warning").conforms
+    False
+    """
+    if fail_on not in _FAIL_RANK:
+        raise InputError(f"Unknown fail_on {fail_on!r}. Use one of: {', '.join(_FAIL_RANK)}.")
+    if engine not in get_args(Engine):
+        raise InputError(f"Unknown engine {engine!r}. Use one of: {', '.join(get_args(Engine))}.")
+    designs = _load_designs(sources)
+    context = _parsed(tuple(ontology_files()))
+    ours = tuple(default_shape_files())
+    extra = tuple(Path(p) for p in find_rdf_files(list(shapes))) if shapes else ()
+
+    hits = _run(designs, context, ours, engine=engine)
+    if extra:
+        hits += _pyshacl(designs, context, extra)
+
+    infos = _shape_infos(_shape_store(ours + extra))
+    own = _own_nodes(designs, context)
+    locator = _Locator(designs)
+    results = sorted(
+        (_result(hit, infos, locator) for hit in set(hits) if hit.focus in own),
+        key=lambda r: (r.file or "", r.line or 0, r.rule, r.focus_node, r.value or ""),
+    )
+    counts = {level: sum(r.severity == level for r in results) for level in _RANK}
+    threshold = _FAIL_RANK[fail_on]
+    return ValidationReport(
+        conforms=not any(_RANK[r.severity] >= threshold for r in results),
+        summary=Summary(
+            violations=counts["Violation"], warnings=counts["Warning"], infos=counts["Info"]
+        ),
+        results=tuple(results),
+        rules=_rules(infos),
+        files=tuple(d.name for d in designs if d.name is not None),
+    )
+
+
+def _run(
+    designs: Sequence[_Design],
+    context: Sequence[ox.Quad],
+    shapes: tuple[Path, ...],
+    *,
+    engine: Engine,
+) -> list[_Hit]:
+    if engine == "pyshacl":
+        return _pyshacl(designs, context, shapes)
+    try:
+        return _fast(designs, context, shapes)
+    except (shacl_engine.UnsupportedInput, shacl_engine.UnsupportedShape) as reason:
+        if engine == "fast":
+            raise InputError(
+                f"The fast validation path does not cover this input ({reason}). "
+                "Validate with the pyshacl engine instead."
+            ) from None
+        return _pyshacl(designs, context, shapes)
+
+
+def _result(hit: _Hit, infos: Mapping[str, _ShapeInfo], locator: _Locator) -> ValidationResult:
+    info = infos.get(hit.shape)
+    file, line = locator.locate(hit.focus)
+    return ValidationResult(
+        rule=info.rule if info else _rule_id(hit.shape),
+        severity=hit.severity,
+        file=file,
+        line=line,
+        focus_node=hit.focus,
+        path=hit.path,
+        value=hit.value,
+        message=dict(info.message) if info and info.message else _fallback_message(hit),
+        source=info.source if info else None,
+        component=hit.component,
+    )
+
+
+def _fallback_message(hit: _Hit) -> dict[str, str]:
+    component = (hit.component or "").removeprefix(_SH).removesuffix("ConstraintComponent")
+    return {
+        "nl": f"Voldoet niet aan {_rule_id(hit.shape)} ({component}).",
+        "en": f"Does not conform to {_rule_id(hit.shape)} ({component}).",
+    }
+
+
+# --- where a node is described -------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<long>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
+  | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\s]*>)
+  | (?P<directive>@prefix|@base|(?i:prefix|base)(?=\s))
+  | (?P<bnode>_:[\w\-.]*[\w\-])
+  | (?P<pname>(?:[A-Za-z][\w\-.]*)?:(?:[\w\-:%]|\\.|\.(?=[\w\-:%\\]))*)
+  | (?P<punct>[.;,\[\](){}])
+  | (?P<word>[^\s;,()\[\]{}]+)
+    """,
+    re.VERBOSE,
+)
+
+
+def _subject_lines(text: str, base: str) -> dict[str, int]:
+    """For Turtle, TriG or N-Triples text: each subject (full IRI or ``_:label``) → first line."""
+    newlines = [i for i, char in enumerate(text) if char == "\n"]
+    prefixes: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    expect_subject, depth = True, 0
+    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)]
+    i = 0
+    while i < len(tokens):
+        kind, value, start = tokens[i]
+        i += 1
+        if kind == "comment":
+            continue
+        if kind == "directive":
+            rest = [t for t in tokens[i : i + 4] if t[0] != "comment"]
+            if value.lower().endswith("prefix") and len(rest) >= 2:
+                prefixes[rest[0][1].rstrip(":")] = urljoin(base, rest[1][1][1:-1])
+                i += 2
+            elif rest:
+                base = urljoin(base, rest[0][1][1:-1])
+                i += 1
+            if i < len(tokens) and tokens[i][1] == ".":
+                i += 1
+            expect_subject = True
+            continue
+        if kind == "punct":
+            if value in "[(":
+                depth += 1
+            elif value in "])":
+                depth -= 1
+            elif value in "{}" or (value == "." and depth == 0):
+                expect_subject, depth = True, 0
+            continue
+        if expect_subject and depth == 0:
+            expect_subject = False
+            node = _resolve(kind, value, prefixes, base)
+            if node is not None and node not in lines:
+                lines[node] = bisect.bisect_left(newlines, start) + 1
+            if value.upper() == "GRAPH":
+                expect_subject = True
+    return lines
+
+
+def _resolve(kind: str | None, value: str, prefixes: Mapping[str, str], base: str) -> str | None:
+    if kind == "iri":
+        return urljoin(base, value[1:-1])
+    if kind == "bnode":
+        return value
+    if kind == "pname":
+        prefix, _, local = value.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+    return None
+
+
+class _Locator:
+    """Finds the file and line where a focus node is described, reading each file once."""
+
+    def __init__(self, designs: Sequence[_Design]) -> None:
+        self._designs = designs
+        self._lines: dict[int, dict[str, int]] = {}
+        self._mentions: dict[str, str] | None = None
+
+    def locate(self, node: str) -> tuple[str | None, int | None]:
+        for index, design in enumerate(self._designs):
+            line = self._subject_line(index, design, node)
+            if line is not None:
+                return design.name, line
+        return self._mentioned_in(node), None
+
+    def _subject_line(self, index: int, design: _Design, node: str) -> int | None:
+        if design.path is None:
+            return None
+        if index not in self._lines:
+            text = design.path.read_text("utf-8", errors="replace")
+            rdf_format = format_for(design.path)
+            base = design.path.resolve().as_uri()
+            if rdf_format in ("turtle", "trig", "n-triples", "n-quads"):
+                self._lines[index] = _subject_lines(text, base)
+            else:
+                self._lines[index] = _quoted_lines(text, design)
+        return self._lines[index].get(node)
+
+    def _mentioned_in(self, node: str) -> str | None:
+        if self._mentions is None:
+            self._mentions = {}
+            for design in reversed(self._designs):
+                for quad in design.quads:
+                    for term in (quad.subject, quad.object):
+                        if design.name is not None:
+                            self._mentions[_term_text(term)] = design.name
+        return self._mentions.get(node)
+
+
+def _quoted_lines(text: str, design: _Design) -> dict[str, int]:
+    """Best effort for RDF/XML and JSON-LD: the first line that quotes a subject's IRI."""
+    subjects = {q.subject.value for q in design.quads if isinstance(q.subject, ox.NamedNode)}
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        for quoted in re.findall(r'"([^"]+)"', line):
+            if quoted in subjects and quoted not in lines:
+                lines[quoted] = number
+    return lines
