@@ -75,6 +75,7 @@ __all__ = [
     "inferred_graph",
     "is_inferred",
     "load_project",
+    "parse_triples",
     "put_design",
     "remove_design",
     "run_query",
@@ -302,6 +303,55 @@ def design_ids(store: GraphStore) -> list[str]:
     """The ids of the stored designs, sorted."""
     prefix = design_graph("")
     return sorted(g[len(prefix) :] for g in store.graphs() if g.startswith(prefix))
+
+
+# --- reading uploads ---------------------------------------------------------------------------
+
+UPLOAD_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+"""Media types of RDF bodies the service reads (one graph each)."""
+
+
+def parse_triples(data: bytes, *, media_type: str, base_iri: str) -> list[ox.Triple]:
+    """Parse an uploaded RDF document into triples; nothing in it is ever fetched.
+
+    RDF/XML with a ``DOCTYPE`` (entity declarations, external entities) is refused outright;
+    JSON-LD that refers to a remote ``@context`` is refused (the parser has no loader).
+    """
+    from ketenontologie.errors import RDFSyntaxError, RemoteContextError, UnknownFormatError
+
+    rdf_format = UPLOAD_FORMATS.get(media_type.split(";")[0].strip().lower())
+    if rdf_format is None:
+        raise UnknownFormatError(
+            "request body",
+            problem=f"the media type {media_type or '(none)'!r} is not an RDF format read here",
+            hint=f"Send it as one of: {', '.join(UPLOAD_FORMATS)}",
+        )
+    if rdf_format == ox.RdfFormat.RDF_XML and (b"<!doctype" in data.lower()):
+        raise RDFSyntaxError(
+            "request body",
+            line=None,
+            column=None,
+            problem="RDF/XML with a DOCTYPE is refused: entity declarations can reach outside "
+            "or blow up",
+            hint="Remove the DOCTYPE and write the entities out",
+        )
+    try:
+        quads = ox.parse(data, format=rdf_format, base_iri=base_iri, rename_blank_nodes=True)
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    except SyntaxError as error:
+        problem = error.msg or str(error)
+        if "LoadDocumentCallback" in problem or "remote context" in problem.lower():
+            raise RemoteContextError("request body", context=None) from None
+        raise RDFSyntaxError(
+            "request body", line=error.lineno, column=error.offset, problem=problem
+        ) from None
 
 
 # --- first start -------------------------------------------------------------------------------
