@@ -113,6 +113,72 @@ def _run_queries(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- validate ----------------------------------------------------------------------------------
+
+
+def _add_validate(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from ketenontologie.validation import FailOn, OutputFormat
+
+    parser = subcommands.add_parser(
+        "validate",
+        help="check chain designs against NORA's governance rules (SHACL, after OWL 2 RL)",
+        description="Validate chain designs against the governance rules KS-R01... (see "
+        "docs/rules.md), with the ontology and concept scheme as context, after OWL 2 RL "
+        "inference. All files form one design and get one report. Exit code 0: no violations "
+        "(warnings allowed); 1: violations (or warnings with --fail-on warning); 2: unusable "
+        "input.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="FILE_OR_DIR",
+        help="RDF files, or directories searched for them",
+    )
+    parser.add_argument(
+        "--format",
+        dest="output",
+        choices=get_args(OutputFormat),
+        default="text",
+        help="report format (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=get_args(Language),
+        default="nl",
+        help="language of the messages (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=get_args(FailOn),
+        default="violation",
+        help="lowest severity that fails the run (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--shapes",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="extra SHACL shapes (Core or SPARQL) checked on top of the project's rules; "
+        "may be repeated",
+    )
+    parser.set_defaults(handler=_run_validate)
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    import os
+
+    from ketenontologie.validation import validate
+
+    report = validate(args.paths, shapes=args.shapes or None, fail_on=args.fail_on)
+    color = args.output == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    output = report.render(args.output, lang=args.lang, color=color)
+    if output:
+        print(output)
+    return report.exit_code
+
+
 # --- parser ------------------------------------------------------------------------------------
 
 
@@ -134,6 +200,7 @@ def _add_input_arguments(parser: argparse.ArgumentParser, *, default: str) -> No
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     _add_summary,
     _add_queries,
+    _add_validate,
 )
 
 

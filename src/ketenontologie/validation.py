@@ -92,8 +92,9 @@ class Rule:
 class ValidationResult:
     """One finding about one node of the design (the JSON contract's ``results`` item).
 
-    ``component`` (the SHACL constraint component) is not part of the JSON contract; the Turtle
-    renderer writes it as ``sh:sourceConstraintComponent``.
+    ``shape`` and ``component`` (the shape and SHACL constraint component behind the result) are
+    not part of the JSON contract; the Turtle renderer writes them as ``sh:sourceShape`` and
+    ``sh:sourceConstraintComponent``.
     """
 
     rule: str
@@ -105,6 +106,7 @@ class ValidationResult:
     value: str | None
     message: Mapping[str, str]
     source: str | None
+    shape: str | None = field(default=None, compare=False, repr=False)
     component: str | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -135,9 +137,9 @@ class Summary:
 class ValidationReport:
     """The outcome of :func:`validate`: ``conforms``, ``summary`` and ``results``.
 
-    :meth:`to_dict` is exactly the JSON contract. ``rules`` (every rule that was checked) and
-    ``files`` (every file that was read) are kept for the JUnit and SARIF renderers, which list
-    passing checks too.
+    :meth:`to_dict` is exactly the JSON contract. ``rules`` (every rule that was checked),
+    ``files`` (every file that was read) and ``fail_on`` are kept for the JUnit and SARIF
+    renderers, which list passing checks too.
 
     >>> report = validate(["tests/designs/valid/kleine-keten.ttl"])
     >>> sorted(report.to_dict())
@@ -149,6 +151,11 @@ class ValidationReport:
     results: tuple[ValidationResult, ...]
     rules: Mapping[str, Rule] = field(default_factory=dict, compare=False, repr=False)
     files: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    fail_on: FailOn = field(default="violation", compare=False, repr=False)
+
+    def fails_on(self, severity: Severity) -> bool:
+        """Whether a result of ``severity`` makes this report fail (see ``fail_on``)."""
+        return _RANK[severity] >= _FAIL_RANK[self.fail_on]
 
     @property
     def exit_code(self) -> int:
@@ -548,6 +555,7 @@ def validate(
     threshold = _FAIL_RANK[fail_on]
     return ValidationReport(
         conforms=not any(_RANK[r.severity] >= threshold for r in results),
+        fail_on=fail_on,
         summary=Summary(
             violations=counts["Violation"], warnings=counts["Warning"], infos=counts["Info"]
         ),
@@ -590,6 +598,7 @@ def _result(hit: _Hit, infos: Mapping[str, _ShapeInfo], locator: _Locator) -> Va
         value=hit.value,
         message=dict(info.message) if info and info.message else _fallback_message(hit),
         source=info.source if info else None,
+        shape=hit.shape or None,
         component=hit.component,
     )
 
