@@ -311,24 +311,30 @@ def _shape_infos(store: ox.Store) -> dict[str, _ShapeInfo]:
 
 
 def _rules(infos: Mapping[str, _ShapeInfo]) -> dict[str, Rule]:
-    rules: dict[str, Rule] = {}
-    def describes_rule(item: tuple[str, _ShapeInfo]) -> tuple[bool, str]:
-        # The shape named exactly after the rule describes it; otherwise its first sub-shape does.
-        shape, info = item
-        return (not shape.endswith(f"#{info.rule}"), shape)
+    """One entry per rule id; a rule made of several shapes joins their names and texts."""
+    groups: dict[str, list[tuple[str, _ShapeInfo]]] = {}
+    for shape, info in sorted(infos.items()):
+        groups.setdefault(info.rule, []).append((shape, info))
+    rules = {}
+    for rule_id, members in sorted(groups.items()):
+        exact = [info for shape, info in members if shape.endswith(f"#{rule_id}")]
+        parts = exact or [info for _, info in members]
 
-    for _, info in sorted(infos.items(), key=describes_rule):
-        if info.rule in rules:
-            continue
-        rules[info.rule] = Rule(
-            id=info.rule,
-            severity=info.severity,
-            name=info.name,
-            description=info.description,
-            message=info.message,
-            source=info.source,
+        def joined(texts: list[Mapping[str, str]], sep: str) -> dict[str, str]:
+            langs = sorted({lang for text in texts for lang in text})
+            return {
+                lang: sep.join(text[lang] for text in texts if lang in text) for lang in langs
+            }
+
+        rules[rule_id] = Rule(
+            id=rule_id,
+            severity=max((info.severity for info in parts), key=_RANK.__getitem__),
+            name=joined([info.name for info in parts], "; "),
+            description=joined([info.description for info in parts], " "),
+            message=joined([info.message for info in parts], " "),
+            source=parts[0].source,
         )
-    return dict(sorted(rules.items()))
+    return rules
 
 
 def _compiled(paths: tuple[Path, ...]) -> tuple[shacl_engine.CompiledShape, ...] | None:

@@ -1,0 +1,228 @@
+"""The rules themselves: well-formed SHACL, real terms only, documented, and tested both ways.
+
+Every rule breaks on at least one design in ``tests/designs/invalid/`` (with the expected result
+beside it) and holds on every design in ``tests/designs/valid/``. Each design is checked three
+ways: against its expected file, with the fast path and with pySHACL as users run it today
+(``ont_graph`` plus owlrl), which must all agree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import pyshacl
+import pytest
+from rdflib import RDF, SH, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS
+
+from ketenontologie.validation import default_shape_files, validate
+
+ROOT = Path(__file__).resolve().parents[1]
+DESIGNS = ROOT / "tests" / "designs"
+VALID = sorted((DESIGNS / "valid").glob("*.ttl"))
+INVALID = sorted((DESIGNS / "invalid").glob("*.ttl"))
+SHAPE_FILES = sorted(p for p in (ROOT / "shapes").glob("*.ttl") if p.name != "nl-sbb.ttl")
+PYSHACL_ASSETS = Path(pyshacl.__file__).resolve().parent / "assets"
+KSS = Namespace("https://w3id.org/ketenontologie/shapes#")
+KETEN = "https://w3id.org/ketenontologie/def#"
+RULES = [f"KS-R{n:02d}" for n in range(1, 19)]
+SEVERITY = {
+    "KS-R01": "Violation",
+    "KS-R02": "Violation",
+    "KS-R03": "Warning",
+    "KS-R04": "Violation",
+    "KS-R05": "Violation",
+    "KS-R06": "Violation",
+    "KS-R07": "Violation",
+    "KS-R08": "Violation",
+    "KS-R09": "Warning",
+    "KS-R10": "Warning",
+    "KS-R11": "Warning",
+    "KS-R12": "Violation",
+    "KS-R13": "Warning",
+    "KS-R14": "Violation",
+    "KS-R15": "Violation",
+    "KS-R16": "Warning",
+    "KS-R17": "Violation",
+    "KS-R18": "Violation",
+}
+ids = {"ids": lambda p: p.name}
+
+
+@cache
+def shapes_graph() -> Graph:
+    graph = Graph()
+    for path in SHAPE_FILES:
+        graph.parse(path)
+    return graph
+
+
+@cache
+def context_graph() -> Graph:
+    graph = Graph()
+    for path in sorted((ROOT / "ontology").glob("*.ttl")):
+        graph.parse(path)
+    return graph
+
+
+def named_shapes() -> Iterator[URIRef]:
+    graph = shapes_graph()
+    for shape in sorted(set(graph.subjects(SH.severity, None))):
+        assert isinstance(shape, URIRef)
+        yield shape
+
+
+def rule_of(shape: URIRef) -> str:
+    match = re.match(r"KS-R\d\d", str(shape).removeprefix(str(KSS)))
+    assert match, f"{shape} is not named after a rule id"
+    return match.group()
+
+
+def test_default_shapes_are_the_rule_families() -> None:
+    assert default_shape_files() == SHAPE_FILES
+
+
+# --- SHACL itself ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", SHAPE_FILES, **ids)
+def test_shapes_pass_shacl_for_shacl(path: Path) -> None:
+    meta = Graph().parse(PYSHACL_ASSETS / "shacl-shacl.ttl")
+    conforms, _, text = pyshacl.validate(Graph().parse(path), shacl_graph=meta)
+    assert conforms, text
+
+
+@pytest.mark.parametrize("path", SHAPE_FILES, **ids)
+def test_only_real_shacl_terms(path: Path) -> None:
+    vocabulary = Graph().parse(PYSHACL_ASSETS / "shacl.ttl")
+    declared = {str(s) for s in vocabulary.subjects() if str(s).startswith(str(SH))}
+    used = {str(t) for triple in Graph().parse(path) for t in triple if str(t).startswith(str(SH))}
+    assert used, "the file uses SHACL"
+    assert used <= declared, f"not in the SHACL vocabulary: {sorted(used - declared)}"
+
+
+@pytest.mark.parametrize("path", SHAPE_FILES, **ids)
+def test_every_keten_term_is_declared(path: Path) -> None:
+    text = path.read_text("utf-8")
+    graph = Graph().parse(path)
+    used = {str(t) for triple in graph for t in triple if isinstance(t, URIRef) and t.startswith(KETEN)}
+    # Terms inside SPARQL text are written with the keten: prefix.
+    used |= {KETEN + name for name in re.findall(r"\bketen:(\w+)", text)}
+    declared = {str(s) for s in context_graph().subjects(RDF.type, None)}
+    assert used, "the file uses keten: terms"
+    assert used <= declared, f"not declared in the ontology: {sorted(used - declared)}"
+
+
+def test_the_rule_ids_and_severities_are_the_agreed_ones() -> None:
+    graph = shapes_graph()
+    found: dict[str, set[str]] = {}
+    for shape in named_shapes():
+        severity = graph.value(shape, SH.severity)
+        found.setdefault(rule_of(shape), set()).add(str(severity).removeprefix(str(SH)))
+    assert set(found) == set(RULES)
+    assert {rule: severities.pop() for rule, severities in found.items()} == SEVERITY
+
+
+@pytest.mark.parametrize("shape", list(named_shapes()), ids=str)
+def test_every_shape_explains_itself(shape: URIRef) -> None:
+    graph = shapes_graph()
+    for predicate in (SH.name, SH.description, SH.message):
+        languages = {o.language for o in graph.objects(shape, predicate) if isinstance(o, Literal)}
+        assert languages == {"nl", "en"}, f"{predicate} needs exactly @nl and @en"
+    sources = list(graph.objects(shape, DCTERMS.source))
+    assert len(sources) == 1
+    assert str(sources[0]).startswith("https://www.noraonline.nl/wiki/Ketensturing")
+
+
+def test_sources_are_pages_named_in_the_domain_notes() -> None:
+    domain = (ROOT.parent / "shared" / "DOMAIN.md").read_text("utf-8")
+    pages = {str(o) for o in shapes_graph().objects(None, DCTERMS.source)}
+    seeds = {
+        "Ketensturing",
+        "Ketensturing/De_wereld_van_ketens",
+        "Ketensturing/Bouwstenen_voor_ketensturing",
+        "Ketensturing/Bouwstenen_voor_ketensturing/ketenmanager",
+        "Ketensturing/Bouwstenen_voor_ketensturing/coachende_manager",
+        "Ketensturing/Bouwstenen_voor_ketensturing/autonome_professional",
+    }
+    for page in pages:
+        title = page.removeprefix("https://www.noraonline.nl/wiki/")
+        assert title in seeds, page
+        # The DOMAIN notes name the page, by its title or by its NORA address.
+        last = title.split("/")[-1].replace("_", " ")
+        assert last.lower() in domain.lower() or title in domain, page
+
+
+def test_no_shape_is_anonymous_at_the_top() -> None:
+    graph = shapes_graph()
+    tops = set(graph.subjects(RDF.type, SH.NodeShape)) | set(
+        graph.subjects(RDF.type, SH.PropertyShape)
+    )
+    assert not [shape for shape in tops if isinstance(shape, BNode)]
+
+
+# --- the designs -----------------------------------------------------------------------------------
+
+
+def expected(path: Path) -> list[dict[str, object]]:
+    results: list[dict[str, object]] = json.loads(
+        path.with_suffix(".expected.json").read_text("utf-8")
+    )["results"]
+    return results
+
+
+def reference(path: Path) -> set[tuple[str, str, str]]:
+    """pySHACL as users run it today: the ontology as ``ont_graph``, owlrl inference."""
+    _, report, _ = pyshacl.validate(
+        Graph().parse(path),
+        shacl_graph=shapes_graph(),
+        ont_graph=context_graph(),
+        inference="owlrl",
+    )
+    assert isinstance(report, Graph)
+    found = set()
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        shape = report.value(result, SH.sourceShape)
+        severity = str(report.value(result, SH.resultSeverity)).removeprefix(str(SH))
+        focus = str(report.value(result, SH.focusNode))
+        found.add((rule_of(shape), severity, focus))  # type: ignore[arg-type]
+    return found
+
+
+def test_every_rule_has_a_breaking_design() -> None:
+    broken = {path.name[:6] for path in INVALID}
+    assert broken == set(RULES)
+    assert len(VALID) >= 2
+
+
+@pytest.mark.parametrize("path", INVALID, **ids)
+def test_invalid_design_breaks_its_rule_alone(path: Path) -> None:
+    want = expected(path)
+    assert want, "an invalid design names the results it expects"
+    assert {r["rule"] for r in want} == {path.name[:6]}, "it breaks only the rule it is named for"
+    report = validate(path)
+    got = [(r.rule, r.severity, r.focus_node, r.line) for r in report.results]
+    assert sorted(got) == sorted((r["rule"], r["severity"], r["focusNode"], r["line"]) for r in want)
+    assert all(r.file == str(path) for r in report.results)
+    assert report.conforms == all(r["severity"] != "Violation" for r in want)
+
+
+@pytest.mark.parametrize("path", INVALID + VALID, **ids)
+def test_fast_path_and_pyshacl_agree(path: Path) -> None:
+    fast = validate(path, engine="fast")
+    exact = validate(path, engine="pyshacl")
+    assert fast.to_dict() == exact.to_dict()
+    users = {(r.rule, r.severity, r.focus_node) for r in fast.results}
+    assert users == reference(path)
+
+
+@pytest.mark.parametrize("path", VALID, **ids)
+def test_valid_design_keeps_every_rule(path: Path) -> None:
+    report = validate(path)
+    assert report.conforms
+    assert report.results == ()
+    assert report.summary.violations == report.summary.warnings == report.summary.infos == 0
