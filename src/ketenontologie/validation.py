@@ -414,11 +414,13 @@ def _pyshacl(
     try:
         _, report, _ = pyshacl.validate(closed, shacl_graph=shapes_graph, inference="none")
     except (ReportableRuntimeError, ValueError, TypeError) as error:
+        report = error
+    if not isinstance(report, Graph):  # pySHACL returns a failure instead of raising it
         names = ", ".join(str(p) for p in shapes)
+        problem = getattr(report, "message", None) or str(report)
         raise InputError(
-            f"{names}: the shapes cannot be used ({error}). Fix the shapes and try again."
-        ) from None
-    assert isinstance(report, Graph)
+            f"{names}: the shapes cannot be used ({problem.strip()}). Fix the shapes and try again."
+        )
     hits = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         shape = report.value(result, SH.sourceShape)
@@ -651,10 +653,10 @@ def _subject_lines(text: str, base: str) -> dict[str, int]:
         if kind == "directive":
             rest = [t for t in tokens[i : i + 4] if t[0] != "comment"]
             if value.lower().endswith("prefix") and len(rest) >= 2:
-                prefixes[rest[0][1].rstrip(":")] = urljoin(base, rest[1][1][1:-1])
+                prefixes[rest[0][1].rstrip(":")] = _join(base, rest[1][1][1:-1])
                 i += 2
             elif rest:
-                base = urljoin(base, rest[0][1][1:-1])
+                base = _join(base, rest[0][1][1:-1])
                 i += 1
             if i < len(tokens) and tokens[i][1] == ".":
                 i += 1
@@ -678,9 +680,17 @@ def _subject_lines(text: str, base: str) -> dict[str, int]:
     return lines
 
 
+def _join(base: str, iri: str) -> str:
+    """Resolve ``iri`` against ``base``; unlike urljoin, keep an empty fragment (``…/def#``)."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):
+        return iri
+    joined = urljoin(base, iri)
+    return joined + "#" if iri.endswith("#") and not joined.endswith("#") else joined
+
+
 def _resolve(kind: str | None, value: str, prefixes: Mapping[str, str], base: str) -> str | None:
     if kind == "iri":
-        return urljoin(base, value[1:-1])
+        return _join(base, value[1:-1])
     if kind == "bnode":
         return value
     if kind == "pname":

@@ -1,0 +1,294 @@
+"""The validation library: inputs, engines, own nodes, extra shapes, lines and the JSON contract."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from ketenontologie.errors import InputError, InputNotFoundError, RDFSyntaxError
+from ketenontologie.validation import (
+    ValidationReport,
+    _subject_lines,
+    validate,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DESIGNS = ROOT / "tests" / "designs"
+SMALL = DESIGNS / "valid" / "kleine-keten.ttl"
+FULL = DESIGNS / "valid" / "keten-met-ketenmanager.ttl"
+OWN_SHAPES = DESIGNS / "shapes" / "eigen-regels.ttl"
+ID = "https://w3id.org/ketenontologie/id/"
+
+CONTRACT_RESULT = {
+    "rule": str,
+    "severity": str,
+    "file": (str, type(None)),
+    "line": (int, type(None)),
+    "focusNode": str,
+    "path": (str, type(None)),
+    "value": (str, type(None)),
+    "message": dict,
+    "source": (str, type(None)),
+}
+
+
+def check_contract(document: dict[str, object]) -> None:
+    """The JSON contract CI scripts parse: exact keys, exact types."""
+    assert set(document) == {"conforms", "summary", "results"}
+    assert isinstance(document["conforms"], bool)
+    summary = document["summary"]
+    assert isinstance(summary, dict)
+    assert set(summary) == {"violations", "warnings", "infos"}
+    assert all(type(n) is int for n in summary.values())
+    results = document["results"]
+    assert isinstance(results, list)
+    for result in results:
+        assert set(result) == set(CONTRACT_RESULT)
+        for key, kind in CONTRACT_RESULT.items():
+            assert isinstance(result[key], kind), key
+        assert result["severity"] in {"Violation", "Warning", "Info"}
+        assert set(result["message"]) == {"nl", "en"}
+        assert all(isinstance(text, str) and text for text in result["message"].values())
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), "utf-8")
+    return path
+
+
+# --- the report ------------------------------------------------------------------------------------
+
+
+def test_report_matches_the_json_contract() -> None:
+    paths = sorted((DESIGNS / "invalid").glob("KS-R1*.ttl"))
+    report = validate(paths)
+    document = json.loads(report.to_json())
+    check_contract(document)
+    assert document == report.to_dict()
+    assert document["summary"] == {
+        "violations": report.summary.violations,
+        "warnings": report.summary.warnings,
+        "infos": report.summary.infos,
+    }
+    assert len(document["results"]) == sum(document["summary"].values()) > 0
+
+
+def test_results_carry_the_rules_texts_and_source() -> None:
+    report = validate(DESIGNS / "invalid" / "KS-R05-ketenmanager-buiten-bestuur.ttl")
+    (result,) = report.results
+    rule = report.rules["KS-R05"]
+    assert result.message == rule.message
+    assert result.source == rule.source
+    assert result.value == ID + "orgaan/kleine-keten-bestuur"
+    assert result.path is None
+
+
+def test_warnings_pass_unless_fail_on_warning() -> None:
+    path = DESIGNS / "invalid" / "KS-R13-partner-niet-in-bestuur.ttl"
+    lenient = validate(path)
+    strict = validate(path, fail_on="warning")
+    assert (lenient.conforms, lenient.exit_code) == (True, 0)
+    assert (strict.conforms, strict.exit_code) == (False, 1)
+    assert lenient.results == strict.results
+    assert lenient.summary.warnings == 1
+
+
+def test_unknown_options_are_input_errors() -> None:
+    with pytest.raises(InputError, match="fail_on"):
+        validate(SMALL, fail_on="sometimes")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="engine"):
+        validate(SMALL, engine="turbo")  # type: ignore[arg-type]
+
+
+# --- inputs ----------------------------------------------------------------------------------------
+
+
+def test_several_files_and_directories_make_one_design(tmp_path: Path) -> None:
+    # The chain in one file, its board in another: only together do they keep KS-R03.
+    text = SMALL.read_text("utf-8")
+    prefixes, body = text.split("\nketens:kleine-keten", 1)
+    chain, rest = body.split("\norganisatie:partner-a", 1)
+    (tmp_path / "keten.ttl").write_text(prefixes + "\nketens:kleine-keten" + chain)
+    (tmp_path / "deel").mkdir()
+    (tmp_path / "deel" / "rest.ttl").write_text(prefixes + "\norganisatie:partner-a" + rest)
+    together = validate([tmp_path])
+    assert together.conforms and together.results == ()
+    assert sorted(Path(f).name for f in together.files) == ["keten.ttl", "rest.ttl"]
+    alone = validate(tmp_path / "keten.ttl")
+    assert {r.rule for r in alone.results} >= {"KS-R02", "KS-R04"}
+
+
+def test_a_graph_is_a_source() -> None:
+    path = DESIGNS / "invalid" / "KS-R04-zonder-ketenmanager.ttl"
+    from_graph = validate(Graph().parse(path))
+    from_file = validate(path)
+    assert [(r.rule, r.focus_node) for r in from_graph.results] == [
+        (r.rule, r.focus_node) for r in from_file.results
+    ]
+    assert all(r.file is None and r.line is None for r in from_graph.results)
+
+
+def test_missing_file_and_syntax_error_are_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputNotFoundError):
+        validate(tmp_path / "nergens.ttl")
+    broken = write(tmp_path, "kapot.ttl", "@prefix ex: <https://example.org/> .\nex:a ex:b .\n")
+    with pytest.raises(RDFSyntaxError) as caught:
+        validate(broken)
+    assert caught.value.line == 2
+    assert caught.value.column is not None
+    assert str(caught.value).startswith(f"{broken}:2:")
+    with pytest.raises(InputError, match="No design"):
+        validate([])
+
+
+# --- what is reported ------------------------------------------------------------------------------
+
+
+def test_ontology_and_scheme_never_produce_results() -> None:
+    # As a design of its own, the context has no own nodes left to report on...
+    report = validate(sorted((ROOT / "ontology").glob("*.ttl")))
+    assert report.results == ()
+    # ...and with every result kept, a design that uses levels and phases gets none about them.
+    from ketenontologie import validation
+
+    designs = validation._load_designs([FULL])
+    context = validation._parsed(tuple(validation.ontology_files()))
+    hits = validation._run(designs, context, tuple(validation.default_shape_files()), engine="auto")
+    assert hits == []
+
+
+def test_results_only_about_the_designs_own_nodes(tmp_path: Path) -> None:
+    # Re-describing a level from the concept scheme as a chain must not report on the scheme.
+    design = write(
+        tmp_path,
+        "ontwerp.ttl",
+        """\
+        @prefix keten: <https://w3id.org/ketenontologie/def#> .
+        <https://w3id.org/ketenontologie/id/keten/x> a keten:Chain ;
+          keten:inPhase <https://w3id.org/ketenontologie/id/fase/crisis> .
+        """,
+    )
+    report = validate(design)
+    focus = {r.focus_node for r in report.results}
+    assert focus == {ID + "keten/x"}
+    assert {r.rule for r in report.results} == {"KS-R01", "KS-R02", "KS-R03", "KS-R04", "KS-R11"}
+
+
+def test_extra_shapes_core_and_sparql() -> None:
+    report = validate(SMALL, shapes=[OWN_SHAPES])
+    got = {(r.rule, r.severity, r.focus_node, r.line) for r in report.results}
+    assert got == {
+        ("ORG-01", "Warning", ID + "keten/kleine-keten", 14),
+        ("ORG-02", "Info", ID + "rol/kleine-keten-ketenmanager", 37),
+    }
+    by_rule = {r.rule: r for r in report.results}
+    assert by_rule["ORG-01"].message["en"] == "State the chain objective with org:purpose."
+    assert by_rule["ORG-01"].path == "http://www.w3.org/ns/org#purpose"
+    assert report.conforms
+    assert not validate(SMALL, shapes=[OWN_SHAPES], fail_on="info").conforms
+    assert {"ORG-01", "ORG-02", "KS-R01"} <= set(report.rules)
+
+
+def test_unusable_extra_shapes_are_input_errors(tmp_path: Path) -> None:
+    shapes = write(
+        tmp_path,
+        "fout.ttl",
+        """\
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <https://voorbeeld.nl/s> a sh:NodeShape ;
+          sh:targetNode <https://voorbeeld.nl/x> ;
+          sh:sparql [ sh:select "SELECT $this WHERE { MINUS { $this ?p ?o } }" ] .
+        """,
+    )
+    with pytest.raises(InputError, match="fout.ttl"):
+        validate(SMALL, shapes=[shapes])
+
+
+def test_input_beyond_the_fast_path_falls_back_to_pyshacl(tmp_path: Path) -> None:
+    # owl:sameAs makes two IRIs one chain manager: only full OWL 2 RL sees the second IRI's seat.
+    text = (DESIGNS / "invalid" / "KS-R05-ketenmanager-buiten-bestuur.ttl").read_text("utf-8")
+    text += textwrap.dedent(
+        """
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        rol:kleine-keten-ketenmanager owl:sameAs rol:zelfde-ketenmanager .
+        orgaan:kleine-keten-bestuur keten:boardMember rol:zelfde-ketenmanager .
+        """
+    )
+    design = write(tmp_path, "sameas.ttl", text)
+    with pytest.raises(InputError, match="pyshacl"):
+        validate(design, engine="fast")
+    auto = validate(design)
+    assert auto.to_dict() == validate(design, engine="pyshacl").to_dict()
+    assert "KS-R05" not in {r.rule for r in auto.results}
+
+
+# --- lines -----------------------------------------------------------------------------------------
+
+
+def test_lines_point_at_each_subject_in_a_multi_node_file() -> None:
+    text = FULL.read_text("utf-8")
+    lines = _subject_lines(text, FULL.resolve().as_uri())
+    for iri, line in lines.items():
+        local = iri.removeprefix(ID).split("/", 1)[-1]
+        assert local in text.splitlines()[line - 1], (iri, line)
+    assert len(lines) == 13
+
+
+def test_subject_lines_handle_turtle_syntax() -> None:
+    text = textwrap.dedent(
+        '''\
+        @base <https://voorbeeld.nl/> .
+        PREFIX ex: <https://voorbeeld.nl/def#>
+        # ex:commentaar a ex:Iets .
+        <a> ex:tekst """meer
+        regels . ex:nep ex:p ex:o .""" ; ex:lijst ( ex:x ex:y ) .
+        ex:b\\-c ex:p [ ex:q ex:r ] .
+
+        _:leeg ex:p "x" . ex:d ex:p 'y' .
+        <https://elders.nl/e>
+          ex:p ex:o .
+        ex:a ex:p ex:o .
+        '''
+    )
+    assert _subject_lines(text, "file:///tmp/x.ttl") == {
+        "https://voorbeeld.nl/a": 4,
+        "https://voorbeeld.nl/def#b-c": 6,
+        "_:leeg": 8,
+        "https://voorbeeld.nl/def#d": 8,
+        "https://elders.nl/e": 9,
+        "https://voorbeeld.nl/def#a": 11,
+    }
+
+
+def test_subject_lines_in_trig_and_n_triples() -> None:
+    trig = "@prefix ex: <https://v.nl/> .\nGRAPH ex:g {\n  ex:a ex:p ex:o .\n}\nex:h {\n ex:b ex:p 1 }\n"
+    assert _subject_lines(trig, "file:///x")["https://v.nl/a"] == 3
+    assert _subject_lines(trig, "file:///x")["https://v.nl/b"] == 6
+    nt = "<https://v.nl/a> <https://v.nl/p> <https://v.nl/b> .\n<https://v.nl/b> <https://v.nl/p> \"x\" .\n"
+    assert _subject_lines(nt, "file:///x") == {"https://v.nl/a": 1, "https://v.nl/b": 2}
+
+
+def test_lines_in_rdf_xml_are_best_effort(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "ontwerp.rdf",
+        """\
+        <?xml version="1.0"?>
+        <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+                 xmlns:keten="https://w3id.org/ketenontologie/def#">
+          <keten:Chain rdf:about="https://w3id.org/ketenontologie/id/keten/x"/>
+        </rdf:RDF>
+        """,
+    )
+    report = validate(path)
+    assert {(r.focus_node, r.line) for r in report.results} == {(ID + "keten/x", 4)}
+
+
+def test_report_is_a_value() -> None:
+    assert isinstance(validate(SMALL), ValidationReport)
+    assert validate(SMALL) == validate(SMALL)
