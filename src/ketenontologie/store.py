@@ -356,33 +356,33 @@ def parse_triples(data: bytes, *, media_type: str, base_iri: str) -> list[ox.Tri
 
 # --- first start -------------------------------------------------------------------------------
 
-Reasoner: TypeAlias = Callable[[Sequence[ox.Triple], Sequence[ox.Triple]], list[ox.Triple]]
-"""``(context, design) -> inferred``: the triples OWL 2 RL infers from a design in a context
-(the ontology and concept scheme), beyond the context's own closure and the design itself."""
+InferFunction: TypeAlias = Callable[[Sequence[ox.Triple] | None], list[ox.Triple]]
+"""``infer(design)``: the triples OWL 2 RL infers from a design with the ontology and concept
+scheme, beyond their own closure and the design itself; ``infer(None)``: that closure's own
+inferred triples."""
 
 
-def load_project(store: GraphStore, *, reasoner: Reasoner | None = None) -> list[str]:
+def load_project(store: GraphStore, *, infer: InferFunction | None = None) -> list[str]:
     """Load the ontology, concept scheme, shapes and example designs in one transaction.
 
     Each source goes into its own graph (see the module docstring); the inferred triples of the
     ontology and of each design into theirs. Returns the names of the graphs written.
+    ``infer`` defaults to :class:`ketenontologie.reasoning.Reasoner` on the project's ontology.
     """
     from ketenontologie.resources import design_files, ontology_files, shape_files
 
-    infer = reasoner or _owlrl_reasoner
+    infer = infer or _project_reasoner()
     graphs: dict[GraphName, list[ox.Triple]] = {}
-    context: list[ox.Triple] = []
     for path in ontology_files():
-        triples = _triples(path)
-        graphs[ONTOLOGY_GRAPH if path.stem == "ketenontologie" else f"{GRAPH}{path.stem}"] = triples
-        context += triples
-    graphs[INFERRED_GRAPH] = infer([], context)
+        name = ONTOLOGY_GRAPH if path.stem == "ketenontologie" else f"{GRAPH}{path.stem}"
+        graphs[name] = _triples(path)
+    graphs[INFERRED_GRAPH] = infer(None)
     for path in shape_files():
         graphs[shapes_graph(path.stem)] = _triples(path)
     for path in design_files():
         triples = _triples(path)
         graphs[design_graph(path.stem)] = triples
-        graphs[inferred_graph(path.stem)] = infer(context, triples)
+        graphs[inferred_graph(path.stem)] = infer(triples)
     store.replace_graphs(graphs)
     return [str(name) for name in graphs]
 
@@ -393,42 +393,36 @@ def _triples(path: Path) -> list[ox.Triple]:
     return [ox.Triple(q.subject, q.predicate, q.object) for q in parse_quads(path)]
 
 
-def _owlrl_reasoner(context: Sequence[ox.Triple], design: Sequence[ox.Triple]) -> list[ox.Triple]:
-    """OWL 2 RL with owlrl, until ``ketenontologie.reasoning`` offers its incremental reasoner.
+def _project_reasoner() -> InferFunction:
+    """Inference with the project's reasoner, converting between pyoxigraph and rdflib.
 
     Inferred triples with blank nodes are left out: they concern the ontology's own structure,
-    and blank nodes cannot be shared between graphs written at different times.
+    and a blank node cannot be shared between graphs stored apart.
     """
-    import owlrl
-    from rdflib import BNode, Graph, URIRef
+    from rdflib import Graph
 
-    def graph_of(triples: Iterable[ox.Triple]) -> Graph:
-        data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
-        return Graph().parse(data=data.decode(), format="nt")
+    from ketenontologie.reasoning import Reasoner
 
-    base = graph_of(context)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(base)
-    closure = Graph()
-    closure += base
-    closure += graph_of(design)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
-    known = set(base) | set(graph_of(design))
-    new = Graph()
-    for triple in closure:
-        subject, predicate, object_ = triple
-        # owlrl works on generalised RDF (literal subjects); only RDF triples are kept.
-        if (
-            triple not in known
-            and isinstance(subject, URIRef)
-            and isinstance(predicate, URIRef)
-            and not isinstance(object_, BNode)
-        ):
-            new.add(triple)
-    data = new.serialize(format="nt", encoding="utf-8")
-    return [
-        ox.Triple(q.subject, q.predicate, q.object)
-        for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-    ]
+    reasoner = Reasoner.from_ontology()
+
+    def to_ox(graph: Graph) -> list[ox.Triple]:
+        data = graph.serialize(format="nt", encoding="utf-8")
+        return [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+            if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
+        ]
+
+    def infer(design: Sequence[ox.Triple] | None) -> list[ox.Triple]:
+        if design is None:
+            return to_ox(reasoner.ontology_inferred())
+        data = ox.serialize(list(design), format=ox.RdfFormat.N_TRIPLES) or b""
+        graph = Graph().parse(data=data.decode("utf-8"), format="nt")
+        inferred = reasoner.infer(graph)
+        inferred.raise_for_inconsistency()
+        return to_ox(inferred.graph())
+
+    return infer
 
 
 # --- Oxigraph -----------------------------------------------------------------------------------
