@@ -16,20 +16,21 @@ True
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.namespace import OWL, RDF, RDFS, NamespaceManager
 from rdflib.term import Node
 
 from ketenontologie.errors import InputError, KetenontologieError
 from ketenontologie.inference import Derivation, FactStore, Finding
-from ketenontologie.loading import load_ontology
+from ketenontologie.loading import PathLike, find_rdf_files, load_graph, load_ontology
 from ketenontologie.namespaces import ID, bind_prefixes
 from ketenontologie.rules import Rules, Triple, compile_rules, ontology_key, owlrl_closure
 
@@ -38,21 +39,30 @@ __all__ = [
     "DesignError",
     "Engine",
     "Explanation",
+    "Include",
     "Inconsistency",
     "InconsistencyError",
     "InferredTriples",
     "NotEntailedError",
+    "OutputFormat",
     "Reasoner",
     "ReasoningError",
     "ReasoningState",
     "infer",
     "is_datatype_axiom",
+    "load_designs",
     "parse_triple",
     "prefix_manager",
+    "reasoned_dataset",
     "render_explanation",
+    "serialize",
 ]
 
 RDFTriple: TypeAlias = tuple[Node, Node, Node]
+OutputFormat: TypeAlias = Literal["turtle", "trig", "nt", "jsonld"]
+"""Serialisations of :func:`serialize`."""
+Include: TypeAlias = Literal["all", "inferred"]
+"""What :func:`serialize` writes: asserted and inferred triples, or the inferred ones only."""
 Engine: TypeAlias = Literal["rules", "owlrl"]
 """How a result was computed: compiled rules, or owlrl itself (schema the rules do not cover)."""
 
@@ -496,7 +506,7 @@ class ReasoningState:
         schema = self._all_schema()
         rules = self._rules_for(schema)
         # Schema the designs add may turn more of their triples into schema: repeat until stable.
-        while rules.unsupported is None:
+        while schema and rules.unsupported is None:
             more = frozenset().union(*(self._split(t, rules) for t in self._designs.values()))
             if more <= schema:
                 break
@@ -808,3 +818,79 @@ def render_explanation(
 
     walk(explanation, "")
     return "\n".join(lines)
+
+
+# --- files in, RDF out (for the command line) -----------------------------------------------------
+
+_PREFIX_DECLARATION = re.compile(r"(?im)^\s*(?:@prefix|prefix)\s+([\w.-]*):\s*<([^>]*)>")
+
+
+def load_designs(paths: Sequence[PathLike]) -> dict[str, Graph]:
+    """Load one design per RDF file (directories are searched), keyed by the file's stem.
+
+    The prefixes a Turtle or TriG file declares are bound on its graph, so that explanations and
+    output can use them.
+
+    >>> sorted(load_designs(["data"]))  # doctest: +SKIP
+    ['keten-werk-en-inkomen', 'loonaangifteketen', ...]
+    """
+    designs: dict[str, Graph] = {}
+    for path in find_rdf_files(paths):
+        graph = load_graph(path)
+        if path.suffix.lower() in (".ttl", ".turtle", ".trig"):
+            text = path.read_text("utf-8", errors="replace")
+            for prefix, namespace in _PREFIX_DECLARATION.findall(text):
+                graph.bind(prefix, namespace, override=False)
+        name, number = path.stem, 1
+        while name in designs:
+            number += 1
+            name = f"{path.stem}-{number}"
+        designs[name] = graph
+    return designs
+
+
+def reasoned_dataset(
+    designs: Mapping[str, Graph], inferred: InferredTriples, *, include: Include = "all"
+) -> Dataset:
+    """Asserted and inferred triples in named graphs, named as the store names them.
+
+    Each design's asserted triples go into ``…/graph/ontwerp/{id}``; the inferred triples into
+    ``…/graph/afgeleid/{id}`` for one design, or ``…/graph/afgeleid/ontwerpen`` for several
+    (an inferred triple may rest on more than one design).
+    """
+    from ketenontologie.store import design_graph, inferred_graph
+
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    if include == "all":
+        for name, graph in designs.items():
+            target = dataset.graph(URIRef(design_graph(name)))
+            target.addN((s, p, o, target) for s, p, o in graph)
+    name = next(iter(designs)) if len(designs) == 1 else "ontwerpen"
+    target = dataset.graph(URIRef(inferred_graph(name)))
+    target.addN((s, p, o, target) for s, p, o in inferred)
+    return dataset
+
+
+def serialize(
+    designs: Mapping[str, Graph],
+    inferred: InferredTriples,
+    *,
+    format: OutputFormat = "turtle",
+    include: Include = "all",
+) -> str:
+    """The designs with their inferred triples (or only those) as RDF text.
+
+    TriG keeps asserted and inferred triples apart in named graphs (see
+    :func:`reasoned_dataset`); the other formats write one graph.
+    """
+    if format == "trig":
+        return reasoned_dataset(designs, inferred, include=include).serialize(format="trig")
+    graph = inferred.graph()
+    for design in designs.values():
+        for prefix, namespace in design.namespaces():
+            graph.bind(prefix, namespace, override=False)
+        if include == "all":
+            graph.addN((s, p, o, graph) for s, p, o in design)
+    rdflib_format = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}[format]
+    return graph.serialize(format=rdflib_format)
