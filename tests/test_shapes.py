@@ -86,7 +86,7 @@ def test_default_shapes_are_the_rule_families() -> None:
     assert default_shape_files() == SHAPE_FILES
 
 
-# --- SHACL itself ----------------------------------------------------------------------------------
+# --- SHACL itself ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("path", SHAPE_FILES, **ids)
@@ -109,7 +109,9 @@ def test_only_real_shacl_terms(path: Path) -> None:
 def test_every_keten_term_is_declared(path: Path) -> None:
     text = path.read_text("utf-8")
     graph = Graph().parse(path)
-    used = {str(t) for triple in graph for t in triple if isinstance(t, URIRef) and t.startswith(KETEN)}
+    used = {
+        str(t) for triple in graph for t in triple if isinstance(t, URIRef) and t.startswith(KETEN)
+    }
     # Terms inside SPARQL text are written with the keten: prefix.
     used |= {KETEN + name for name in re.findall(r"\bketen:(\w+)", text)}
     declared = {str(s) for s in context_graph().subjects(RDF.type, None)}
@@ -165,7 +167,7 @@ def test_no_shape_is_anonymous_at_the_top() -> None:
     assert not [shape for shape in tops if isinstance(shape, BNode)]
 
 
-# --- the designs -----------------------------------------------------------------------------------
+# --- the designs ----------------------------------------------------------------------------------
 
 
 def expected(path: Path) -> list[dict[str, object]]:
@@ -206,7 +208,9 @@ def test_invalid_design_breaks_its_rule_alone(path: Path) -> None:
     assert {r["rule"] for r in want} == {path.name[:6]}, "it breaks only the rule it is named for"
     report = validate(path)
     got = [(r.rule, r.severity, r.focus_node, r.line) for r in report.results]
-    assert sorted(got) == sorted((r["rule"], r["severity"], r["focusNode"], r["line"]) for r in want)
+    assert sorted(got) == sorted(
+        (r["rule"], r["severity"], r["focusNode"], r["line"]) for r in want
+    )
     assert all(r.file == str(path) for r in report.results)
     assert report.conforms == all(r["severity"] != "Violation" for r in want)
 

@@ -61,7 +61,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-# --- the report ------------------------------------------------------------------------------------
+# --- the report -----------------------------------------------------------------------------------
 
 
 def test_report_matches_the_json_contract() -> None:
@@ -105,7 +105,7 @@ def test_unknown_options_are_input_errors() -> None:
         validate(SMALL, engine="turbo")  # type: ignore[arg-type]
 
 
-# --- inputs ----------------------------------------------------------------------------------------
+# --- inputs ---------------------------------------------------------------------------------------
 
 
 def test_several_files_and_directories_make_one_design(tmp_path: Path) -> None:
@@ -142,11 +142,11 @@ def test_missing_file_and_syntax_error_are_input_errors(tmp_path: Path) -> None:
     assert caught.value.line == 2
     assert caught.value.column is not None
     assert str(caught.value).startswith(f"{broken}:2:")
-    with pytest.raises(InputError, match="No design"):
+    with pytest.raises(InputError, match=r"No design"):
         validate([])
 
 
-# --- what is reported ------------------------------------------------------------------------------
+# --- what is reported -----------------------------------------------------------------------------
 
 
 def test_ontology_and_scheme_never_produce_results() -> None:
@@ -205,7 +205,7 @@ def test_unusable_extra_shapes_are_input_errors(tmp_path: Path) -> None:
           sh:sparql [ sh:select "SELECT $this WHERE { MINUS { $this ?p ?o } }" ] .
         """,
     )
-    with pytest.raises(InputError, match="fout.ttl"):
+    with pytest.raises(InputError, match=r"fout\.ttl"):
         validate(SMALL, shapes=[shapes])
 
 
@@ -227,7 +227,7 @@ def test_input_beyond_the_fast_path_falls_back_to_pyshacl(tmp_path: Path) -> Non
     assert "KS-R05" not in {r.rule for r in auto.results}
 
 
-# --- lines -----------------------------------------------------------------------------------------
+# --- lines ----------------------------------------------------------------------------------------
 
 
 def test_lines_point_at_each_subject_in_a_multi_node_file() -> None:
@@ -266,10 +266,15 @@ def test_subject_lines_handle_turtle_syntax() -> None:
 
 
 def test_subject_lines_in_trig_and_n_triples() -> None:
-    trig = "@prefix ex: <https://v.nl/> .\nGRAPH ex:g {\n  ex:a ex:p ex:o .\n}\nex:h {\n ex:b ex:p 1 }\n"
+    trig = (
+        "@prefix ex: <https://v.nl/> .\n"
+        "GRAPH ex:g {\n  ex:a ex:p ex:o .\n}\n"
+        "ex:h {\n ex:b ex:p 1 }\n"
+    )
     assert _subject_lines(trig, "file:///x")["https://v.nl/a"] == 3
     assert _subject_lines(trig, "file:///x")["https://v.nl/b"] == 6
-    nt = "<https://v.nl/a> <https://v.nl/p> <https://v.nl/b> .\n<https://v.nl/b> <https://v.nl/p> \"x\" .\n"
+    nt = "<https://v.nl/a> <https://v.nl/p> <https://v.nl/b> .\n"
+    nt += '<https://v.nl/b> <https://v.nl/p> "x" .\n'
     assert _subject_lines(nt, "file:///x") == {"https://v.nl/a": 1, "https://v.nl/b": 2}
 
 

@@ -141,7 +141,7 @@ def render_text(report: ValidationReport, *, lang: Language = "nl", color: bool 
     return "\n".join(lines)
 
 
-# --- turtle ----------------------------------------------------------------------------------------
+# --- turtle ---------------------------------------------------------------------------------------
 
 
 def _term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -186,14 +186,12 @@ def render_turtle(report: ValidationReport) -> str:
         for lang, message in sorted(result.message.items()):
             literal = ox.Literal(message, language=lang) if lang else ox.Literal(message)
             triples.append(ox.Triple(node, sh("resultMessage"), literal))
-    data = ox.serialize(
-        triples, format=ox.RdfFormat.TURTLE, prefixes={"sh": _SH, "kss": SHAPES}
-    )
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={"sh": _SH, "kss": SHAPES})
     assert data is not None
     return data.decode("utf-8")
 
 
-# --- junit -----------------------------------------------------------------------------------------
+# --- junit ----------------------------------------------------------------------------------------
 
 
 def render_junit(report: ValidationReport, *, lang: Language = "nl") -> str:
@@ -245,7 +243,7 @@ def _plain_line(result: ValidationResult, lang: Language) -> str:
     )
 
 
-# --- sarif -----------------------------------------------------------------------------------------
+# --- sarif ----------------------------------------------------------------------------------------
 
 
 def render_sarif(report: ValidationReport, *, lang: Language = "nl") -> str:
@@ -306,7 +304,7 @@ def render_sarif(report: ValidationReport, *, lang: Language = "nl") -> str:
     return json.dumps(sarif, indent=2, ensure_ascii=False)
 
 
-# --- github ----------------------------------------------------------------------------------------
+# --- github ---------------------------------------------------------------------------------------
 
 
 def _escape_data(text: str) -> str:
@@ -333,7 +331,7 @@ def render_github(report: ValidationReport, *, lang: Language = "nl") -> str:
     return "\n".join(lines)
 
 
-# --- dispatch --------------------------------------------------------------------------------------
+# --- dispatch -------------------------------------------------------------------------------------
 
 
 def render(

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import pyoxigraph as ox
 
@@ -46,8 +47,9 @@ _OWL = "http://www.w3.org/2002/07/owl#"
 _SH = "http://www.w3.org/ns/shacl#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-Triple = tuple[Term, Term, Term]
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+"""An RDF term (RDF 1.2 triple terms are not used in designs or shapes, and are refused)."""
+Triple: TypeAlias = tuple[Term, Term, Term]
 
 RDF_TYPE = ox.NamedNode(_RDF + "type")
 _FIRST, _REST, _NIL = (ox.NamedNode(_RDF + n) for n in ("first", "rest", "nil"))
@@ -66,14 +68,39 @@ _SYMMETRIC = ox.NamedNode(_OWL + "SymmetricProperty")
 # annotations, and axioms that can only make the graph inconsistent (disjointness, asymmetry).
 _HARMLESS_OWL = frozenset(
     _OWL + name
-    for name in (
-        "AllDisjointClasses AllDisjointProperties AnnotationProperty AsymmetricProperty Class "
-        "DatatypeProperty DeprecatedClass DeprecatedProperty IrreflexiveProperty NamedIndividual "
-        "Nothing ObjectProperty Ontology OntologyProperty Thing backwardCompatibleWith deprecated "
-        "disjointWith equivalentClass equivalentProperty imports incompatibleWith inverseOf "
-        "members priorVersion propertyChainAxiom propertyDisjointWith SymmetricProperty "
-        "TransitiveProperty versionIRI versionInfo"
-    ).split()
+    for name in [
+        "AllDisjointClasses",
+        "AllDisjointProperties",
+        "AnnotationProperty",
+        "AsymmetricProperty",
+        "Class",
+        "DatatypeProperty",
+        "DeprecatedClass",
+        "DeprecatedProperty",
+        "IrreflexiveProperty",
+        "NamedIndividual",
+        "Nothing",
+        "ObjectProperty",
+        "Ontology",
+        "OntologyProperty",
+        "Thing",
+        "backwardCompatibleWith",
+        "deprecated",
+        "disjointWith",
+        "equivalentClass",
+        "equivalentProperty",
+        "imports",
+        "incompatibleWith",
+        "inverseOf",
+        "members",
+        "priorVersion",
+        "propertyChainAxiom",
+        "propertyDisjointWith",
+        "SymmetricProperty",
+        "TransitiveProperty",
+        "versionIRI",
+        "versionInfo",
+    ]
 )
 _SCHEMA_PREDICATES = frozenset(
     (_SUBCLASS, _SUBPROPERTY, _DOMAIN, _RANGE, _EQ_CLASS, _EQ_PROPERTY, _INVERSE, _CHAIN)
@@ -108,7 +135,7 @@ def _closure(edges: dict[Term, set[Term]]) -> dict[Term, set[Term]]:
 
 
 def _list_items(head: Term, first: dict[Term, Term], rest: dict[Term, Term]) -> list[Term]:
-    items = []
+    items: list[Term] = []
     while head != _NIL:
         if head not in first or len(items) > 1000:
             raise UnsupportedInput(f"malformed RDF list at {head}")
@@ -132,17 +159,23 @@ class _Schema:
 def _check_supported(s: Term, p: Term, o: Term) -> None:
     if p.value.startswith(_OWL) and p.value not in _HARMLESS_OWL:
         raise UnsupportedInput(f"uses {p.value}")
-    if p == RDF_TYPE and isinstance(o, ox.NamedNode):
-        if o.value.startswith(_OWL) and o.value not in _HARMLESS_OWL:
-            raise UnsupportedInput(f"uses {o.value}")
-    elif p in _SCHEMA_PREDICATES and isinstance(s, ox.NamedNode):
-        # Axioms about RDF, RDFS or OWL's own terms change what the rules mean.
-        if s.value.startswith(_VOCABULARIES) or (
-            p in (_SUBPROPERTY, _EQ_PROPERTY, _INVERSE)
-            and isinstance(o, ox.NamedNode)
-            and o.value.startswith(_VOCABULARIES)
+    if p == RDF_TYPE:
+        if (
+            isinstance(o, ox.NamedNode)
+            and o.value.startswith(_OWL)
+            and o.value not in _HARMLESS_OWL
         ):
-            raise UnsupportedInput(f"states {p.value} about {s.value}")
+            raise UnsupportedInput(f"uses {o.value}")
+        return
+    # Axioms about RDF, RDFS or OWL's own terms change what the rules mean.
+    about_vocabulary = isinstance(s, ox.NamedNode) and s.value.startswith(_VOCABULARIES)
+    to_vocabulary = (
+        p in (_SUBPROPERTY, _EQ_PROPERTY, _INVERSE)
+        and isinstance(o, ox.NamedNode)
+        and o.value.startswith(_VOCABULARIES)
+    )
+    if p in _SCHEMA_PREDICATES and (about_vocabulary or to_vocabulary):
+        raise UnsupportedInput(f"states {p.value} about {s}")
 
 
 def _schema(triples: Iterable[Triple]) -> _Schema:
@@ -205,7 +238,12 @@ def materialise(quads: Iterable[ox.Quad]) -> set[Triple]:
 
     Raises :class:`UnsupportedInput` when the input uses OWL beyond the covered part.
     """
-    asserted: set[Triple] = {(q.subject, q.predicate, q.object) for q in quads}  # type: ignore[misc]
+    asserted: set[Triple] = set()
+    for quad in quads:
+        subject, obj = quad.subject, quad.object
+        if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):
+            raise UnsupportedInput("uses RDF 1.2 triple terms")
+        asserted.add((subject, quad.predicate, obj))
     schema = _schema(asserted)
     known = set(asserted)
     by_predicate: dict[Term, dict[Term, set[Term]]] = defaultdict(lambda: defaultdict(set))
@@ -217,13 +255,13 @@ def materialise(quads: Iterable[ox.Quad]) -> set[Triple]:
             by_predicate[p][s].add(o)
             reverse[p][o].add(s)
 
-    for s, p, o in asserted:
-        index(s, p, o)
+    for triple in asserted:
+        index(*triple)
     pending = list(asserted)
     while pending:
         new: list[Triple] = []
-        for s, p, o in pending:
-            new.extend(_consequences(s, p, o, schema, by_predicate, reverse))
+        for triple in pending:
+            new.extend(_consequences(*triple, schema, by_predicate, reverse))
         pending = []
         for triple in new:
             if triple not in known and not isinstance(triple[0], ox.Literal):
@@ -309,15 +347,30 @@ class Hit:
     value: Term | None
 
 
+def _checked(term: Term | ox.Triple) -> Term:
+    if isinstance(term, ox.Triple):
+        raise UnsupportedShape(f"a triple term in the shapes: {term}")
+    return term
+
+
+def _node(term: Term) -> ox.NamedNode | ox.BlankNode:
+    """``term`` as a shapes-graph node to look up; a literal there is a malformed shape."""
+    if isinstance(term, ox.NamedNode | ox.BlankNode):
+        return term
+    raise UnsupportedShape(f"{term} where a node is expected")
+
+
 def _one(store: ox.Store, subject: Term, predicate: str) -> Term | None:
-    values = [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None)]
+    pattern = store.quads_for_pattern(_node(subject), ox.NamedNode(predicate), None)
+    values = [_checked(q.object) for q in pattern]
     if len(values) > 1:
         raise UnsupportedShape(f"{subject} has several {predicate}")
     return values[0] if values else None
 
 
 def _all(store: ox.Store, subject: Term, predicate: str) -> list[Term]:
-    return [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None)]
+    pattern = store.quads_for_pattern(_node(subject), ox.NamedNode(predicate), None)
+    return [_checked(q.object) for q in pattern]
 
 
 def _rdf_list(store: ox.Store, head: Term) -> list[Term]:
@@ -333,8 +386,8 @@ def _rdf_list(store: ox.Store, head: Term) -> list[Term]:
 
 
 def _sparql_term(term: Term) -> str:
-    if isinstance(term, ox.BlankNode):
-        raise UnsupportedShape("blank node used as a constant")
+    if isinstance(term, ox.BlankNode | ox.Triple):
+        raise UnsupportedShape(f"{term} used as a constant")
     return str(term)
 
 
@@ -348,11 +401,29 @@ _TARGETS = {
 # Parameters compile_shapes() understands; any other sh: term on a shape makes it unsupported.
 _HANDLED = {
     _SH + name
-    for name in (
-        "targetClass targetSubjectsOf targetObjectsOf targetNode path minCount maxCount datatype "
-        "in qualifiedValueShape qualifiedMinCount qualifiedMaxCount sparql severity name "
-        "description message property deactivated order group"
-    ).split()
+    for name in [
+        "targetClass",
+        "targetSubjectsOf",
+        "targetObjectsOf",
+        "targetNode",
+        "path",
+        "minCount",
+        "maxCount",
+        "datatype",
+        "in",
+        "qualifiedValueShape",
+        "qualifiedMinCount",
+        "qualifiedMaxCount",
+        "sparql",
+        "severity",
+        "name",
+        "description",
+        "message",
+        "property",
+        "deactivated",
+        "order",
+        "group",
+    ]
 }
 
 
@@ -370,21 +441,21 @@ def _target_pattern(store: ox.Store, shape: Term) -> str:
 def _value_test(store: ox.Store, node: Term) -> str:
     """A SPARQL expression on ``?v`` that holds when ``?v`` conforms to the value shape ``node``."""
     tests = []
-    for quad in store.quads_for_pattern(node, None, None):
-        key = quad.predicate.value
+    for quad in store.quads_for_pattern(_node(node), None, None):
+        key, value = quad.predicate.value, _checked(quad.object)
         if key == _RDF + "type":
             continue
         if key == _SH + "class":
-            tests.append(f"EXISTS {{ ?v a {_sparql_term(quad.object)} }}")
+            tests.append(f"EXISTS {{ ?v a {_sparql_term(value)} }}")
         elif key == _SH + "languageIn":
-            items = _rdf_list(store, quad.object)
+            items = _rdf_list(store, value)
             tags = [item.value for item in items]
             if any(not isinstance(item, ox.Literal) or "-" in item.value for item in items):
                 raise UnsupportedShape("language ranges with subtags")
             matches = " || ".join(f'langMatches(lang(?v), "{tag}")' for tag in tags)
             tests.append(f"(isLiteral(?v) && ({matches or 'false'}))")
         elif key == _SH + "or":
-            alternatives = [_value_test(store, item) for item in _rdf_list(store, quad.object)]
+            alternatives = [_value_test(store, item) for item in _rdf_list(store, value)]
             tests.append("(" + " || ".join(alternatives or ["false"]) + ")")
         else:
             raise UnsupportedShape(f"value shape parameter {key}")

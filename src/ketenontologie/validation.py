@@ -33,7 +33,6 @@ import pyoxigraph as ox
 from ketenontologie import shacl_engine
 from ketenontologie.errors import InputError
 from ketenontologie.loading import find_rdf_files, format_for, parse_quads
-from ketenontologie.namespaces import SHAPES
 from ketenontologie.resources import ontology_files, resource_dir
 
 if TYPE_CHECKING:
@@ -270,8 +269,8 @@ def _texts(store: ox.Store, shape: ox.NamedNode, predicate: str) -> dict[str, st
     return texts
 
 
-def _severity(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Severity:
-    local = term.value.removeprefix(_SH) if term is not None else "Violation"
+def _severity(term: object) -> Severity:
+    local = term.value.removeprefix(_SH) if isinstance(term, ox.NamedNode) else "Violation"
     return local if local in _RANK else "Violation"  # type: ignore[return-value]
 
 
@@ -303,7 +302,9 @@ def _shape_infos(store: ox.Store) -> dict[str, _ShapeInfo]:
             rule=_rule_id(shape.value),
             severity=_severity(severity.object if severity else None),
             message=_texts(store, shape, _SH + "message"),
-            source=source.object.value if source else None,
+            source=source.object.value
+            if source and isinstance(source.object, ox.NamedNode)
+            else None,
             name=_texts(store, shape, _SH + "name"),
             description=_texts(store, shape, _SH + "description"),
         )
@@ -322,9 +323,7 @@ def _rules(infos: Mapping[str, _ShapeInfo]) -> dict[str, Rule]:
 
         def joined(texts: list[Mapping[str, str]], sep: str) -> dict[str, str]:
             langs = sorted({lang for text in texts for lang in text})
-            return {
-                lang: sep.join(text[lang] for text in texts if lang in text) for lang in langs
-            }
+            return {lang: sep.join(text[lang] for text in texts if lang in text) for lang in langs}
 
         rules[rule_id] = Rule(
             id=rule_id,
@@ -474,9 +473,7 @@ def _rdflib_graph(quads: Iterable[ox.Quad]) -> Graph:
         return RDFLiteral(term.value, datatype=URIRef(term.datatype.value))
 
     graph = Graph()
-    graph.addN(
-        (convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in quads
-    )
+    graph.addN((convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in quads)
     return graph
 
 

@@ -1,0 +1,186 @@
+"""``ketenontologie validate``: every format and exit code, once as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from ketenontologie.cli import main
+from ketenontologie.validation import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+DESIGNS = ROOT / "tests" / "designs"
+VALID = DESIGNS / "valid" / "keten-met-ketenmanager.ttl"
+R05 = DESIGNS / "invalid" / "KS-R05-ketenmanager-buiten-bestuur.ttl"
+R06 = DESIGNS / "invalid" / "KS-R06-escalatiekring.ttl"
+R13 = DESIGNS / "invalid" / "KS-R13-partner-niet-in-bestuur.ttl"
+FORMATS = ["text", "json", "turtle", "junit", "sarif", "github"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
+    code = main(["validate", *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_real_process_json_and_exit_codes() -> None:
+    command = [sys.executable, "-m", "ketenontologie", "validate", "--format", "json"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    failing = subprocess.run([*command, str(R06)], capture_output=True, text=True, env=env)
+    assert failing.returncode == 1, failing.stderr
+    document = json.loads(failing.stdout)
+    assert document == validate(R06).to_dict()
+    passing = subprocess.run([*command, str(VALID)], capture_output=True, text=True, env=env)
+    assert (passing.returncode, json.loads(passing.stdout)["conforms"]) == (0, True)
+    missing = subprocess.run([*command, "nergens.ttl"], capture_output=True, text=True, env=env)
+    assert missing.returncode == 2
+    assert "nergens.ttl" in missing.stderr
+
+
+@pytest.mark.parametrize("output", FORMATS)
+def test_every_format_on_a_failing_design(capsys: pytest.CaptureFixture[str], output: str) -> None:
+    code, out, err = run(capsys, "--format", output, R06)
+    assert (code, err) == (1, "")
+    assert out.strip()
+
+
+def test_text_groups_per_file_and_rule_in_either_language(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, dutch, _ = run(capsys, R05, R06)
+    _, english, _ = run(capsys, "--lang", "en", R05, R06)
+    report = validate([R05, R06])
+    for result in report.results:
+        assert result.message["nl"] in dutch
+        assert result.message["en"] in english
+    assert dutch.index(str(R05)) < dutch.index("KS-R05") < dutch.index(str(R06))
+    assert dutch.index(str(R06)) < dutch.index("KS-R06")
+    assert "regel 36" in dutch and "line 36" in english
+    assert dutch.rstrip().endswith("Het ontwerp voldoet niet.")
+    assert "\033[" not in dutch  # not a terminal: no colour
+
+
+def test_colour_only_on_a_terminal_without_no_color(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    _, coloured, _ = run(capsys, R05)
+    assert "\033[1;31m" in coloured
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, plain, _ = run(capsys, R05)
+    assert "\033[" not in plain
+
+
+def test_json_format_is_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "--format", "json", R06, R13)
+    document = json.loads(out)
+    # The library's dict is checked against the contract in test_validation.py.
+    assert set(document) == {"conforms", "summary", "results"}
+    assert document == validate([R06, R13]).to_dict()
+    assert document["results"]
+
+
+def test_warnings_fail_only_with_fail_on_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, R13)[0] == 0
+    assert run(capsys, "--fail-on", "warning", R13)[0] == 1
+    assert run(capsys, "--fail-on", "warning", VALID)[0] == 0
+
+
+def test_extra_shapes(capsys: pytest.CaptureFixture[str]) -> None:
+    shapes = DESIGNS / "shapes" / "eigen-regels.ttl"
+    code, out, _ = run(capsys, "--format", "json", "--shapes", shapes, VALID)
+    assert code == 0
+    rules = {r["rule"] for r in json.loads(out)["results"]}
+    assert rules == {"ORG-01", "ORG-02"}
+    assert run(capsys, "--shapes", shapes, "--fail-on", "info", VALID)[0] == 1
+
+
+def test_unusable_input_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    broken = tmp_path / "kapot.ttl"
+    broken.write_text("@prefix ex: <https://example.org/> .\n\nex:a ex:b ex:c ] .\n", "utf-8")
+    code, out, err = run(capsys, broken)
+    assert (code, out) == (2, "")
+    assert f"{broken}:3:" in err  # file:line:column
+    assert run(capsys, tmp_path / "nergens.ttl")[0] == 2
+    assert main(["validate", "--no-such-option", str(VALID)]) == 2
+    assert main(["validate"]) == 2
+    assert main(["validate", "--format", "yaml", str(VALID)]) == 2
+
+
+def test_turtle_is_a_shacl_validation_report(capsys: pytest.CaptureFixture[str]) -> None:
+    from rdflib import RDF, SH, Graph
+
+    _, out, _ = run(capsys, "--format", "turtle", R06, R13)
+    graph = Graph().parse(data=out, format="turtle")
+    (report,) = graph.subjects(RDF.type, SH.ValidationReport)
+    assert str(graph.value(report, SH.conforms)) == "false"
+    results = list(graph.objects(report, SH.result))
+    assert len(results) == len(validate([R06, R13]).results)
+    for result in results:
+        for predicate in (SH.focusNode, SH.resultSeverity, SH.sourceShape):
+            assert graph.value(result, predicate) is not None
+        assert graph.value(result, SH.sourceConstraintComponent) is not None
+
+
+def test_junit_has_a_case_per_file_and_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "--format", "junit", "--fail-on", "warning", R06, R13)
+    root = ET.fromstring(out)
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == [str(R06), str(R13)]
+    rules = validate(R06).rules
+    for suite in suites:
+        assert len(suite.findall("testcase")) == len(rules) == 18
+    failures = {
+        (case.get("classname"), case.get("name", "")[:6])
+        for case in root.iter("testcase")
+        if case.find("failure") is not None
+    }
+    assert failures == {(str(R06), "KS-R06"), (str(R13), "KS-R13")}
+    assert root.get("failures") == "2"
+
+
+def test_sarif_is_structurally_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "--format", "sarif", "--lang", "en", R06, R13)
+    sarif = json.loads(out)
+    assert sarif["version"] == "2.1.0"
+    assert sarif["$schema"].endswith("sarif-2.1.0.json")
+    (run_,) = sarif["runs"]
+    driver = run_["tool"]["driver"]
+    assert driver["name"] == "ketenontologie"
+    ids = [rule["id"] for rule in driver["rules"]]
+    for rule in driver["rules"]:
+        assert rule["shortDescription"]["text"] and rule["help"]["text"]
+        assert rule["helpUri"].startswith("https://www.noraonline.nl/wiki/")
+    levels = {"error", "warning", "note"}
+    for result in run_["results"]:
+        assert result["level"] in levels
+        assert ids[result["ruleIndex"]] == result["ruleId"]
+        assert result["message"]["text"]
+        (location,) = result["locations"]
+        physical = location["physicalLocation"]
+        assert Path(physical["artifactLocation"]["uri"]).is_file()
+        line = physical["region"]["startLine"]
+        assert isinstance(line, int) and line >= 1
+    assert {(r["ruleId"], r["level"]) for r in run_["results"]} == {
+        ("KS-R06", "error"),
+        ("KS-R13", "warning"),
+    }
+
+
+def test_github_annotations_point_at_the_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "--format", "github", "--lang", "en", R06, R13)
+    lines = out.strip().splitlines()
+    report = validate([R06, R13])
+    assert len(lines) == len(report.results)
+    for line, result in zip(lines, report.results, strict=True):
+        command = "error" if result.severity == "Violation" else "warning"
+        assert line.startswith(f"::{command} file={result.file},line={result.line},title=")
+        assert line.endswith(f"({result.focus_node})")
+        assert result.message["en"] in line
