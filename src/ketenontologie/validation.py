@@ -406,9 +406,9 @@ def _pyshacl(
     from pyshacl.errors import ReportableRuntimeError
     from rdflib import RDF, SH, BNode, Graph, URIRef
 
-    data = _rdflib_graph(q for design in designs for q in design.quads)
-    data += _rdflib_graph(context)
-    closed = _infer(data)
+    closed = _infer(
+        _rdflib_graph(q for design in designs for q in design.quads), _rdflib_graph(context)
+    )
     shapes_graph = _rdflib_graph(_parsed(shapes))
     try:
         _, report, _ = pyshacl.validate(closed, shacl_graph=shapes_graph, inference="none")
@@ -441,14 +441,25 @@ def _pyshacl(
     return hits
 
 
-def _infer(data: Graph) -> Graph:
-    """``data`` with its OWL 2 RL closure (owlrl, the reference reasoner)."""
-    import owlrl
+def _infer(design: Graph, context: Graph) -> Graph:
+    """Design and context with their OWL 2 RL closure (:mod:`ketenontologie.reasoning`).
+
+    The reasoner equals owlrl's closure and keeps the context's own closure per process.
+    Inconsistencies are not validation results, so they do not stop validation.
+    """
     from rdflib import Graph
 
+    from ketenontologie.reasoning import Reasoner
+
+    reasoner = Reasoner.from_ontology(context)
     closed = Graph()
-    closed += data
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closed)
+    for part in (
+        design,
+        context,
+        reasoner.ontology_inferred(),
+        reasoner.infer(design).graph(),
+    ):
+        closed.addN((s, p, o, closed) for s, p, o in part)
     return closed
 
 
