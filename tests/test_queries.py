@@ -132,3 +132,23 @@ def test_the_cli_lists_every_query_with_its_parameters(capsys: pytest.CaptureFix
     for name in QUERIES:
         assert name in out
     assert "?chain (iri, optional)" in out
+
+
+def test_building_blocks_give_one_row_per_block_and_target(project_store: OxigraphStore) -> None:
+    found = rows(project_store, QUERIES["list-building-blocks"].bind({}))
+    keys = [
+        tuple(row.get(k, {}).get("value") for k in ("chain", "block", "serves", "stage"))  # type: ignore[attr-defined]
+        for row in found
+    ]
+    assert len(keys) == len(set(keys)), "an unbound OPTIONAL multiplied the rows"
+
+
+def test_escalation_paths_start_with_the_direct_step(project_store: OxigraphStore) -> None:
+    found = rows(project_store, QUERIES["list-escalation-paths"].bind({}))
+    first: dict[str, dict[str, dict[str, str]]] = {}
+    for row in found:
+        first.setdefault(row["role"]["value"], row)  # type: ignore[index]
+    assert first
+    for row in first.values():
+        assert row["direct"]["value"] == "true"
+        assert row["actorsBetween"]["value"] == "0"
