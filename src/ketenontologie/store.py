@@ -646,11 +646,14 @@ class _WorkerPool:
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._size = max(1, size)
-        self._started = 0
         self._lock = threading.Lock()
-        self._closed = False
+        # Started at once: a worker's imports then overlap with the server's start-up.
+        for _ in range(self._size):
+            self._idle.put(_Worker(self._context))
+        self._started = self._size
 
-    def _take(self, deadline: float) -> _Worker:
+    def _take(self, deadline: float) -> _Worker | None:
+        """An idle worker, a new one while fewer than ``size`` run, or None at the deadline."""
         with self._lock:
             if self._idle.empty() and self._started < self._size:
                 self._started += 1
@@ -658,15 +661,14 @@ class _WorkerPool:
         try:
             return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
-            raise QueryTimeoutError(deadline - time.monotonic() + 0) from None
+            return None
 
     def run(self, job: dict[str, Any], *, timeout: float) -> tuple[str, Any]:
-        started = time.monotonic()
-        deadline = started + timeout
-        try:
-            worker = self._take(deadline)
-        except QueryTimeoutError:
-            raise QueryTimeoutError(timeout) from None
+        """Run ``job`` in a worker; kill the worker and raise at the time limit."""
+        deadline = time.monotonic() + timeout
+        worker = self._take(deadline)
+        if worker is None:  # every worker stayed busy until the time limit
+            raise QueryTimeoutError(timeout)
         try:
             worker.conn.send(job)
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
@@ -683,7 +685,7 @@ class _WorkerPool:
         return result
 
     def close(self) -> None:
-        self._closed = True
+        """Stop the idle workers (busy ones are daemons and end with the process)."""
         while True:
             try:
                 self._idle.get_nowait().kill()
