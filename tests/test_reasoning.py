@@ -263,6 +263,7 @@ PREFIXES = (
     "@prefix keten: <https://w3id.org/ketenontologie/def#> .\n"
     "@prefix ketens: <https://w3id.org/ketenontologie/id/keten/> .\n"
     "@prefix orgaan: <https://w3id.org/ketenontologie/id/orgaan/> .\n"
+    "@prefix organisatie: <https://w3id.org/ketenontologie/id/organisatie/> .\n"
     "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
     "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
     "@prefix rol: <https://w3id.org/ketenontologie/id/rol/> .\n"

@@ -1,0 +1,201 @@
+"""Incremental reasoning: every add, replace and remove leaves the state equal to owlrl's closure
+of the designs then present, computed from scratch; each delta is exactly the difference.
+
+What the comparison leaves out is said in ``tests/test_reasoning.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from ketenontologie.loading import load_graph
+from ketenontologie.namespaces import ID, KETEN, ORG
+from ketenontologie.reasoning import DesignError, Reasoner, ReasoningState
+from ketenontologie.resources import design_files
+from test_reasoning import PREFIXES, Reference, as_graphs, assert_equal, random_designs, synthetic
+
+RDFTriple = tuple[Node, Node, Node]
+
+
+@pytest.fixture(scope="module")
+def reference() -> Reference:
+    return Reference()
+
+
+@pytest.fixture(scope="module")
+def reasoner(reference: Reference) -> Reasoner:
+    return Reasoner.from_ontology(reference.ontology)
+
+
+def design(body: str) -> Graph:
+    return Graph().parse(data=PREFIXES + body, format="turtle")
+
+
+def check(state: ReasoningState, designs: dict[str, Graph], reference: Reference) -> None:
+    assert set(state.designs) == set(designs)
+    assert_equal(state.inferred(), reference.infer(designs.values()))
+
+
+def apply(
+    state: ReasoningState, operation: str, name: str, graph: Graph | None
+) -> tuple[frozenset[RDFTriple], frozenset[RDFTriple]]:
+    before = frozenset(state.inferred())
+    if operation == "add":
+        assert graph is not None
+        delta = state.add(name, graph)
+    elif operation == "replace":
+        assert graph is not None
+        delta = state.replace(name, graph)
+    else:
+        delta = state.remove(name)
+    after = frozenset(state.inferred())
+    assert delta.added == after - before
+    assert delta.removed == before - after
+    assert delta.inconsistencies == state.inconsistencies
+    return delta.added, delta.removed
+
+
+@pytest.mark.slow
+def test_adding_and_removing_examples_one_by_one(reasoner: Reasoner, reference: Reference) -> None:
+    designs = {path.stem: load_graph(path) for path in design_files()}
+    designs["synthetic-0"] = Graph().parse(data=synthetic.design(0), format="turtle")
+    state = reasoner.state()
+    present: dict[str, Graph] = {}
+    for name, graph in designs.items():
+        added, _ = apply(state, "add", name, graph)
+        assert added
+        present[name] = graph
+        check(state, present, reference)
+    for name in list(designs)[::2]:
+        _, removed = apply(state, "remove", name, None)
+        assert removed
+        del present[name]
+        check(state, present, reference)
+
+
+def test_shared_partner_stays_typed_until_no_design_names_it(
+    reasoner: Reasoner, reference: Reference
+) -> None:
+    """Two chains both have UWV as partner: UWV stays an org:Organization until both are gone."""
+    first = design("ketens:a keten:hasPartner organisatie:uwv .")
+    second = design("ketens:b keten:hasPartner organisatie:uwv .")
+    uwv = URIRef(f"{ID}organisatie/uwv")
+    organisation = (uwv, RDF.type, ORG.Organization)
+    state = reasoner.state()
+    apply(state, "add", "a", first)
+    added, _ = apply(state, "add", "b", second)
+    assert organisation not in added  # already inferred from the first design
+    _, removed = apply(state, "remove", "a", None)
+    assert organisation not in removed
+    assert (uwv, KETEN.partnerIn, URIRef(f"{ID}keten/a")) in removed
+    check(state, {"b": second}, reference)
+    _, removed = apply(state, "remove", "b", None)
+    assert organisation in removed
+    assert not state.inferred()
+
+
+def test_escalation_path_across_designs(reasoner: Reasoner, reference: Reference) -> None:
+    """An escalation path through two designs holds only while both are present."""
+    lower = design("rol:professional keten:escalatesTo rol:coach .")
+    upper = design("rol:coach keten:escalatesTo rol:manager .")
+    path = (
+        URIRef(f"{ID}rol/professional"),
+        KETEN.escalatesEventuallyTo,
+        URIRef(f"{ID}rol/manager"),
+    )
+    state = reasoner.state()
+    apply(state, "add", "lower", lower)
+    added, _ = apply(state, "add", "upper", upper)
+    assert path in added
+    explanation = state.explain(path)
+    assert {leaf.designs for leaf in explanation.premises[0].premises} | {
+        leaf.designs for leaf in explanation.premises[1].premises
+    } == {("lower",), ("upper",)}
+    _, removed = apply(state, "remove", "upper", None)
+    assert path in removed
+    check(state, {"lower": lower}, reference)
+
+
+def test_replace_rederives_only_what_changed(reasoner: Reasoner, reference: Reference) -> None:
+    havenstad = load_graph(Path(design_files()[0]).parent / "voorbeeldketen-havenstad.ttl")
+    changed = Graph()
+    for triple in havenstad:
+        changed.add(triple)
+    manager = URIRef(f"{ID}rol/ketenmanager-havenstad")
+    changed.remove((manager, KETEN.escalatesTo, None))
+    changed.add((manager, RDF.type, KETEN.ChainBoard))  # contradicts ChainRole: inconsistent
+    state = reasoner.state()
+    apply(state, "add", "havenstad", havenstad)
+    apply(state, "replace", "havenstad", changed)
+    check(state, {"havenstad": changed}, reference)
+    assert not state.inferred().consistent
+    apply(state, "replace", "havenstad", havenstad)
+    check(state, {"havenstad": havenstad}, reference)
+    assert state.inferred().consistent
+
+
+def test_schema_in_a_design_is_reasoned_exactly_and_can_be_taken_out(
+    reasoner: Reasoner, reference: Reference
+) -> None:
+    plain = design("rol:x a keten:ChainManager .")
+    schema = design(
+        "<https://example.org/S> rdfs:subClassOf keten:ChainManager . "
+        "rol:y a <https://example.org/S> ."
+    )
+    state = reasoner.state()
+    apply(state, "add", "plain", plain)
+    apply(state, "add", "schema", schema)
+    check(state, {"plain": plain, "schema": schema}, reference)
+    apply(state, "remove", "schema", None)
+    check(state, {"plain": plain}, reference)
+    assert state.engine == "rules"
+
+
+def test_unknown_and_duplicate_designs_are_refused(reasoner: Reasoner) -> None:
+    state = reasoner.state()
+    state.add("a", design("rol:x a keten:ChainManager ."))
+    with pytest.raises(DesignError, match="already in the state"):
+        state.add("a", Graph())
+    with pytest.raises(DesignError, match="not in the state"):
+        state.remove("b")
+
+
+operations = st.lists(
+    st.tuples(st.sampled_from(["add", "replace", "remove"]), st.sampled_from("abc")),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(operations, random_designs, random_designs)
+def test_random_updates_equal_owlrl_from_scratch(
+    reasoner: Reasoner,
+    reference: Reference,
+    steps: list[tuple[str, str]],
+    first: list[list[RDFTriple]],
+    second: list[list[RDFTriple]],
+) -> None:
+    """Random add/replace/remove sequences over random designs, checked against owlrl."""
+    pool = as_graphs(first + second)
+    state = reasoner.state()
+    present: dict[str, Graph] = {}
+    for number, (operation, name) in enumerate(steps):
+        graph = pool[number % len(pool)]
+        if operation == "add" and name in present:
+            operation = "replace"
+        if operation == "remove" and name not in present:
+            operation = "add"
+        apply(state, operation, name, graph)
+        if operation == "remove":
+            del present[name]
+        else:
+            present[name] = graph
+        check(state, present, reference)
