@@ -90,6 +90,7 @@ def test_values_are_bound_as_typed_terms_never_pasted() -> None:
         ({"count": "3"}, "needs the parameter 'label'"),
         ({"label": "x", "count": "drie"}, "must be a integer"),
         ({"label": "x", "count": "3", "other": "y"}, "has no parameter 'other'"),
+        ({"label": "", "count": "3"}, "'label' is empty"),
     ],
 )
 def test_bad_parameters_say_what_to_fix(values: dict[str, str], message: str) -> None:

@@ -206,7 +206,12 @@ class NamedQuery:
         rows = []
         for parameter in self.parameters:
             value = values.get(parameter.name)
-            if value is None or value == "":
+            if value == "":
+                raise ParameterError(
+                    f"The parameter {parameter.name!r} is empty. Give a value "
+                    f"(like {parameter.example or _EXAMPLES[parameter.kind]!r}) or leave it out."
+                )
+            if value is None:
                 if parameter.required:
                     raise ParameterError(
                         f"The query {self.name!r} needs the parameter {parameter.name!r} "
