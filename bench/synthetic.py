@@ -1,6 +1,6 @@
 """Synthetic chain designs for benchmarks and tests: realistic, valid, deterministic.
 
-``design(index)`` writes one chain design of about 1,000 triples as Turtle: 2–6 partners, a
+``design(index)`` writes one chain design of about 1,000 triples as Turtle: 2 to 6 partners, a
 board with the chain manager and each partner's line manager as members, a chain bureau, an
 administrative core team, a chain manager with or without overriding power (or, in a stable
 chain, none and chain directors instead), line managers at strategic, coaching managers at
