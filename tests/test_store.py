@@ -236,13 +236,14 @@ def test_kill_9_during_uploads_leaves_only_whole_designs(tmp_path: Path) -> None
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert len(acknowledged) == 15
+    acknowledged += process.stdout.read().split()  # acknowledged before the kill, not yet read
 
     store = OxigraphStore(tmp_path, workers=1)
     try:
         stored = design_ids(store)
         assert set(acknowledged) <= set(stored)
         # Only the write in flight may be there unacknowledged, and then whole.
-        assert len(stored) - len(acknowledged) <= 2
+        assert len(stored) - len(acknowledged) <= 1
         counts = select(
             store,
             "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
