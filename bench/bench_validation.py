@@ -183,7 +183,7 @@ def markdown(small: dict[str, object], big: dict[str, object], *, quick: bool) -
         ours, ref = float(figures["ours"]), float(figures["reference"])  # type: ignore[arg-type]
         return (
             f"| {name} | {figures['triples']:,} | {ref:.2f} s | {ours:.2f} s | "
-            f"{ref / ours:.1f}× | {target} | {'yes' if figures['identical'] else '**no**'} "
+            f"{ref / ours:.1f}x | {target} | {'yes' if figures['identical'] else '**no**'} "
             f"({figures['results']}) |"
         )
 
@@ -201,9 +201,9 @@ def markdown(small: dict[str, object], big: dict[str, object], *, quick: bool) -
             "| input | triples | reference | ketenontologie | speed-up | target | "
             "identical results (count) |",
             "|---|---:|---:|---:|---:|---|---|",
-            row("one typical design, whole process", small, "≥ 5× and < 1 s"),
+            row("one typical design, whole process", small, "≥ 5x and < 1 s"),
             row(
-                f"{big['designs']} designs: ours whole process, reference in process", big, "≥ 20×"
+                f"{big['designs']} designs: ours whole process, reference in process", big, "≥ 20x"
             ),
             "",
             f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
@@ -230,14 +230,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"typical design ({small['triples']} triples): reference {small['reference']:.2f} s, "
             f"ours {small['ours']:.2f} s, "
-            f"ratio {float(small['reference']) / float(small['ours']):.1f}×, "  # type: ignore[arg-type]
+            f"ratio {float(small['reference']) / float(small['ours']):.1f}x, "  # type: ignore[arg-type]
             f"identical: {small['identical']}"
         )
         big = large(work, total)
         print(
             f"{big['triples']} triples in {big['designs']} designs: reference "
             f"{big['reference']:.1f} s, ours {big['ours']:.2f} s, "
-            f"ratio {float(big['reference']) / float(big['ours']):.1f}×, "  # type: ignore[arg-type]
+            f"ratio {float(big['reference']) / float(big['ours']):.1f}x, "  # type: ignore[arg-type]
             f"identical: {big['identical']}"
         )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
