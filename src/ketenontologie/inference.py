@@ -44,6 +44,16 @@ Derivation = tuple[str, tuple[Triple, ...], tuple[Triple, ...]]
 
 _SHIFT = 32
 
+_Plan = tuple[
+    tuple[int, ...],
+    tuple[int, ...],
+    tuple[int, ...],
+    tuple[int, ...],
+    bool,
+    tuple[tuple[int, tuple[int, ...], int], ...],
+]
+_NO_RULES: _Plan = ((), (), (), (), False, ())
+
 
 class _Tracker:
     """Remembers what the output looked like before an update, for the facts it touches."""
@@ -75,6 +85,7 @@ class FactStore:
         self.findings: dict[int, frozenset[Finding]] = {}
         self._tracker: _Tracker | None = None
         self._touched: set[int] = set()
+        self._plans: dict[int, _Plan] = {}
         self._datatypes_changed: set[int] = set()
         ids = self.terms.id
         self._subclass = ids(RDFS.subClassOf)
@@ -308,36 +319,51 @@ class FactStore:
                     add(consequence)
                     agenda.append(consequence)
 
+    def _plan(self, predicate: int) -> _Plan:
+        """What the rules do with a triple of ``predicate``, looked up once per predicate."""
+        rules = self.rules
+        plan = (
+            rules.domains.get(predicate, ()),
+            rules.ranges.get(predicate, ()),
+            rules.superproperties.get(predicate, ()),
+            rules.inverses.get(predicate, ()),
+            predicate in rules.transitive,
+            rules.chain_links.get(predicate, ()),
+        )
+        if plan == _NO_RULES:
+            plan = _NO_RULES
+        self._plans[predicate] = plan
+        return plan
+
     def _consequences(self, triple: Triple) -> list[Triple]:
         """Everything one rule derives from ``triple`` together with the facts present."""
         s, p, o = triple
-        rules = self.rules
-        type_ = rules.type
+        type_ = self.rules.type
         out: list[Triple] = []
         if p == type_:
-            out.extend((s, type_, c) for c in rules.superclasses.get(o, ()))
-        domains = rules.domains.get(p)
+            supers = self.rules.superclasses.get(o)
+            if supers:
+                out.extend([(s, type_, c) for c in supers])
+        plan = self._plans.get(p) or self._plan(p)
+        if plan is _NO_RULES:
+            return out
+        domains, ranges, superproperties, inverses, transitive, links = plan
         if domains:
-            out.extend((s, type_, c) for c in domains)
-        ranges = rules.ranges.get(p)
+            out.extend([(s, type_, c) for c in domains])
         if ranges:
-            out.extend((o, type_, c) for c in ranges)
-        supers = rules.superproperties.get(p)
-        if supers:
-            out.extend((s, q, o) for q in supers)
-        inverses = rules.inverses.get(p)
+            out.extend([(o, type_, c) for c in ranges])
+        if superproperties:
+            out.extend([(s, q, o) for q in superproperties])
         if inverses:
-            out.extend((o, q, s) for q in inverses)
-        if p in rules.transitive:
+            out.extend([(o, q, s) for q in inverses])
+        if transitive:
             key = p << _SHIFT
-            out.extend((s, p, z) for z in self.by_subject.get(key | o, ()))
-            out.extend((w, p, o) for w in self.by_object.get(key | s, ()))
-        links = rules.chain_links.get(p)
-        if links:
-            for head, chain, position in links:
-                starts = self._walk([s], reversed(chain[:position]), backwards=True)
-                ends = self._walk([o], chain[position + 1 :], backwards=False)
-                out.extend((a, head, b) for a in starts for b in ends)
+            out.extend([(s, p, z) for z in self.by_subject.get(key | o, ())])
+            out.extend([(w, p, o) for w in self.by_object.get(key | s, ())])
+        for head, chain, position in links:
+            starts = self._walk([s], reversed(chain[:position]), backwards=True)
+            ends = self._walk([o], chain[position + 1 :], backwards=False)
+            out.extend([(a, head, b) for a in starts for b in ends])
         return out
 
     def _walk(self, nodes: list[int], steps: Iterable[int], *, backwards: bool) -> list[int]:

@@ -483,8 +483,9 @@ class ReasoningState:
             return found
 
         schema = set()
+        may_be_schema = rules.may_be_schema
         for s, p, o in triples:
-            if rules.is_schema((number(s), number(p), number(o))):
+            if may_be_schema((s, p, o)) and rules.is_schema((number(s), number(p), number(o))):
                 schema.add((s, p, o))
         if schema:  # lists the schema refers to
             schema.update(t for t in triples if t[1] in (RDF.first, RDF.rest))

@@ -245,6 +245,14 @@ class Rules:
     unsupported: str | None = None
     """Why the compiled rules cannot reason with this ontology, or None if they can."""
 
+    def may_be_schema(self, triple: RDFTriple) -> bool:
+        """A quick test on RDF terms: False means ``triple`` is certainly no schema triple."""
+        ids = self.terms.ids
+        s, p, o = triple
+        if p == _TYPE:
+            return ids.get(o, -1) in self.trigger_classes
+        return ids.get(p, -1) in self.schema_predicates or ids.get(s, -1) in self.list_nodes
+
     def is_schema(self, triple: Triple) -> bool:
         """Whether a design triple would change the rules (and is not already in the closure)."""
         s, p, o = triple
