@@ -230,3 +230,11 @@ def test_valid_design_keeps_every_rule(path: Path) -> None:
     assert report.conforms
     assert report.results == ()
     assert report.summary.violations == report.summary.warnings == report.summary.infos == 0
+
+
+def test_docs_list_every_rule_in_both_languages() -> None:
+    text = (ROOT / "docs" / "rules.md").read_text("utf-8")
+    dutch, english = text.split("## English", 1)
+    for rule in RULES:
+        assert f"| {rule} |" in dutch.split("## Nederlands", 1)[1], rule
+        assert f"| {rule} |" in english, rule
