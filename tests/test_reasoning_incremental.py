@@ -199,3 +199,23 @@ def test_random_updates_equal_owlrl_from_scratch(
         else:
             present[name] = graph
         check(state, present, reference)
+
+
+def test_asserting_what_owlrl_would_infer_moves_it_out_of_the_inferred_triples(
+    reasoner: Reasoner, reference: Reference
+) -> None:
+    """A design may state what another design entails (also ``x owl:sameAs x``): it is then
+    asserted, not inferred, until that design goes."""
+    chain = design("rol:x keten:actsIn ketens:k .")
+    restating = design(
+        "rol:x owl:sameAs rol:x ; a keten:GovernanceActor . "
+        "ketens:k keten:hasGovernanceActor rol:x ."
+    )
+    state = reasoner.state()
+    apply(state, "add", "chain", chain)
+    _, removed = apply(state, "add", "restating", restating)
+    assert set(restating) <= removed
+    check(state, {"chain": chain, "restating": restating}, reference)
+    added, _ = apply(state, "remove", "restating", None)
+    assert set(restating) <= added
+    check(state, {"chain": chain}, reference)

@@ -191,6 +191,8 @@ class FactStore:
     def visible(self, triple: Triple) -> bool:
         """Whether ``triple`` is an inferred triple: derived, not asserted, not in the ontology's
         closure, and RDF (its subject is no literal)."""
+        if triple[1] == self.rules.same_as and triple[0] == triple[2]:
+            return self._node_visible(triple[0])  # eq-ref, a view
         return (
             triple in self.facts
             and triple not in self.asserted
