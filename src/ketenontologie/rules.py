@@ -274,8 +274,10 @@ def lexical_error(term: Node) -> bool:
     """Whether a literal's lexical form does not fit its OWL 2 RL datatype (owlrl's check).
 
     >>> from rdflib.namespace import XSD
-    >>> lexical_error(RDFLiteral("ja", datatype=XSD.boolean))
+    >>> lexical_error(RDFLiteral("nul", datatype=XSD.positiveInteger))
     True
+    >>> lexical_error(RDFLiteral("ja", datatype=XSD.boolean))  # owlrl accepts it
+    False
     """
     if not isinstance(term, RDFLiteral) or term.datatype not in _RL_DATATYPES:
         return False
