@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
+import inspect
 import json
 import textwrap
 from pathlib import Path
@@ -297,3 +300,41 @@ def test_lines_in_rdf_xml_are_best_effort(tmp_path: Path) -> None:
 def test_report_is_a_value() -> None:
     assert isinstance(validate(SMALL), ValidationReport)
     assert validate(SMALL) == validate(SMALL)
+
+
+# --- the public surface ---------------------------------------------------------------------------
+
+PUBLIC = [
+    "Engine",
+    "FailOn",
+    "Language",
+    "OutputFormat",
+    "Rule",
+    "Severity",
+    "Source",
+    "Summary",
+    "ValidationReport",
+    "ValidationResult",
+    "default_shape_files",
+    "validate",
+]
+
+
+def test_public_surface_is_pinned() -> None:
+    from ketenontologie import validation
+
+    assert validation.__all__ == PUBLIC
+    options = list(inspect.signature(validate).parameters.values())[1:]
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in options)
+
+
+@pytest.mark.parametrize(
+    "module_name",
+    ["ketenontologie.validation", "ketenontologie.reporting", "ketenontologie.shacl_engine"],
+)
+def test_docstring_examples(module_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    module = importlib.import_module(module_name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, verbose=False)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -12,7 +12,7 @@ the fast path does not cover, such as an organisation's own shapes.
 (True, 0)
 >>> report = validate(["tests/designs/invalid/KS-R05-ketenmanager-buiten-bestuur.ttl"])
 >>> [(r.rule, r.severity, r.line) for r in report.results]
-[('KS-R05', 'Violation', 39)]
+[('KS-R05', 'Violation', 36)]
 """
 
 from __future__ import annotations
@@ -184,7 +184,7 @@ class ValidationReport:
 
         >>> report = validate(["tests/designs/invalid/KS-R03-zonder-bestuur.ttl"])
         >>> print(report.render("github", lang="en"))  # doctest: +ELLIPSIS
-        ::warning file=tests/designs/invalid/KS-R03-zonder-bestuur.ttl,line=15,title=KS-R03...
+        ::warning file=tests/designs/invalid/KS-R03-zonder-bestuur.ttl,line=13,title=KS-R03...
         """
         from ketenontologie import reporting
 
