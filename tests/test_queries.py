@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ketenontologie.loading import load_ontology
 from ketenontologie.queries import (
     NamedQuery,
     ParameterError,
@@ -16,8 +17,26 @@ from ketenontologie.queries import (
     get_query,
     load_queries,
 )
+from ketenontologie.reasoning import Reasoner
+from ketenontologie.rules import compile_rules
 from ketenontologie.sparql import format_by_name
-from ketenontologie.store import OxigraphStore, load_project, run_query
+from ketenontologie.store import (
+    InferFunction,
+    OxigraphStore,
+    load_project,
+    reasoner_inference,
+    run_query,
+)
+
+
+def own_reasoner() -> InferFunction:
+    """Inference by a reasoner of these tests' own, leaving the process-wide cache alone.
+
+    ``Reasoner.from_ontology()`` caches compiled rules per process; other tests compare blank
+    nodes of the ontology closure and must not get rules compiled from another parse.
+    """
+    return reasoner_inference(reasoner=Reasoner(compile_rules(load_ontology())))
+
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
@@ -28,7 +47,7 @@ QUERIES = load_queries()
 def project_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphStore]:
     """A store with the ontology, concept scheme, shapes and example designs, loaded once."""
     store = OxigraphStore(tmp_path_factory.mktemp("store"), workers=1)
-    load_project(store)
+    load_project(store, infer=own_reasoner())
     yield store
     store.close()
 

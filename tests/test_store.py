@@ -15,11 +15,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from ketenontologie.loading import load_ontology
+from ketenontologie.reasoning import Reasoner
+from ketenontologie.rules import compile_rules
 from ketenontologie.sparql import ForbiddenOperationError, SparqlSyntaxError, format_by_name
 from ketenontologie.store import (
     DEFAULT_GRAPH,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
+    InferFunction,
     OxigraphStore,
     QueryResult,
     QueryTimeoutError,
@@ -30,9 +34,20 @@ from ketenontologie.store import (
     is_inferred,
     load_project,
     put_design,
+    reasoner_inference,
     remove_design,
     run_query,
 )
+
+
+def own_reasoner() -> InferFunction:
+    """Inference by a reasoner of these tests' own, leaving the process-wide cache alone.
+
+    ``Reasoner.from_ontology()`` caches compiled rules per process; other tests compare blank
+    nodes of the ontology closure and must not get rules compiled from another parse.
+    """
+    return reasoner_inference(reasoner=Reasoner(compile_rules(load_ontology())))
+
 
 ROOT = Path(__file__).resolve().parents[1]
 EX = "https://example.org/"
@@ -173,7 +188,7 @@ def test_a_restart_reuses_what_is_stored(tmp_path: Path) -> None:
 def test_load_project_puts_every_source_in_its_graph(tmp_path: Path) -> None:
     store = OxigraphStore(tmp_path, workers=1)
     try:
-        load_project(store)
+        load_project(store, infer=own_reasoner())
         graphs = store.graphs()
         assert ONTOLOGY_GRAPH in graphs
         assert INFERRED_GRAPH in graphs

@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import pyoxigraph as ox
 
@@ -55,6 +55,9 @@ from ketenontologie.sparql import (
     write_solutions,
 )
 
+if TYPE_CHECKING:
+    from ketenontologie.reasoning import Reasoner as ProjectReasoner
+
 __all__ = [
     "DEFAULT_GRAPH",
     "GRAPH",
@@ -64,6 +67,7 @@ __all__ = [
     "DefaultGraph",
     "GraphName",
     "GraphStore",
+    "InferFunction",
     "OxigraphStore",
     "QueryDataset",
     "QueryResult",
@@ -77,6 +81,7 @@ __all__ = [
     "load_project",
     "parse_triples",
     "put_design",
+    "reasoner_inference",
     "remove_design",
     "run_query",
     "shapes_graph",
@@ -371,7 +376,7 @@ def load_project(store: GraphStore, *, infer: InferFunction | None = None) -> li
     """
     from ketenontologie.resources import design_files, ontology_files, shape_files
 
-    infer = infer or _project_reasoner()
+    infer = infer or reasoner_inference()
     graphs: dict[GraphName, list[ox.Triple]] = {}
     for path in ontology_files():
         name = ONTOLOGY_GRAPH if path.stem == "ketenontologie" else f"{GRAPH}{path.stem}"
@@ -393,8 +398,8 @@ def _triples(path: Path) -> list[ox.Triple]:
     return [ox.Triple(q.subject, q.predicate, q.object) for q in parse_quads(path)]
 
 
-def _project_reasoner() -> InferFunction:
-    """Inference with the project's reasoner, converting between pyoxigraph and rdflib.
+def reasoner_inference(*, reasoner: ProjectReasoner | None = None) -> InferFunction:
+    """Inference with ``reasoner`` (default: the project's, compiled once per process).
 
     Inferred triples with blank nodes are left out: they concern the ontology's own structure,
     and a blank node cannot be shared between graphs stored apart.
@@ -403,7 +408,7 @@ def _project_reasoner() -> InferFunction:
 
     from ketenontologie.reasoning import Reasoner
 
-    reasoner = Reasoner.from_ontology()
+    reasoner = reasoner or Reasoner.from_ontology()
 
     def to_ox(graph: Graph) -> list[ox.Triple]:
         data = graph.serialize(format="nt", encoding="utf-8")
