@@ -24,6 +24,7 @@ Both are tested to give exactly pySHACL's results on every test design.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -333,6 +334,8 @@ class CompiledShape:
     severity: str
     component: str
     query: str
+    value_is_focus: bool = False
+    """A SPARQL constraint of a node shape: without ``?value``, the value is the focus node."""
 
 
 @dataclass(frozen=True)
@@ -536,14 +539,16 @@ def _compile_sparql(store: ox.Store, constraint: Term, targets: str) -> str:
     if select is None:
         raise UnsupportedShape("SPARQL constraint without sh:select")
     text = select.value.replace("$this", "?this")
-    if "$" in text:
-        raise UnsupportedShape("SPARQL constraint with pre-bound variables other than $this")
-    # The rule's query runs once for all focus nodes; joining it with the targets keeps
-    # only the focus nodes that pySHACL would have bound $this to.
-    return (
-        f"{_prefixes(store, constraint)}\n"
-        f"SELECT DISTINCT ?this ?path ?value WHERE {{ {{ {targets} }} {{ {text} }} }}"
-    )
+    if "$" in text or re.search(r"\b(OPTIONAL|SERVICE|MINUS|VALUES)\b|\{\s*SELECT", text, re.I):
+        raise UnsupportedShape("a SPARQL constraint the fast path cannot run for all nodes at once")
+    where = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
+    if where is None:
+        raise UnsupportedShape("a SPARQL constraint without WHERE")
+    # The query runs once for all focus nodes. The targets go first in its outer group, so ?this
+    # is bound wherever $this would have been pre-bound (FILTERs see the whole group); the
+    # constructs for which that is not the same as pre-binding are refused above.
+    inlined = f"{text[: where.end()]} {{ {targets} }} {text[where.end() :]}"
+    return f"{_prefixes(store, constraint)}\n{inlined}"
 
 
 def compile_shapes(store: ox.Store) -> list[CompiledShape]:
@@ -582,6 +587,7 @@ def compile_shapes(store: ox.Store) -> list[CompiledShape]:
                     severity=severity,
                     component=f"{_SH}{component}ConstraintComponent",
                     query=query,
+                    value_is_focus=component == "SPARQL" and _SH + "path" not in used,
                 )
             )
     return compiled
@@ -593,12 +599,15 @@ def run_shapes(store: ox.Store, shapes: Iterable[CompiledShape]) -> list[Hit]:
     for shape in shapes:
         solutions = store.query(shape.query)
         assert isinstance(solutions, ox.QuerySolutions)
+        names = {variable.value for variable in solutions.variables}
         for row in solutions:
-            focus = row["this"]
-            path = row["path"]
-            value = row["value"]
+            focus = row["this"] if "this" in names else None
+            path = row["path"] if "path" in names else None
+            value = row["value"] if "value" in names else None
             if focus is None:
                 continue
+            if value is None and shape.value_is_focus:
+                value = focus
             hits.append(
                 Hit(
                     shape=shape.shape,

@@ -1,0 +1,177 @@
+"""The fast path on its own: materialisation against owlrl, compiled shapes against pySHACL."""
+
+from __future__ import annotations
+
+import textwrap
+
+import owlrl
+import pyoxigraph as ox
+import pyshacl
+import pytest
+from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
+
+from ketenontologie.shacl_engine import (
+    UnsupportedInput,
+    UnsupportedShape,
+    compile_shapes,
+    materialise,
+    run_shapes,
+)
+
+PREFIXES = """\
+@prefix ex: <https://voorbeeld.nl/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+SCHEMA_AND_DATA = (
+    PREFIXES
+    + """
+ex:Manager rdfs:subClassOf ex:Role . ex:Role owl:equivalentClass ex:Post .
+ex:manages rdfs:domain ex:Manager ; rdfs:range ex:Unit ; rdfs:subPropertyOf ex:involvedIn .
+ex:involvedIn owl:inverseOf ex:involves .
+ex:above a owl:TransitiveProperty . ex:peer a owl:SymmetricProperty .
+ex:grand owl:propertyChainAxiom ( ex:above ex:above ) .
+ex:a ex:manages ex:u ; ex:above ex:b ; ex:peer ex:c ; ex:label "a" .
+ex:b ex:above ex:c . ex:c ex:above ex:d .
+"""
+)
+
+
+def quads(text: str) -> list[ox.Quad]:
+    return list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
+
+
+def to_rdflib(term: object) -> object:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def test_materialise_equals_owlrl_outside_rdf_rdfs_and_owl_terms() -> None:
+    graph = Graph().parse(data=SCHEMA_AND_DATA, format="turtle")
+    asserted = set(graph)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    vocabularies = ("http://www.w3.org/1999/02/", "http://www.w3.org/2000/01/", str(owlrl.OWL))
+    expected = {
+        triple
+        for triple in set(graph) - asserted
+        if not isinstance(triple[0], Literal)
+        and not any(str(term).startswith(vocabularies) for term in triple[1:] if term != RDF.type)
+        and not (triple[1] == RDF.type and str(triple[2]).startswith(vocabularies))
+    }
+    got = {tuple(map(to_rdflib, t)) for t in materialise(quads(SCHEMA_AND_DATA))}
+    got = {t for t in got if not str(t[1]).startswith(vocabularies) or t[1] == RDF.type}
+    assert got == expected
+    assert (URIRef("https://voorbeeld.nl/a"), RDF.type, URIRef("https://voorbeeld.nl/Post")) in got
+
+
+@pytest.mark.parametrize(
+    "axiom",
+    [
+        "ex:a owl:sameAs ex:b .",
+        "ex:p a owl:FunctionalProperty .",
+        "ex:C owl:intersectionOf ( ex:A ex:B ) .",
+        "ex:p rdfs:subPropertyOf rdf:type .",
+        "rdfs:label rdfs:domain ex:Thing .",
+    ],
+)
+def test_materialise_refuses_owl_it_does_not_cover(axiom: str) -> None:
+    text = PREFIXES + "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n" + axiom
+    with pytest.raises(UnsupportedInput):
+        materialise(quads(text))
+
+
+SHAPES = PREFIXES + textwrap.dedent(
+    """
+    ex:counts a sh:PropertyShape ; sh:targetClass ex:Chain ; sh:path ex:partner ;
+      sh:minCount 2 ; sh:maxCount 3 .
+    ex:typed a sh:PropertyShape ; sh:targetSubjectsOf ex:flag ; sh:path ex:flag ;
+      sh:datatype xsd:boolean ; sh:severity sh:Warning .
+    ex:listed a sh:PropertyShape ; sh:targetNode ex:x , ex:y ; sh:path ex:level ;
+      sh:in ( ex:high ex:low ) .
+    ex:qualified a sh:PropertyShape ; sh:targetObjectsOf ex:partner ; sh:path ex:name ;
+      sh:qualifiedValueShape [ sh:languageIn ( "nl" ) ] ; sh:qualifiedMinCount 1 .
+    ex:classes a sh:PropertyShape ; sh:targetClass ex:Chain ; sh:path ex:partner ;
+      sh:qualifiedValueShape [ sh:or ( [ sh:class ex:Org ] [ sh:class ex:Unit ] ) ] ;
+      sh:qualifiedMaxCount 1 .
+    ex:sparql a sh:NodeShape ; sh:targetClass ex:Chain ; sh:severity sh:Info ;
+      sh:sparql [ sh:select "SELECT $this WHERE { FILTER NOT EXISTS { $this ex:board ?b } }" ;
+                  sh:prefixes ex:prefixes ] .
+    ex:prefixes sh:declare [ sh:prefix "ex" ; sh:namespace "https://voorbeeld.nl/"^^xsd:anyURI ] .
+    """
+)
+DATA = PREFIXES + textwrap.dedent(
+    """
+    ex:c1 a ex:Chain ; ex:partner ex:p1 . ex:p1 ex:name "P1"@en .
+    ex:c2 a ex:Chain ; ex:partner ex:p1 , ex:p2 , ex:p3 , ex:p4 ; ex:board ex:b .
+    ex:p2 a ex:Org ; ex:name "P2"@nl-BE . ex:p3 a ex:Unit ; ex:name "P3" .
+    ex:s ex:flag true , "ja" , "1"^^xsd:boolean , "maybe"^^xsd:boolean .
+    ex:x ex:level ex:high , ex:middle . ex:y ex:level "high" .
+    """
+)
+
+
+def test_compiled_shapes_give_pyshacls_results() -> None:
+    store = ox.Store()
+    store.extend(quads(SHAPES))
+    compiled = compile_shapes(store)
+    data = ox.Store()
+    data.extend(quads(DATA))
+    fast = {
+        (
+            hit.shape,
+            hit.severity,
+            hit.component,
+            hit.focus.value,
+            hit.path,
+            None if hit.value is None else str(to_rdflib(hit.value).n3()),  # type: ignore[attr-defined]
+        )
+        for hit in run_shapes(data, compiled)
+    }
+    _, report, _ = pyshacl.validate(
+        Graph().parse(data=DATA, format="turtle"),
+        shacl_graph=Graph().parse(data=SHAPES, format="turtle"),
+    )
+    assert isinstance(report, Graph)
+    reference = set()
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        value = report.value(result, SH.value)
+        path = report.value(result, SH.resultPath)
+        reference.add(
+            (
+                str(report.value(result, SH.sourceShape)),
+                str(report.value(result, SH.resultSeverity)),
+                str(report.value(result, SH.sourceConstraintComponent)),
+                str(report.value(result, SH.focusNode)),
+                None if path is None else str(path),
+                None if value is None else value.n3(),
+            )
+        )
+    assert len(reference) >= 8
+    assert fast == reference
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "ex:s a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ] .",
+        'ex:s a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ex:p ; sh:pattern "^a" .',
+        "ex:s a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ( ex:p ex:q ) ; sh:minCount 1 .",
+        "ex:s a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ex:p ; sh:datatype xsd:date .",
+    ],
+)
+def test_shapes_beyond_the_fast_path_are_refused(shape: str) -> None:
+    store = ox.Store()
+    store.extend(quads(PREFIXES + shape))
+    with pytest.raises(UnsupportedShape):
+        compile_shapes(store)
