@@ -16,6 +16,8 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -263,6 +265,24 @@ def _reported(triple: RDFTriple) -> bool:
     return not isinstance(triple[0], RDFLiteral) and not is_datatype_axiom(triple)
 
 
+@contextlib.contextmanager
+def _without_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while facts are derived.
+
+    Deriving allocates many tuples and sets that form no reference cycles, yet every allocation
+    counts towards the collector's thresholds; its full collections then scan the whole store,
+    which makes an update's time grow with the size of the store. Reference counting still frees
+    everything; the collector runs again afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _as_triples(triples: DesignTriples) -> frozenset[RDFTriple]:
     return frozenset((s, p, o) for s, p, o in triples)
 
@@ -318,10 +338,11 @@ class Reasoner:
             named = designs
         else:
             named = {f"design-{number}": graph for number, graph in enumerate(designs, 1)}
-        state = ReasoningState(self)
-        for name, graph in named.items():
-            state._put(name, _as_triples(graph))
-        return state._result(rebuild=True)
+        with _without_gc():
+            state = ReasoningState(self)
+            for name, graph in named.items():
+                state._put(name, _as_triples(graph))
+            return state._result(rebuild=True)
 
     def state(self) -> ReasoningState:
         """An empty :class:`ReasoningState` for incremental updates."""
@@ -428,7 +449,11 @@ class ReasoningState:
         return self.inferred().inconsistencies
 
     def inferred(self) -> InferredTriples:
-        """The current inferred triples."""
+        """The current inferred triples.
+
+        This converts the whole state to rdflib terms (once per update); to follow updates, use
+        the :class:`Delta` each update returns.
+        """
         if self._current is None:
             self._current = self._result(rebuild=False)
         return self._current
@@ -562,6 +587,10 @@ class ReasoningState:
         )
 
     def _update(self, design_id: str, triples: frozenset[RDFTriple] | None) -> Delta:
+        with _without_gc():
+            return self._apply(design_id, triples)
+
+    def _apply(self, design_id: str, triples: frozenset[RDFTriple] | None) -> Delta:
         old = self._designs.get(design_id, frozenset())
         new = triples if triples is not None else frozenset()
         schema_before = self._all_schema()
