@@ -178,7 +178,7 @@ def reasonable_row(
     if equal:
         return "`reasonable` gives owlrl's result exactly."
     return (
-        f"`reasonable` is faster but not exact: it misses {len(missing):,} of owlrl's inferred "
+        f"`reasonable` is not exact: it misses {len(missing):,} of owlrl's inferred "
         f"triples (e.g. {_kinds(missing)}) and adds {len(extra):,} owlrl does not infer "
         f"(e.g. {_kinds(extra)}). So the project does not use it."
     )
