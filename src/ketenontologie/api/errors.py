@@ -16,6 +16,8 @@ from ketenontologie.sparql import ForbiddenOperationError, SparqlSyntaxError
 from ketenontologie.store import QueryTimeoutError, StoreError, UnknownGraphError
 
 __all__ = [
+    "READ_ERRORS",
+    "WRITE_ERRORS",
     "AuthenticationRequiredError",
     "BadRequestError",
     "GraphNotFoundError",
@@ -89,6 +91,41 @@ _STATUS: list[tuple[type[KetenontologieError], int]] = [
     (InputError, 400),
     (StoreError, 500),
 ]
+
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+    "required": ["error", "message"],
+}
+
+
+def _documented(*statuses: tuple[int, str]) -> dict[int | str, dict[str, object]]:
+    return {
+        status: {"description": text, "content": {"application/json": {"schema": _ERROR_SCHEMA}}}
+        for status, text in statuses
+    }
+
+
+READ_ERRORS = _documented(
+    (400, "Bad request: syntax error, refused operation, unknown graph or parameter"),
+    (404, "Not found"),
+    (406, "No acceptable result format"),
+    (413, "Request body too large"),
+    (415, "Unsupported request media type"),
+    (503, "The query ran past its time limit and was stopped"),
+)
+"""Error answers of the read routes, for OpenAPI."""
+
+WRITE_ERRORS = _documented(
+    (400, "Bad request: syntax error, refused operation, missing graph name"),
+    (401, "No or wrong bearer token"),
+    (403, "Writes are off: no token configured"),
+    (404, "No such graph"),
+    (413, "Request body too large"),
+    (415, "Unsupported request media type"),
+)
+"""Error answers of the write routes, for OpenAPI."""
 
 
 def status_for(error: KetenontologieError) -> int:

@@ -17,7 +17,7 @@ from ketenontologie.store import (
 )
 
 from .common import media_type_of, require_writer, store_of
-from .errors import BadRequestError, GraphNotFoundError
+from .errors import READ_ERRORS, WRITE_ERRORS, BadRequestError, GraphNotFoundError
 from .negotiation import choose
 
 __all__ = ["router"]
@@ -82,7 +82,7 @@ def _label(graph: GraphName) -> str:
     description="With ?graph=<IRI> or ?default: the graph, serialised by `Accept` or `format`. "
     "Without: a JSON list of the stored graphs (inferred ones marked).",
     openapi_extra=_GRAPH_PARAMS,
-    responses={200: {"content": {**_GRAPH_CONTENT, "application/json": {}}}, 404: {}},
+    responses={200: {"content": {**_GRAPH_CONTENT, "application/json": {}}}, **READ_ERRORS},
 )
 async def get_graph(request: Request, format: str | None = None) -> Response:
     """Serialise one graph, or list them all."""
@@ -122,7 +122,7 @@ async def _triples_of(request: Request, graph: GraphName) -> list[ox.Triple]:
     summary="Replace a graph (needs the update token)",
     status_code=204,
     openapi_extra={**_GRAPH_PARAMS, **_BODY},
-    responses={201: {"description": "Created"}, 204: {"description": "Replaced"}},
+    responses={201: {"description": "Created"}, 204: {"description": "Replaced"}, **WRITE_ERRORS},
 )
 async def put_graph(request: Request) -> Response:
     """Set a graph to the uploaded RDF, in one transaction: 201 when new, 204 when replaced."""
@@ -141,7 +141,7 @@ async def put_graph(request: Request) -> Response:
     summary="Add to a graph (needs the update token)",
     status_code=204,
     openapi_extra={**_GRAPH_PARAMS, **_BODY},
-    responses={201: {"description": "Created"}, 204: {"description": "Added"}},
+    responses={201: {"description": "Created"}, 204: {"description": "Added"}, **WRITE_ERRORS},
 )
 async def post_graph(request: Request) -> Response:
     """Merge the uploaded RDF into a graph, in one transaction."""
@@ -160,7 +160,7 @@ async def post_graph(request: Request) -> Response:
     summary="Delete a graph (needs the update token)",
     status_code=204,
     openapi_extra=_GRAPH_PARAMS,
-    responses={404: {"description": "No such graph"}},
+    responses=WRITE_ERRORS,
 )
 async def delete_graph(request: Request) -> Response:
     """Remove a graph (empty the default graph)."""

@@ -9,9 +9,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from ketenontologie.queries import NamedQuery, Parameter
-from ketenontologie.sparql import FORMATS
+from ketenontologie.sparql import formats_for, inspect_query
 
 from .common import INFERENCE_HEADER, answer_query, inference_from
+from .errors import READ_ERRORS
 
 __all__ = ["add_named_query_routes", "describe"]
 
@@ -54,7 +55,9 @@ def _openapi_parameter(parameter: Parameter) -> dict[str, Any]:
         "in": "query",
         "required": parameter.required,
         "description": parameter.description or f"value for ?{parameter.variable}",
-        "schema": _SCHEMA[parameter.kind],
+        "schema": {**_SCHEMA[parameter.kind], "minLength": 1}
+        if _SCHEMA[parameter.kind]["type"] == "string"
+        else _SCHEMA[parameter.kind],
     }
     if parameter.example:
         spec["example"] = parameter.example
@@ -94,23 +97,24 @@ def add_named_query_routes(app: FastAPI, queries: Mapping[str, NamedQuery]) -> N
         description="Every file in queries/ with its #+ header.",
         tags=["Named queries"],
     )
-    common = [
-        {
-            "name": "format",
-            "in": "query",
-            "required": False,
-            "schema": {"type": "string", "enum": sorted({f.name for f in FORMATS})},
-            "description": "result format; overrides Accept",
-        },
-        {
-            "name": "inference",
-            "in": "query",
-            "required": False,
-            "schema": {"type": "boolean", "default": True},
-            "description": "false: leave inferred triples out",
-        },
-    ]
     for query in queries.values():
+        formats = formats_for(inspect_query(query.text).kind)
+        common = [
+            {
+                "name": "format",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": [f.name for f in formats]},
+                "description": "result format; overrides Accept",
+            },
+            {
+                "name": "inference",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "boolean", "default": True},
+                "description": "false: leave inferred triples out",
+            },
+        ]
         app.add_api_route(
             f"/queries/{query.name}",
             _endpoint(query),
@@ -130,10 +134,8 @@ def add_named_query_routes(app: FastAPI, queries: Mapping[str, NamedQuery]) -> N
             responses={
                 200: {
                     "description": "Query results",
-                    "content": {
-                        f.media_type: {} for f in FORMATS if f.name in ("json", "xml", "csv", "tsv")
-                    },
+                    "content": {f.media_type: {} for f in formats},
                 },
-                400: {"description": "A parameter is missing or does not fit"},
+                **READ_ERRORS,
             },
         )

@@ -23,7 +23,7 @@ from .common import (
     single,
     store_of,
 )
-from .errors import BadRequestError, UnsupportedMediaTypeError
+from .errors import READ_ERRORS, WRITE_ERRORS, BadRequestError, UnsupportedMediaTypeError
 from .negotiation import choose
 
 __all__ = ["router", "service_description"]
@@ -42,9 +42,7 @@ _QUERY_DOC = (
 _RESULT_CONTENT: dict[str, dict[str, object]] = {fmt.media_type: {} for fmt in FORMATS}
 _QUERY_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {"description": "Query results or the service description", "content": _RESULT_CONTENT},
-    400: {"description": "Syntax error, refused operation, or unknown graph"},
-    406: {"description": "No acceptable result format"},
-    503: {"description": "The query ran past the time limit and was stopped"},
+    **READ_ERRORS,
 }
 
 Multi = Annotated[list[str], Query()]
@@ -86,9 +84,10 @@ async def query_get(
     "/sparql",
     summary="Query (POST, form or direct)",
     description=_QUERY_DOC,
-    responses={**_QUERY_RESPONSES, 415: {"description": "Body is not a form or a query"}},
+    responses=_QUERY_RESPONSES,
     openapi_extra={
         "requestBody": {
+            "required": True,
             "content": {
                 "application/sparql-query": {"schema": {"type": "string"}},
                 "application/x-www-form-urlencoded": {
@@ -102,7 +101,7 @@ async def query_get(
                         "required": ["query"],
                     }
                 },
-            }
+            },
         }
     },
 )
@@ -155,9 +154,10 @@ async def query_post(
     "SERVICE are refused. The request runs as one transaction. Inferred graphs are not "
     "recomputed: upload designs through the design routes for that.",
     status_code=204,
-    responses={401: {"description": "No or wrong token"}, 403: {"description": "Writes off"}},
+    responses=WRITE_ERRORS,
     openapi_extra={
         "requestBody": {
+            "required": True,
             "content": {
                 "application/sparql-update": {"schema": {"type": "string"}},
                 "application/x-www-form-urlencoded": {
@@ -167,7 +167,7 @@ async def query_post(
                         "required": ["update"],
                     }
                 },
-            }
+            },
         }
     },
 )
