@@ -87,6 +87,31 @@ def _run_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- serve -------------------------------------------------------------------------------------
+
+
+def _add_serve(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from ketenontologie.api.settings import add_arguments
+
+    parser = subcommands.add_parser(
+        "serve",
+        help="run the SPARQL service (SPARQL 1.1 Protocol, Graph Store, named queries)",
+        description="Run the SPARQL service on uvicorn. Every option also comes from a "
+        "KETENONTOLOGIE_* environment variable; the update token only from "
+        "KETENONTOLOGIE_UPDATE_TOKEN. See docs/service.md.",
+    )
+    add_arguments(parser)
+    parser.set_defaults(handler=_run_serve)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from ketenontologie.api import serve
+    from ketenontologie.api.settings import settings_from_args
+
+    serve(settings_from_args(args))
+    return EXIT_OK
+
+
 # --- queries -----------------------------------------------------------------------------------
 
 
@@ -294,6 +319,7 @@ _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser
     _add_validate,
     _add_reason,
     _add_explain,
+    _add_serve,
 )
 
 

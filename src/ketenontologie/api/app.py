@@ -1,0 +1,113 @@
+"""The FastAPI application: store at start-up, routes, errors, CORS and the body limit."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from ketenontologie import __version__
+from ketenontologie.queries import load_queries
+from ketenontologie.store import OxigraphStore, load_project
+
+from . import graphs, sparql
+from .common import INFERENCE_HEADER
+from .errors import install_error_handlers
+from .middleware import BodyLimitMiddleware
+from .named import add_named_query_routes
+from .settings import Settings
+
+__all__ = ["create_app"]
+
+_DESCRIPTION = """
+Kennisgraaf van ketensturing / knowledge graph of chain governance (NORA Online).
+
+* `/sparql` — SPARQL 1.1 Protocol (query), service description without a query
+* `/sparql/update` — SPARQL Update (bearer token)
+* `/graphs` — SPARQL 1.1 Graph Store Protocol (writes need the bearer token)
+* `/queries` — named queries, one route each
+
+Errors are `{"error": CODE, "message": ...}`.
+"""
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The application for ``settings``; the store opens when the application starts.
+
+    >>> app = create_app(Settings(data_dir="/tmp/ketenontologie-doc"))  # doctest: +SKIP
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = await run_in_threadpool(
+            OxigraphStore,
+            settings.data_dir,
+            workers=settings.query_workers,
+            default_timeout=settings.query_timeout,
+        )
+        try:
+            if settings.load_project and await run_in_threadpool(store.is_empty):
+                await run_in_threadpool(load_project, store)
+            app.state.store = store
+            yield
+        finally:
+            await run_in_threadpool(store.close)
+
+    app = FastAPI(
+        title="Ketenontologie",
+        version=__version__,
+        description=_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(sparql.router)
+    app.include_router(graphs.router)
+    add_named_query_routes(app, load_queries())
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/docs", status_code=303)
+
+    # Read-only use from browsers: GET/HEAD/POST (queries) from the configured origins, no
+    # credentials. Writes need an Authorization header, which is not allowed cross-origin.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "HEAD", "POST"],
+        allow_headers=["Accept", "Content-Type", INFERENCE_HEADER],
+        expose_headers=[
+            "Ketenontologie-Result-Count",
+            "Ketenontologie-Result-Truncated",
+            "Ketenontologie-Row-Limit",
+            "Ketenontologie-Inference",
+        ],
+        allow_credentials=False,
+    )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    _document_400_not_422(app)
+    return app
+
+
+def _document_400_not_422(app: FastAPI) -> None:
+    """Say 400 in OpenAPI where FastAPI says 422: validation errors are answered with 400."""
+    make_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = make_schema()
+            for path in schema.get("paths", {}).values():
+                for operation in path.values():
+                    responses = operation.get("responses", {})
+                    invalid = responses.pop("422", None)
+                    if invalid is not None and "400" not in responses:
+                        responses["400"] = {"description": "Bad request"}
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,193 @@
+"""HTTP errors and the one mapping from the project's error tree to statuses and JSON bodies.
+
+Every error answer is ``{"error": CODE, "message": ...}`` with the status below.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ketenontologie.errors import InputError, KetenontologieError, UnknownFormatError
+from ketenontologie.queries import ParameterError, QueryHeaderError, UnknownQueryError
+from ketenontologie.sparql import ForbiddenOperationError, SparqlSyntaxError
+from ketenontologie.store import QueryTimeoutError, StoreError, UnknownGraphError
+
+__all__ = [
+    "READ_ERRORS",
+    "WRITE_ERRORS",
+    "AuthenticationRequiredError",
+    "BadRequestError",
+    "GraphNotFoundError",
+    "NotAcceptableError",
+    "PayloadTooLargeError",
+    "UnsupportedMediaTypeError",
+    "WritesDisabledError",
+    "install_error_handlers",
+    "status_for",
+]
+
+
+class BadRequestError(KetenontologieError):
+    """The request breaks the protocol (a parameter twice, a missing body, ...)."""
+
+    code = "bad-request"
+
+
+class NotAcceptableError(KetenontologieError):
+    """None of the media types in ``Accept`` (or ``format``) can carry this result."""
+
+    code = "not-acceptable"
+
+
+class UnsupportedMediaTypeError(KetenontologieError):
+    """The request body's ``Content-Type`` is not one this route reads."""
+
+    code = "unsupported-media-type"
+
+
+class AuthenticationRequiredError(KetenontologieError):
+    """A write came without the right bearer token."""
+
+    code = "unauthorized"
+
+
+class WritesDisabledError(KetenontologieError):
+    """Writes are off because no update token is configured."""
+
+    code = "writes-disabled"
+
+
+class PayloadTooLargeError(KetenontologieError):
+    """The request body is larger than the configured maximum."""
+
+    code = "payload-too-large"
+
+
+class GraphNotFoundError(KetenontologieError):
+    """The Graph Store Protocol names a graph that does not exist."""
+
+    code = "graph-not-found"
+
+
+_STATUS: list[tuple[type[KetenontologieError], int]] = [
+    (AuthenticationRequiredError, 401),
+    (WritesDisabledError, 403),
+    (GraphNotFoundError, 404),
+    (UnknownQueryError, 404),
+    (NotAcceptableError, 406),
+    (PayloadTooLargeError, 413),
+    (UnsupportedMediaTypeError, 415),
+    (UnknownFormatError, 415),
+    (QueryTimeoutError, 503),
+    (QueryHeaderError, 500),
+    (SparqlSyntaxError, 400),
+    (ForbiddenOperationError, 400),
+    (UnknownGraphError, 400),
+    (ParameterError, 400),
+    (BadRequestError, 400),
+    (InputError, 400),
+    (StoreError, 500),
+]
+
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+    "required": ["error", "message"],
+}
+
+
+def _documented(*statuses: tuple[int, str]) -> dict[int | str, dict[str, object]]:
+    return {
+        status: {"description": text, "content": {"application/json": {"schema": _ERROR_SCHEMA}}}
+        for status, text in statuses
+    }
+
+
+READ_ERRORS = _documented(
+    (400, "Bad request: syntax error, refused operation, unknown graph or parameter"),
+    (404, "Not found"),
+    (406, "No acceptable result format"),
+    (413, "Request body too large"),
+    (415, "Unsupported request media type"),
+    (503, "The query ran past its time limit and was stopped"),
+)
+"""Error answers of the read routes, for OpenAPI."""
+
+WRITE_ERRORS = _documented(
+    (400, "Bad request: syntax error, refused operation, missing graph name"),
+    (401, "No or wrong bearer token"),
+    (403, "Writes are off: no token configured"),
+    (404, "No such graph"),
+    (413, "Request body too large"),
+    (415, "Unsupported request media type"),
+)
+"""Error answers of the write routes, for OpenAPI."""
+
+
+def status_for(error: KetenontologieError) -> int:
+    """The HTTP status for ``error`` (500 for anything not listed)."""
+    for cls, status in _STATUS:
+        if isinstance(error, cls):
+            return status
+    return 500
+
+
+def error_response(error: KetenontologieError) -> JSONResponse:
+    """The JSON answer for ``error``, with ``WWW-Authenticate`` / ``Retry-After`` where due."""
+    headers = {}
+    if isinstance(error, AuthenticationRequiredError):
+        headers["WWW-Authenticate"] = 'Bearer realm="ketenontologie"'
+    if isinstance(error, QueryTimeoutError):
+        headers["Retry-After"] = "1"
+    return JSONResponse(error.to_dict(), status_code=status_for(error), headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every error, also FastAPI's own, as ``{"error": CODE, "message": ...}``."""
+
+    async def project_error(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, KetenontologieError)
+        return error_response(error)
+
+    async def http_error(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, StarletteHTTPException)
+        code = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http")
+        message = str(error.detail)
+        if error.status_code == 404:
+            message = f"There is nothing at {request.url.path}. See /docs for the routes."
+        elif error.status_code == 405:
+            message = f"{request.method} is not allowed on {request.url.path}. See /docs."
+        return JSONResponse(
+            {"error": code, "message": message},
+            status_code=error.status_code,
+            headers=getattr(error, "headers", None),
+        )
+
+    async def validation_error(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, RequestValidationError)
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+        return JSONResponse(
+            {"error": "bad-request", "message": f"The request is not valid: {problems}."},
+            status_code=400,
+        )
+
+    async def internal_error(request: Request, error: Exception) -> JSONResponse:
+        return JSONResponse(
+            {
+                "error": "internal",
+                "message": f"The service failed unexpectedly ({type(error).__name__}). "
+                "Try again; if it persists, report it with the request you sent.",
+            },
+            status_code=500,
+        )
+
+    app.add_exception_handler(KetenontologieError, project_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, internal_error)

@@ -1,0 +1,169 @@
+"""A real service on a loopback port: ``ketenontologie serve`` in a subprocess."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "test-token-0123456789"
+ORIGIN = "https://architect.example"
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A running service: its URL, data directory and process."""
+
+    url: str
+    data_dir: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def client(self, **options: object) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30, **options)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_server(
+    data_dir: Path, *, env: dict[str, str] | None = None, args: Sequence[str] = ()
+) -> Server:
+    """Start the service on a free loopback port and wait until it answers."""
+    port = free_port()
+    log = data_dir.parent / f"server-{port}.log"
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("KETENONTOLOGIE_")},
+        "PYTHONPATH": str(ROOT / "src"),
+        **(env or {}),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "ketenontologie",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+        *args,
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT)
+    server = Server(f"http://127.0.0.1:{port}", data_dir, process, log)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the service stopped:\n{log.read_text()}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{server.url}/queries", timeout=2).status_code == 200:
+                return server
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"the service did not start in time:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The service with the project's data, a token, a 2 s time limit and small limits."""
+    running = start_server(
+        tmp_path_factory.mktemp("service") / "data",
+        env={
+            "KETENONTOLOGIE_UPDATE_TOKEN": TOKEN,
+            "KETENONTOLOGIE_QUERY_TIMEOUT": "2",
+            "KETENONTOLOGIE_ROW_LIMIT": "1000",
+            "KETENONTOLOGIE_MAX_BODY_BYTES": "65536",
+            "KETENONTOLOGIE_CORS_ORIGINS": ORIGIN,
+        },
+    )
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A service that starts empty (no project data), with a token: for protocol tests."""
+    running = start_server(
+        tmp_path_factory.mktemp("empty") / "data",
+        env={"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN},
+        args=["--no-load-project"],
+    )
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def readonly_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A service without an update token: every write is off."""
+    running = start_server(tmp_path_factory.mktemp("readonly") / "data", args=["--no-load-project"])
+    yield running
+    running.stop()
+
+
+@dataclass
+class Listener:
+    """A TCP listener on loopback that records every connection made to it."""
+
+    port: int
+    connections: list[bytes] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    """A loopback listener that would notice any request the service sends out."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.settimeout(0.2)
+    seen = Listener(sock.getsockname()[1])
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                with contextlib.suppress(OSError):
+                    seen.connections.append(conn.recv(4096))
+                with contextlib.suppress(OSError):
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield seen
+    stop.set()
+    thread.join(timeout=2)
+    sock.close()

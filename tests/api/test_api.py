@@ -1,0 +1,461 @@
+"""The service through a real uvicorn: clients, negotiation, limits, tokens, safety, restart."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Graph, Namespace, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
+
+from .conftest import ORIGIN, TOKEN, Listener, Server, start_server
+
+KETEN = "https://w3id.org/ketenontologie/def#"
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+CHAINS = f"PREFIX keten: <{KETEN}> SELECT ?chain WHERE {{ ?chain a keten:Chain }} ORDER BY ?chain"
+RUNAWAY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(8)) + " }"
+)
+
+
+@pytest.fixture
+def client(server: Server) -> Iterator[httpx.Client]:
+    with server.client() as client:
+        yield client
+
+
+# --- clients architects use ---------------------------------------------------------------------
+
+
+def test_sparqlwrapper_select_in_json_and_xml(server: Server) -> None:
+    wrapper = SPARQLWrapper(f"{server.url}/sparql")
+    wrapper.setQuery(CHAINS)
+    wrapper.setReturnFormat(JSON)
+    chains = [b["chain"]["value"] for b in wrapper.queryAndConvert()["results"]["bindings"]]  # type: ignore[index]
+    assert "https://w3id.org/ketenontologie/id/keten/voorbeeldketen-havenstad" in chains
+    wrapper.setReturnFormat(XML)
+    document = wrapper.queryAndConvert()
+    assert len(document.getElementsByTagName("result")) == len(chains)  # type: ignore[union-attr]
+
+
+def test_sparqlwrapper_post_construct_in_turtle(server: Server) -> None:
+    wrapper = SPARQLWrapper(f"{server.url}/sparql")
+    wrapper.setMethod("POST")
+    wrapper.setQuery(f"PREFIX keten: <{KETEN}> CONSTRUCT WHERE {{ ?c a keten:Chain }}")
+    wrapper.setReturnFormat(TURTLE)
+    graph = Graph().parse(data=wrapper.queryAndConvert(), format="turtle")  # type: ignore[arg-type]
+    assert len(graph) >= 4
+
+
+def test_rdflib_sparqlstore_queries_the_service(server: Server) -> None:
+    store = SPARQLStore(f"{server.url}/sparql", returnFormat="json")
+    rows = list(store.query(CHAINS))
+    assert URIRef("https://w3id.org/ketenontologie/id/keten/loonaangifteketen") in {
+        row[0]
+        for row in rows  # type: ignore[index]
+    }
+
+
+# --- content negotiation ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("text/csv;q=0.9, application/sparql-results+xml;q=0.2", "text/csv"),
+        ("application/sparql-results+json;q=0, */*;q=0.1", "application/sparql-results+xml"),
+        ("text/tab-separated-values, text/csv;q=0.99", "text/tab-separated-values"),
+        ("text/*;q=0.5, application/sparql-results+xml;q=0.4", "text/csv"),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", "application/sparql-results+json"),
+        ("application/json", "application/sparql-results+json"),
+        (None, "application/sparql-results+json"),
+    ],
+)
+def test_accept_with_q_values_picks_the_format(
+    client: httpx.Client, accept: str | None, expected: str
+) -> None:
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/sparql", params={"query": CHAINS}, headers=headers)
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == expected
+    assert "Accept" in response.headers["vary"]
+
+
+def _parse_solutions(media: str, body: bytes) -> list[str]:
+    if media == "json":
+        return [b["chain"]["value"] for b in json.loads(body)["results"]["bindings"]]
+    if media == "xml":
+        ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+        return [e.text or "" for e in ET.fromstring(body).iterfind(".//r:uri", ns)]
+    if media == "csv":
+        return [row[0] for row in list(csv.reader(io.StringIO(body.decode())))[1:]]
+    lines = body.decode().splitlines()
+    assert lines[0] == "?chain"
+    return [line.strip("<>") for line in lines[1:]]
+
+
+@pytest.mark.parametrize("name", ["json", "xml", "csv", "tsv"])
+def test_every_results_format_parses(client: httpx.Client, name: str) -> None:
+    response = client.get("/sparql", params={"query": CHAINS, "format": name})
+    assert response.status_code == 200
+    chains = _parse_solutions(name, response.content)
+    assert len(chains) >= 4
+    assert all(c.startswith("https://w3id.org/ketenontologie/id/keten/") for c in chains)
+
+
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
+def test_every_graph_format_parses(client: httpx.Client, accept: str, rdflib_format: str) -> None:
+    query = f"PREFIX keten: <{KETEN}> DESCRIBE ?c WHERE {{ ?c a keten:Chain }}"
+    response = client.post(
+        "/sparql",
+        content=query,
+        headers={"Content-Type": "application/sparql-query", "Accept": accept},
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(accept)
+    graph = Graph().parse(data=response.content, format=rdflib_format)
+    assert len(graph) > 20
+
+
+def test_an_unacceptable_accept_is_406(client: httpx.Client) -> None:
+    response = client.get("/sparql", params={"query": CHAINS}, headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert response.json()["error"] == "not-acceptable"
+    assert "text/csv" in response.json()["message"]
+    ask = client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/csv"})
+    assert ask.status_code == 406
+
+
+def test_the_service_description_names_its_endpoint(client: httpx.Client, server: Server) -> None:
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.content, format="turtle")
+    service = graph.value(predicate=SD.endpoint, object=URIRef(f"{server.url}/sparql"))
+    assert service is not None
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    names = set(graph.objects(None, SD.name))
+    assert URIRef("https://w3id.org/ketenontologie/graph/ontologie") in names
+    as_xml = client.get("/sparql", headers={"Accept": "application/rdf+xml"})
+    assert len(Graph().parse(data=as_xml.content, format="xml")) == len(graph)
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+def test_a_syntax_error_is_400_with_the_parsers_message(client: httpx.Client) -> None:
+    response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "sparql-syntax"
+    assert "1:" in body["message"]
+
+
+def test_unknown_routes_and_methods_answer_in_the_error_format(client: httpx.Client) -> None:
+    missing = client.get("/nothing-here")
+    assert missing.status_code == 404
+    assert missing.json()["error"] == "not-found"
+    wrong = client.delete("/sparql")
+    assert wrong.status_code == 405
+    assert wrong.json()["error"] == "method-not-allowed"
+
+
+def test_an_oversized_chunked_body_is_413(client: httpx.Client) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b"query="
+        for _ in range(100):
+            yield b"x" * 1024
+
+    response = client.post(
+        "/sparql",
+        content=chunks(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert "content-length" not in response.request.headers
+    assert response.status_code == 413
+    assert response.json()["error"] == "payload-too-large"
+
+
+# --- inference, limits --------------------------------------------------------------------------
+
+
+def test_inference_can_be_turned_off(client: httpx.Client) -> None:
+    query = f"PREFIX keten: <{KETEN}> ASK {{ ?a keten:escalatesEventuallyTo ?b }}"
+    on = client.get("/sparql", params={"query": query})
+    off = client.get("/sparql", params={"query": query, "inference": "false"})
+    by_header = client.get(
+        "/sparql", params={"query": query}, headers={"Ketenontologie-Inference": "false"}
+    )
+    assert on.json()["boolean"] is True
+    assert off.json()["boolean"] is False
+    assert by_header.json()["boolean"] is False
+    assert off.headers["ketenontologie-inference"] == "false"
+
+
+def test_the_row_limit_is_reported_never_silent(client: httpx.Client) -> None:
+    response = client.get("/sparql", params={"query": "SELECT * { ?s ?p ?o }"})
+    assert response.status_code == 200
+    assert response.headers["ketenontologie-result-truncated"] == "true"
+    assert response.headers["ketenontologie-row-limit"] == "1000"
+    body = response.json()
+    assert body["truncated"] is True
+    assert len(body["results"]["bindings"]) == 1000
+    small = client.get("/sparql", params={"query": CHAINS})
+    assert small.headers["ketenontologie-result-truncated"] == "false"
+
+
+def test_a_runaway_query_is_stopped_and_others_are_answered(client: httpx.Client) -> None:
+    outcome: dict[str, object] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        outcome["response"] = client.get("/sparql", params={"query": RUNAWAY})
+        outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    quick = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+    assert quick.status_code == 200
+    assert time.monotonic() - started < 1.5, "the service stays responsive"
+    thread.join(timeout=30)
+    response = outcome["response"]
+    assert isinstance(response, httpx.Response)
+    assert response.status_code == 503
+    assert response.json()["error"] == "query-timeout"
+    assert float(outcome["seconds"]) < 6  # type: ignore[arg-type]
+    after = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+    assert after.status_code == 200
+
+
+# --- writes: tokens, update, graph store --------------------------------------------------------
+
+
+def test_writes_need_the_token(client: httpx.Client) -> None:
+    update = {"Content-Type": "application/sparql-update"}
+    missing = client.post("/sparql/update", content="CLEAR ALL", headers=update)
+    assert missing.status_code == 401
+    assert missing.headers["www-authenticate"].startswith("Bearer")
+    wrong = client.post(
+        "/sparql/update", content="CLEAR ALL", headers={**update, "Authorization": "Bearer nope"}
+    )
+    assert wrong.status_code == 401
+    gsp = client.put("/graphs", params={"graph": "https://example.org/g"}, content=b"")
+    assert gsp.status_code == 401
+    assert client.get("/sparql", params={"query": CHAINS}).status_code == 200
+
+
+def test_without_a_configured_token_writes_are_off(readonly_server: Server) -> None:
+    with readonly_server.client() as client:
+        response = client.post(
+            "/sparql/update",
+            content="CLEAR ALL",
+            headers={"Content-Type": "application/sparql-update", **AUTH},
+        )
+        assert response.status_code == 403
+        assert response.json()["error"] == "writes-disabled"
+        assert client.delete("/graphs", params={"default": ""}, headers=AUTH).status_code == 403
+
+
+def test_update_with_the_token(client: httpx.Client) -> None:
+    graph = "https://example.org/graph/update-test"
+    response = client.post(
+        "/sparql/update",
+        content=f"INSERT DATA {{ GRAPH <{graph}> {{ <https://example.org/a> <urn:p> 1 }} }}",
+        headers={"Content-Type": "application/sparql-update", **AUTH},
+    )
+    assert response.status_code == 204
+    ask = client.get("/sparql", params={"query": f"ASK {{ GRAPH <{graph}> {{ ?s ?p 1 }} }}"})
+    assert ask.json()["boolean"] is True
+    client.delete("/graphs", params={"graph": graph}, headers=AUTH)
+
+
+def test_graph_store_protocol_round_trip(client: httpx.Client) -> None:
+    graph = {"graph": "https://example.org/graph/gsp-test"}
+    turtle = {"Content-Type": "text/turtle", **AUTH}
+    data = b"<https://example.org/a> <https://example.org/p> <https://example.org/b> ."
+    assert client.put("/graphs", params=graph, content=data, headers=turtle).status_code == 201
+    assert client.put("/graphs", params=graph, content=data, headers=turtle).status_code == 204
+    got = client.get("/graphs", params=graph, headers={"Accept": "application/n-triples"})
+    assert got.status_code == 200
+    assert len(Graph().parse(data=got.content, format="nt")) == 1
+    assert client.head("/graphs", params=graph).status_code == 200
+    more = b"<https://example.org/a> <https://example.org/p> <https://example.org/c> ."
+    assert client.post("/graphs", params=graph, content=more, headers=turtle).status_code == 204
+    got = client.get("/graphs", params=graph, headers={"Accept": "text/turtle"})
+    assert len(Graph().parse(data=got.content, format="turtle")) == 2
+    listed = client.get("/graphs").json()["graphs"]
+    assert {"graph": graph["graph"], "inferred": False} in listed
+    assert client.delete("/graphs", params=graph, headers=AUTH).status_code == 204
+    assert client.get("/graphs", params=graph).status_code == 404
+    assert client.head("/graphs", params=graph).status_code == 404
+    assert client.delete("/graphs", params=graph, headers=AUTH).status_code == 404
+
+
+def test_a_bad_upload_is_400_with_its_position(client: httpx.Client) -> None:
+    response = client.put(
+        "/graphs",
+        params={"graph": "https://example.org/graph/bad"},
+        content=b"<https://example.org/a> <https://example.org/p> .",
+        headers={"Content-Type": "text/turtle", **AUTH},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "rdf-syntax"
+    assert "1:" in response.json()["message"]
+
+
+# --- nothing goes out ---------------------------------------------------------------------------
+
+
+def test_service_from_and_load_never_reach_out(client: httpx.Client, listener: Listener) -> None:
+    target = listener.url
+    refused = [
+        client.get(
+            "/sparql", params={"query": f"SELECT * {{ SERVICE <{target}/sparql> {{ ?s ?p ?o }} }}"}
+        ),
+        client.get(
+            "/sparql", params={"query": f"select * {{ service   <{target}/s> {{ ?s ?p ?o }} }}"}
+        ),
+        client.get(
+            "/sparql", params={"query": f"SELECT * FROM <{target}/data.ttl> {{ ?s ?p ?o }}"}
+        ),
+        client.get("/sparql", params={"query": f"SELECT * FROM NAMED <{target}/d> {{ ?s ?p ?o }}"}),
+        client.get(
+            "/sparql",
+            params={"query": "SELECT * { ?s ?p ?o }", "default-graph-uri": f"{target}/data.ttl"},
+        ),
+        client.post(
+            "/sparql/update",
+            content=f"LOAD <{target}/data.ttl>",
+            headers={"Content-Type": "application/sparql-update", **AUTH},
+        ),
+        client.put(
+            "/graphs",
+            params={"graph": "https://example.org/graph/jsonld"},
+            content=json.dumps(
+                {"@context": f"{target}/context.jsonld", "@id": "https://example.org/a", "p": 1}
+            ).encode(),
+            headers={"Content-Type": "application/ld+json", **AUTH},
+        ),
+        client.put(
+            "/graphs",
+            params={"graph": "https://example.org/graph/xxe"},
+            content=(
+                f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY x SYSTEM "{target}/x">]>'
+                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+                '<rdf:Description rdf:about="https://example.org/a">'
+                "<rdf:value>&x;</rdf:value></rdf:Description></rdf:RDF>"
+            ).encode(),
+            headers={"Content-Type": "application/rdf+xml", **AUTH},
+        ),
+    ]
+    for response in refused:
+        assert response.status_code == 400, response.text
+        assert response.json()["message"]
+    time.sleep(0.3)
+    assert listener.connections == []
+
+
+def test_service_inside_strings_and_comments_is_no_problem(client: httpx.Client) -> None:
+    query = (
+        'SELECT ("SERVICE <http://127.0.0.1:9/>" AS ?x) WHERE { # SERVICE <http://127.0.0.1:9/>\n}'
+    )
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 200
+
+
+# --- named queries ------------------------------------------------------------------------------
+
+
+def test_named_queries_are_listed_and_callable(client: httpx.Client) -> None:
+    listed = {q["name"]: q for q in client.get("/queries").json()["queries"]}
+    assert "list-escalation-paths" in listed
+    phase = "https://w3id.org/ketenontologie/id/fase/crisis"
+    response = client.get(
+        "/queries/list-chains-by-phase", params={"phase": phase}, headers={"Accept": "text/csv"}
+    )
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert rows and all(row["phase"] == phase for row in rows)
+
+
+def test_a_bad_named_query_parameter_is_400(client: httpx.Client) -> None:
+    response = client.get("/queries/list-chains-by-phase", params={"phase": "not an iri"})
+    assert response.status_code == 400
+    assert response.json()["error"] == "query-parameter"
+    unknown = client.get("/queries/list-chains-by-phase", params={"colour": "red"})
+    assert unknown.status_code == 400
+
+
+def test_openapi_documents_each_named_query(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    operation = spec["paths"]["/queries/list-escalation-paths"]["get"]
+    assert operation["summary"].startswith("Escalatiepad")
+    assert any(p["name"] == "chain" for p in operation["parameters"])
+    assert client.get("/docs").status_code == 200
+
+
+# --- CORS ---------------------------------------------------------------------------------------
+
+
+def test_cors_allows_configured_origins_to_read_without_credentials(client: httpx.Client) -> None:
+    preflight = client.options(
+        "/sparql",
+        headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.headers["access-control-allow-origin"] == ORIGIN
+    assert "access-control-allow-credentials" not in preflight.headers
+    write = client.options(
+        "/graphs",
+        headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"},
+    )
+    assert write.status_code == 400
+    other = client.get(
+        "/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://elsewhere.example"}
+    )
+    assert "access-control-allow-origin" not in other.headers
+
+
+# --- restart ------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_restart_reuses_the_data_dir(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN}
+    first = start_server(data, env=env)
+    try:
+        with first.client() as client:
+            graphs = client.get("/graphs").json()["graphs"]
+            assert graphs, "a first start on an empty data directory loads the project"
+            design = "https://w3id.org/ketenontologie/graph/ontwerp/loonaangifteketen"
+            assert (
+                client.delete("/graphs", params={"graph": design}, headers=AUTH).status_code == 204
+            )
+    finally:
+        first.stop()
+    second = start_server(data, env=env)
+    try:
+        with second.client() as client:
+            again = client.get("/graphs").json()["graphs"]
+            assert len(again) == len(graphs) - 1, "the stored data is reused, not reloaded"
+    finally:
+        second.stop()
