@@ -32,6 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from owlrl.Namespaces import ERRNS
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
@@ -342,8 +343,12 @@ def test_compiled_ontology_is_cached_by_content(reference: Reference) -> None:
 def test_ontology_inferred_is_owlrls_closure_of_the_ontology(
     reasoner: Reasoner, reference: Reference
 ) -> None:
-    expected = {t for t in reference.closure if t not in reference.ontology and compared(t)}
-    assert set(reasoner.ontology_inferred()) == expected
+    """Equal up to blank node labels: the cache keeps the copy of the ontology compiled first."""
+    expected = Graph()
+    for triple in reference.closure:
+        if triple not in reference.ontology and compared(triple):
+            expected.add(triple)
+    assert isomorphic(reasoner.ontology_inferred(), expected)
 
 
 # --- explanations -------------------------------------------------------------------------------

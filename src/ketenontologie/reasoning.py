@@ -314,7 +314,11 @@ class Reasoner:
         return "rules" if self.rules.unsupported is None else "owlrl"
 
     def ontology_inferred(self) -> Graph:
-        """What owlrl infers from the ontology alone (its closure less its own triples)."""
+        """What owlrl infers from the ontology alone (its closure less its own triples).
+
+        Blank nodes are labelled as in the copy of the ontology that was compiled first (the
+        cache ignores blank node labels).
+        """
         graph = Graph()
         bind_prefixes(graph)
         ontology = self.rules.ontology
