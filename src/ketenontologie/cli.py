@@ -295,6 +295,44 @@ def _run_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- publish -----------------------------------------------------------------------------------
+
+
+def _add_publish(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subcommands.add_parser(
+        "publish",
+        help="write release artefacts (dist) or the w3id.org redirect rules (w3id)",
+        description="Publish the vocabulary. 'dist' writes the ontology, shapes and concept "
+        "scheme in Turtle, JSON-LD, RDF/XML and N-Triples, with the version IRI stamped, plus "
+        "the HTML documentation. 'w3id' writes the .htaccess rules for the w3id.org registry.",
+    )
+    targets = parser.add_subparsers(title="what", metavar="WHAT", required=True)
+    dist = targets.add_parser("dist", help="release artefacts and static HTML documentation")
+    dist.add_argument("--out", type=Path, default=Path("dist"), help="folder (default: dist)")
+    dist.set_defaults(handler=_run_publish_dist)
+    from ketenontologie.publication.w3id import DEFAULT_TARGET, HTACCESS_PATH
+
+    w3id = targets.add_parser("w3id", help="redirect rules for w3id.org (.htaccess)")
+    w3id.add_argument("--out", type=Path, default=HTACCESS_PATH, help=f"(default: {HTACCESS_PATH})")
+    w3id.add_argument("--target", default=DEFAULT_TARGET, help="the service's address")
+    w3id.set_defaults(handler=_run_publish_w3id)
+
+
+def _run_publish_dist(args: argparse.Namespace) -> int:
+    from ketenontologie.publication import build_dist
+
+    written = build_dist(args.out)
+    print(f"{len(written)} files written to {args.out}/")
+    return EXIT_OK
+
+
+def _run_publish_w3id(args: argparse.Namespace) -> int:
+    from ketenontologie.publication import write_htaccess
+
+    print(write_htaccess(args.out, target=args.target))
+    return EXIT_OK
+
+
 # --- parser ------------------------------------------------------------------------------------
 
 
@@ -320,6 +358,7 @@ _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser
     _add_reason,
     _add_explain,
     _add_serve,
+    _add_publish,
 )
 
 

@@ -15,7 +15,8 @@ from ketenontologie import __version__
 from ketenontologie.queries import load_queries
 from ketenontologie.store import OxigraphStore, load_project
 
-from . import graphs, sparql
+from . import designs, graphs, linked_data, sparql
+from .catalogue import DesignCatalogue
 from .common import INFERENCE_HEADER
 from .errors import install_error_handlers
 from .middleware import BodyLimitMiddleware
@@ -31,6 +32,8 @@ Kennisgraaf van ketensturing / knowledge graph of chain governance (NORA Online)
 * `/sparql/update` — SPARQL Update (bearer token)
 * `/graphs` — SPARQL 1.1 Graph Store Protocol (writes need the bearer token)
 * `/queries` — named queries, one route each
+* `/designs` — chain designs: upload (validated and reasoned), list, fetch, replace, delete
+* `/validate` — the validation report of a design, without storing it
 
 Errors are `{"error": CODE, "message": ...}`.
 """
@@ -53,6 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             if settings.load_project and await run_in_threadpool(store.is_empty):
                 await run_in_threadpool(load_project, store)
+            app.state.catalogue = await run_in_threadpool(DesignCatalogue.open, store)
             app.state.store = store
             yield
         finally:
@@ -68,6 +72,8 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     app.include_router(sparql.router)
     app.include_router(graphs.router)
+    app.include_router(designs.router)
+    app.include_router(linked_data.router)
     add_named_query_routes(app, load_queries())
 
     @app.get("/", include_in_schema=False)

@@ -1,0 +1,103 @@
+"""``ketenontologie publish dist``: every release file parses, the version IRI is stamped, and
+the static documentation has a section for every term and a page for every concept."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import html5lib
+import pytest
+from rdflib import Graph, URIRef
+
+from ketenontologie import __version__, load_graph
+from ketenontologie.namespaces import BASE, DEF, KETEN, OWL
+from ketenontologie.publication import build_dist, version_iri
+from ketenontologie.publication.dist import ARTEFACTS, concept_pages
+from ketenontologie.publication.negotiation import LANGUAGES, RDF_FORMATS
+from ketenontologie.resources import ontology_files
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    build_dist(out)
+    return out
+
+
+@pytest.mark.parametrize("stem", ARTEFACTS)
+@pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda fmt: fmt.extension)
+def test_every_release_file_parses(dist: Path, stem: str, fmt: object) -> None:
+    extension = fmt.extension  # type: ignore[attr-defined]
+    graph = Graph().parse(dist / f"{stem}.{extension}", format=fmt.rdflib_format)  # type: ignore[attr-defined]
+    assert len(graph) > 50
+
+
+def test_the_version_iri_is_stamped_from_the_project_version(dist: Path) -> None:
+    for fmt in RDF_FORMATS:
+        graph = Graph().parse(dist / f"ketenontologie.{fmt.extension}", format=fmt.rdflib_format)
+        header = URIRef(DEF)
+        assert list(graph.objects(header, OWL.versionIRI)) == [URIRef(f"{DEF}/{__version__}")]
+        assert [str(v) for v in graph.objects(header, OWL.versionInfo)] == [__version__]
+    assert version_iri("9.9.9") == f"{DEF}/9.9.9"
+
+
+def test_a_given_version_is_stamped(tmp_path: Path) -> None:
+    build_dist(tmp_path, version="2.0.0")
+    graph = Graph().parse(tmp_path / "ketenontologie.ttl")
+    assert graph.value(URIRef(DEF), OWL.versionIRI) == URIRef(f"{DEF}/2.0.0")
+
+
+def test_the_html_has_every_term_and_every_concept(dist: Path) -> None:
+    files = {path.stem: path for path in ontology_files()}
+    ontology = load_graph(files["ketenontologie"])
+    terms = {
+        str(s)[len(str(KETEN)) :] for s in ontology.subjects() if str(s).startswith(str(KETEN))
+    }
+    pages = concept_pages(load_graph(files["begrippenkader"]))
+    assert len(pages) > 30
+    for lang in LANGUAGES:
+        root = dist / "html" if lang == "nl" else dist / "html" / lang
+        index = (root / "index.html").read_text(encoding="utf-8")
+        for term in terms:
+            assert f'id="{term}"' in index, (lang, term)
+        for page, iri in pages.items():
+            html = (root / page).read_text(encoding="utf-8")
+            assert str(iri) in html
+            html5lib.HTMLParser(strict=True).parse(html)
+        html5lib.HTMLParser(strict=True).parse(index)
+        assert f'<html lang="{lang}">' in index
+    assert (dist / "html" / "ketenontologie.css").is_file()
+    assert (dist / "html" / "shapes.html").read_text(encoding="utf-8").count('id="KS-R') >= 18
+
+
+def test_static_links_point_at_files_that_exist(dist: Path) -> None:
+    import re
+
+    html_root = dist / "html"
+    for page in html_root.rglob("*.html"):
+        for href in re.findall(r'href="([^"#]+)', page.read_text(encoding="utf-8")):
+            if href.startswith(("http://", "https://")):
+                continue
+            assert (page.parent / href).resolve().is_file(), (page, href)
+    assert not any(BASE + "/doc/" in p.read_text() for p in html_root.rglob("*.html"))
+
+
+def test_the_command_writes_the_same_files(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-m", "ketenontologie", "publish", "dist", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "files written" in done.stdout
+    assert (tmp_path / "ketenontologie.jsonld").is_file()
+    assert (tmp_path / "html" / "en" / "doc" / "pijler" / "P1.html").is_file()

@@ -1,0 +1,357 @@
+"""Every IRI we mint resolves through a real service on a loopback port, in every format.
+
+The service runs as ``python -m ketenontologie.api`` (the service tests' ``start_server``), with
+the project's data. Pages are checked as HTML a person reads: strict HTML5 parsing, one ``<h1>``,
+a ``lang`` attribute, a language switch, and every link on them resolving.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import html5lib
+import httpx
+import pytest
+from rdflib import Dataset, Graph, URIRef
+
+from api.conftest import Server, start_server
+from ketenontologie import load_graph
+from ketenontologie.namespaces import BASE, DEF, KETEN, SHAPES
+from ketenontologie.resources import design_files, ontology_files, shape_files
+from ketenontologie.validation import validate
+
+RDF_ACCEPT = {
+    "text/turtle": ("ttl", "turtle"),
+    "application/ld+json": ("jsonld", "json-ld"),
+    "application/rdf+xml": ("rdf", "xml"),
+    "application/n-triples": ("nt", "nt"),
+}
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def _require_graphviz() -> None:
+    """Skip without Graphviz's ``dot``, but fail on CI (``CI=true``), where it must be there."""
+    if shutil.which("dot"):
+        return
+    message = "Graphviz is not installed (apt-get install -y graphviz)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = start_server(tmp_path_factory.mktemp("linked-data") / "data")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def client(service: Server) -> Iterator[httpx.Client]:
+    with service.client() as client:
+        yield client
+
+
+def _minted() -> set[str]:
+    """Every IRI under our base in the ontology, the concept scheme and the example designs."""
+    found = set()
+    for path in [*ontology_files(), *design_files()]:
+        for triple in load_graph(path):
+            for term in triple:
+                if isinstance(term, URIRef) and str(term).startswith(BASE + "/"):
+                    found.add(str(term))
+    return found
+
+
+MINTED = sorted(_minted())
+THINGS = [iri for iri in MINTED if iri.startswith(f"{BASE}/id/")]
+TERMS = [iri for iri in MINTED if iri.startswith(f"{DEF}#")]
+
+
+def _parse(body: bytes, rdf_format: str) -> Graph:
+    return Graph().parse(data=body.decode("utf-8"), format=rdf_format)
+
+
+# --- walking every IRI ------------------------------------------------------------------------
+
+
+def test_the_walk_covers_things_and_terms() -> None:
+    assert len(THINGS) >= 80 and len(TERMS) >= 40
+    assert {iri[len(BASE) :].split("/")[1].partition("#")[0] for iri in MINTED} <= {"def", "id"}
+
+
+@pytest.mark.slow
+def test_every_thing_iri_is_303_to_its_document_in_every_format(client: httpx.Client) -> None:
+    for iri in THINGS:
+        path = iri[len(BASE) :]
+        answer = client.get(path, headers={"Accept": BROWSER})
+        assert answer.status_code == 303, path
+        doc = answer.headers["location"]
+        assert doc == path.replace("/id/", "/doc/", 1)
+        page = client.get(doc, headers={"Accept": BROWSER})
+        assert page.status_code == 200, doc
+        assert page.headers["content-type"].startswith("text/html")
+        assert iri in page.text
+        for media, (extension, rdf_format) in RDF_ACCEPT.items():
+            for answer in (
+                client.get(doc, headers={"Accept": media}),
+                client.get(f"{doc}.{extension}"),
+            ):
+                assert answer.status_code == 200, (doc, media)
+                assert answer.headers["content-type"].startswith(media)
+                graph = _parse(answer.content, rdf_format)
+                assert (URIRef(iri), None, None) in graph, (doc, media)
+
+
+def test_every_term_has_an_anchor_and_triples_in_every_format(client: httpx.Client) -> None:
+    page = client.get("/def", headers={"Accept": BROWSER})
+    assert page.status_code == 200
+    anchors = _ids(page.text)
+    for iri in TERMS:
+        assert iri.partition("#")[2] in anchors, iri
+    for media, (extension, rdf_format) in RDF_ACCEPT.items():
+        for answer in (
+            client.get("/def", headers={"Accept": media}),
+            client.get(f"/def.{extension}"),
+        ):
+            assert answer.status_code == 200
+            graph = _parse(answer.content, rdf_format)
+            for iri in TERMS:
+                assert (URIRef(iri), None, None) in graph, (iri, media)
+
+
+def test_the_version_iri_resolves_and_other_versions_do_not(client: httpx.Client) -> None:
+    ontology = _parse(client.get("/def.ttl").content, "turtle")
+    version = str(ontology.value(URIRef(DEF), URIRef("http://www.w3.org/2002/07/owl#versionIRI")))
+    assert version.startswith(f"{DEF}/")
+    assert client.get(version[len(BASE) :], headers={"Accept": "text/turtle"}).status_code == 200
+    assert client.get(version[len(BASE) :] + ".jsonld").status_code == 200
+    assert client.get("/def/0.0.0-nooit", headers={"Accept": BROWSER}).status_code == 404
+
+
+def test_every_rule_has_an_anchor_and_the_shapes_parse(client: httpx.Client) -> None:
+    shapes = set()
+    for path in shape_files():
+        for subject in load_graph(path).subjects():
+            if isinstance(subject, URIRef) and str(subject).startswith(SHAPES):
+                shapes.add(str(subject))
+    anchors = _ids(client.get("/shapes", headers={"Accept": BROWSER}).text)
+    assert {iri.partition("#")[2] for iri in shapes} <= anchors
+    for media, (extension, rdf_format) in RDF_ACCEPT.items():
+        graph = _parse(client.get("/shapes", headers={"Accept": media}).content, rdf_format)
+        assert all((URIRef(iri), None, None) in graph for iri in shapes), media
+        assert client.get(f"/shapes.{extension}").status_code == 200
+
+
+# --- negotiation ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        ("text/turtle;q=0.5, application/ld+json;q=0.9", "application/ld+json"),
+        ("text/html;q=0, */*;q=0.1", "text/turtle"),
+        ("application/rdf+xml;q=1, text/html;q=0.9", "application/rdf+xml"),
+        ("*/*", "text/html"),
+    ],
+)
+def test_q_values_choose_the_format(client: httpx.Client, accept: str, media: str) -> None:
+    answer = client.get("/doc/pijler/P1", headers={"Accept": accept})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith(media)
+    assert "Accept" in answer.headers["vary"]
+
+
+def test_an_unacceptable_format_is_406_with_the_offer(client: httpx.Client) -> None:
+    answer = client.get("/def", headers={"Accept": "image/png"})
+    assert answer.status_code == 406
+    assert answer.json()["error"] == "not-acceptable"
+    assert "text/turtle" in answer.json()["message"]
+
+
+def test_language_by_header_and_by_switch(client: httpx.Client) -> None:
+    english = client.get("/doc/pijler/P7", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert '<html lang="en">' in english.text
+    assert "knowledge of the chain" in english.text
+    assert english.headers["content-language"] == "en"
+    dutch = client.get("/doc/pijler/P7?lang=nl", headers={"Accept-Language": "en"})
+    assert '<html lang="nl">' in dutch.text
+    assert "kennis van de keten" in dutch.text
+    assert 'href="/doc/pijler/P7?lang=en"' in dutch.text  # the switch keeps the page
+
+
+def test_the_303_keeps_the_query(client: httpx.Client) -> None:
+    answer = client.get("/id/keten/loonaangifteketen?lang=en&inferred=true")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/doc/keten/loonaangifteketen?lang=en&inferred=true"
+
+
+# --- 404 ------------------------------------------------------------------------------------------
+
+
+def test_an_unknown_iri_gets_a_page_that_helps(client: httpx.Client) -> None:
+    answer = client.get("/id/pijler/P9", headers={"Accept": BROWSER})
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert 'href="/doc/pijler/P8"' in answer.text  # a suggestion
+    assert 'href="/def"' in answer.text and 'href="/doc/begrippenkader/ketensturing"' in answer.text
+    machine = client.get("/doc/bouwsteen/ketenkompas", headers={"Accept": "text/turtle"})
+    assert machine.status_code == 404
+    assert machine.json()["error"] == "not-found"
+    assert client.get("/def.exe", headers={"Accept": BROWSER}).status_code == 404
+
+
+# --- VoID and dumps -------------------------------------------------------------------------------
+
+
+def test_void_names_the_endpoint_and_every_dump_resolves(client: httpx.Client) -> None:
+    void = _parse(
+        client.get("/.well-known/void", headers={"Accept": "text/turtle"}).content, "turtle"
+    )
+    ns = "http://rdfs.org/ns/void#"
+    endpoints = set(void.objects(None, URIRef(ns + "sparqlEndpoint")))
+    assert endpoints == {URIRef(f"{BASE}/sparql")}
+    dumps = sorted(str(o) for o in void.objects(None, URIRef(ns + "dataDump")))
+    assert any(d.endswith("/dumps/ontologie.ttl") for d in dumps)
+    assert any(d.endswith("/dumps/ontwerp/voorbeeldketen-havenstad.nt") for d in dumps)
+    for dump in dumps:
+        answer = client.get(dump[len(BASE) :])
+        assert answer.status_code == 200, dump
+    whole = Dataset().parse(data=client.get("/dumps/alles.nq").text, format="nquads")
+    assert len(list(whole.graphs())) > 10
+    sparql = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+    assert sparql.status_code == 200
+
+
+# --- pages a person reads ----------------------------------------------------------------------
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.h1 = 0
+        self.svg_titles = 0
+        self.in_svg = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        if tag in ("a", "link") and values.get("href"):
+            self.links.append(str(values["href"]))
+        if tag == "h1":
+            self.h1 += 1
+        if tag == "svg":
+            self.in_svg = True
+        if tag == "title" and self.in_svg:
+            self.svg_titles += 1
+
+
+def _ids(html: str) -> set[str]:
+    collector = _Collector()
+    collector.feed(html)
+    return collector.ids
+
+
+PAGES = [
+    "/def",
+    "/def?lang=en",
+    "/shapes",
+    "/doc/begrippenkader/ketensturing",
+    "/doc/begrippenkader/ketensturing?lang=en",
+    "/doc/pijler/P7",
+    "/doc/bouwsteen/ketenkaart",
+    "/doc/bijdrage/ketenkaart-2",
+    "/doc/keten/voorbeeldketen-havenstad",
+    "/doc/keten/voorbeeldketen-havenstad?inferred=true&lang=en",
+    "/doc/keten/loonaangifteketen",
+    "/doc/keten/keten-werk-en-inkomen",
+    "/doc/keten/voorbeeldketen-zuiderveld",
+    "/doc/rol/ketenmanager-havenstad?inferred=true",
+    "/.well-known/void",
+    "/id/onbekend/ding",
+]
+
+
+@pytest.fixture(scope="module")
+def fetched(client: httpx.Client) -> dict[str, tuple[int, set[str]]]:
+    """Status and element ids of the pages fetched so far (pages do not change in a run)."""
+    return {}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_are_valid_html_with_working_links(
+    client: httpx.Client, fetched: dict[str, tuple[int, set[str]]], path: str
+) -> None:
+    answer = client.get(path, headers={"Accept": BROWSER}, follow_redirects=True)
+    assert answer.status_code == (404 if "onbekend" in path else 200)
+    html = answer.text
+    html5lib.HTMLParser(strict=True).parse(html)  # raises on any parse error
+    collector = _Collector()
+    collector.feed(html)
+    assert collector.h1 == 1
+    assert html.startswith("<!DOCTYPE html>\n<html lang=")
+    assert 'aria-label="Taal"' in html or 'aria-label="Language"' in html
+    if "<svg" in html:
+        assert collector.svg_titles >= 1
+    here = urlsplit(str(answer.url)).path
+    for href in sorted(set(collector.links)):
+        target = urljoin(here, href)
+        if target.startswith(("http://", "https://")):
+            continue  # outside the service: never fetched by the tests
+        page, _, fragment = target.partition("#")
+        same_page = urlsplit(page).path == urlsplit(path).path
+        if href.startswith("#") or page == path or (same_page and "onbekend" in path):
+            assert not fragment or fragment in collector.ids, f"{path}: {href}"
+            continue
+        if page not in fetched:
+            seen = client.get(page, headers={"Accept": BROWSER}, follow_redirects=True)
+            fetched[page] = (seen.status_code, _ids(seen.text))
+        status, ids = fetched[page]
+        assert status == 200, f"{path}: {href}"
+        assert not fragment or fragment in ids, f"{path}: {href}"
+
+
+def test_the_design_page_shows_the_validation_report(client: httpx.Client) -> None:
+    root = Path(__file__).resolve().parents[1]
+    report = validate(root / "data" / "loonaangifteketen.ttl")
+    page = client.get("/doc/keten/loonaangifteketen?lang=en").text
+    assert report.results, "the example design is expected to break a rule"
+    for result in report.results:
+        assert f'href="/shapes?lang=en#{result.rule}"' in page
+        assert result.message["en"] in page.replace("&#39;", "'").replace("&quot;", '"')
+    assert "does not meet every rule" in page or "no violations" in page
+
+
+def test_inferred_escalation_paths_are_drawn_on_request(client: httpx.Client) -> None:
+    _require_graphviz()
+    plain = client.get("/doc/keten/voorbeeldketen-havenstad").text
+    inferred = client.get("/doc/keten/voorbeeldketen-havenstad?inferred=true").text
+    assert plain.count('stroke-dasharray="1,5"') == 0
+    assert inferred.count('stroke-dasharray="1,5"') > 5
+    assert "keten:escalatesEventuallyTo" in inferred
+
+
+def test_the_rdf_of_a_chain_is_its_whole_design(client: httpx.Client) -> None:
+    design = load_graph(
+        Path(__file__).resolve().parents[1] / "data" / "voorbeeldketen-havenstad.ttl"
+    )
+    served = _parse(client.get("/doc/keten/voorbeeldketen-havenstad.ttl").content, "turtle")
+    assert len(served) == len(design)
+    partner = URIRef(f"{BASE}/id/organisatie/gemeente-havenstad")
+    cbd = _parse(client.get("/doc/organisatie/gemeente-havenstad.nt").content, "nt")
+    assert set(cbd.subjects()) == {partner}
+    inferred = _parse(
+        client.get("/doc/organisatie/gemeente-havenstad.nt?inferred=true").content, "nt"
+    )
+    assert len(inferred) > len(cbd)
+    assert json.loads(client.get("/doc/organisatie/gemeente-havenstad.jsonld").content)
+    assert (partner, KETEN.partnerIn, None) in cbd

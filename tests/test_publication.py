@@ -1,0 +1,329 @@
+"""The publication library without a server: negotiation, links, views, diagrams, w3id rules."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+import ketenontologie.publication as publication
+from ketenontologie import InputError, load_graph, load_ontology, summarize
+from ketenontologie.diagrams import DiagramError, chain_dot, chain_svg, render_svg
+from ketenontologie.namespaces import BASE, DEF, ID, KETEN, OWL, RDF
+from ketenontologie.publication.links import ServiceLinks, StaticLinks
+from ketenontologie.publication.model import ontology_view, rules_by_term, shapes_view
+from ketenontologie.publication.negotiation import (
+    NotAcceptableError,
+    negotiate,
+    negotiate_language,
+    split_extension,
+)
+from ketenontologie.publication.service import Ask, LinkedData
+from ketenontologie.publication.things import scheme_view
+from ketenontologie.publication.w3id import DEFAULT_TARGET, HTACCESS_PATH, htaccess
+from ketenontologie.resources import design_files, ontology_files, shape_files
+
+ROOT = Path(__file__).resolve().parents[1]
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+
+
+def _require_graphviz() -> None:
+    """Skip without Graphviz's ``dot``, but fail on CI (``CI=true``), where it must be there."""
+    if shutil.which("dot"):
+        return
+    message = "Graphviz is not installed (apt-get install -y graphviz)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def test_public_surface_is_pinned() -> None:
+    assert publication.__all__ == [
+        "DEFAULT_TARGET",
+        "FORMATS",
+        "Answer",
+        "Ask",
+        "DocumentFormat",
+        "Language",
+        "LinkedData",
+        "NotAcceptableError",
+        "build_dist",
+        "dataset_description",
+        "htaccess",
+        "negotiate",
+        "negotiate_language",
+        "stamp_version",
+        "version_iri",
+        "write_htaccess",
+    ]
+
+
+# --- negotiation ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "html"),
+        ("", "html"),
+        ("*/*", "html"),
+        (BROWSER, "html"),
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "jsonld"),
+        ("application/rdf+xml", "rdfxml"),
+        ("application/n-triples", "ntriples"),
+        ("text/turtle;q=0.5, application/ld+json;q=0.9", "jsonld"),
+        ("text/html;q=0, */*", "turtle"),
+        ("text/*;q=0.3, application/rdf+xml;q=0.4", "rdfxml"),
+        ("application/xml", "rdfxml"),
+        ("text/plain", "ntriples"),
+        ("application/json", "jsonld"),
+        ("text/turtle;q=oops, application/n-triples;q=0.1", "ntriples"),
+    ],
+)
+def test_accept_header_with_q_values(accept: str | None, expected: str) -> None:
+    assert negotiate(accept).name == expected
+
+
+def test_nothing_acceptable_is_refused_with_the_offer() -> None:
+    with pytest.raises(NotAcceptableError, match="text/turtle"):
+        negotiate("image/png")
+
+
+def test_extension_wins_over_accept() -> None:
+    _, fmt = split_extension("P1.nt")
+    assert negotiate("text/html", extension=fmt).name == "ntriples"
+    assert split_extension("P1") == ("P1", None)
+    assert split_extension("v1.2") == ("v1.2", None)
+
+
+@pytest.mark.parametrize(
+    ("explicit", "header", "expected"),
+    [
+        (None, None, "nl"),
+        (None, "en-GB,en;q=0.9", "en"),
+        (None, "de, en;q=0.3, nl;q=0.2", "en"),
+        (None, "en;q=0.2, nl-BE;q=0.8", "nl"),
+        (None, "fr", "nl"),
+        ("en", "nl", "en"),
+        ("nl", "en", "nl"),
+        ("fr", "en", "en"),
+    ],
+)
+def test_language_by_parameter_then_header(
+    explicit: str | None, header: str | None, expected: str
+) -> None:
+    assert negotiate_language(explicit, header) == expected
+
+
+# --- links ----------------------------------------------------------------------------------------
+
+
+def test_service_links_are_root_relative_and_keep_the_language() -> None:
+    links = ServiceLinks((BASE,), lang="en", explicit=True, current="/def", query="lang=en")
+    assert links.href(f"{ID}pijler/P1") == "/doc/pijler/P1?lang=en"
+    assert links.href(f"{DEF}#Chain") == "/def?lang=en#Chain"
+    assert links.href("https://www.noraonline.nl/wiki/Ketensturing").startswith("https://")
+    assert links.switch("nl") == "/def?lang=nl"
+    dutch = ServiceLinks((BASE,), lang="nl", explicit=False)
+    assert dutch.href(f"{BASE}/shapes#KS-R05") == "/shapes#KS-R05"
+
+
+def test_a_publisher_base_is_served_beside_ours() -> None:
+    links = ServiceLinks(("https://ketens.example.nl",), lang="nl", explicit=False)
+    assert links.href("https://ketens.example.nl/id/keten/x") == "/doc/keten/x"
+    assert links.href(f"{ID}keten/y") == "/doc/keten/y"
+
+
+def test_static_links_are_file_relative() -> None:
+    pages = {"doc/pijler/P1.html", "doc/dimensie/cultureel.html"}
+    links = StaticLinks("doc/pijler/P1.html", lang="nl", pages=pages)
+    assert links.href(f"{ID}dimensie/cultureel") == "../dimensie/cultureel.html"
+    assert links.href(f"{DEF}#Pillar") == "../../index.html#Pillar"
+    assert links.href(f"{ID}keten/unknown") is None
+    assert links.switch("en") == "../../en/doc/pijler/P1.html"
+    assert links.page("stylesheet") == "../../ketenontologie.css"
+    english = StaticLinks("index.html", lang="en", pages=pages)
+    assert english.download(DEF, "ttl") == "../../ketenontologie.ttl"
+
+
+# --- views ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sources() -> tuple[Graph, Graph, dict[str, Graph]]:
+    files = {path.stem: path for path in ontology_files()}
+    shapes = {path.stem: load_graph(path) for path in shape_files()}
+    return load_graph(files["ketenontologie"]), load_graph(files["begrippenkader"]), shapes
+
+
+def test_the_ontology_view_has_every_term_of_our_namespace(
+    sources: tuple[Graph, Graph, dict[str, Graph]],
+) -> None:
+    ontology, scheme, shapes = sources
+    view = ontology_view(ontology, scheme=scheme, shapes=shapes, links=ServiceLinks())
+    declared = {
+        str(s)[len(str(KETEN)) :]
+        for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+        for s in ontology.subjects(RDF.type, kind)
+        if str(s).startswith(str(KETEN))
+    }
+    assert {term.anchor for term in view.terms} == declared
+    assert view.version_iri == str(ontology.value(URIRef(DEF), OWL.versionIRI))
+    manager = next(term for term in view.classes if term.anchor == "ChainManager")
+    assert manager.label.value == "ketenmanager"
+    assert [link.label.value for link in manager.supers] == ["ketenrol"]
+    assert any(rule.label.value == "KS-R04" for rule in manager.rules)
+    pillar = next(term for term in view.classes if term.anchor == "Pillar")
+    assert [link.href for link in pillar.concepts][:2] == ["/doc/pijler/P1", "/doc/pijler/P2"]
+
+
+def test_rules_are_found_by_target_path_and_sparql_text(
+    sources: tuple[Graph, Graph, dict[str, Graph]],
+) -> None:
+    rules = rules_by_term(sources[2])
+    names = {str(shape).rsplit("#", 1)[1] for shape in rules[f"{KETEN}hasPartner"]}
+    assert "KS-R01" in names
+    sparql = {str(shape).rsplit("#", 1)[1] for shape in rules[f"{KETEN}escalatesEventuallyTo"]}
+    assert "KS-R07" in sparql
+
+
+def test_every_rule_has_its_id_as_anchor(sources: tuple[Graph, Graph, dict[str, Graph]]) -> None:
+    view = shapes_view(sources[2], context=sources[0], links=ServiceLinks(lang="en"))
+    anchors = [rule.anchor for rule in view.rules]
+    assert "KS-R05" in anchors
+    assert len(anchors) == len(set(anchors))
+    assert all(rule.message is not None and rule.message.lang is None for rule in view.rules)
+
+
+def test_the_scheme_tree_goes_dimension_pillar_building_block(
+    sources: tuple[Graph, Graph, dict[str, Graph]],
+) -> None:
+    scheme = sources[1]
+    view = scheme_view(scheme, URIRef(f"{ID}begrippenkader/ketensturing"), links=ServiceLinks())
+    assert len(view.dimensions) == 4
+    assert [len(d.pillars) for d in view.dimensions] == [2, 2, 2, 2]
+    pillars = {p.notation: p for d in view.dimensions for p in d.pillars}
+    assert [c.block.label.value for c in pillars["P7"].contributions] == ["ketenkaart"]
+    assert not pillars["P1"].contributions  # the page says the source records none
+    inhoudelijk = next(d for d in view.dimensions if d.link.iri.endswith("inhoudelijk"))
+    assert [c.block.label.value for c in inhoudelijk.contributions] == ["ketenoverlegstructuur"]
+    assert "ketenbestuur" in {b.label.value for b in view.blocks_without}
+    assert [c.via.iri for c in view.untargeted if c.via] == [f"{ID}bijdrage/ketenkaart-2"]
+    assert [level.label.value for level in view.levels] == [
+        "strategisch niveau",
+        "tactisch niveau",
+        "operationeel niveau",
+    ]
+
+
+# --- diagrams -------------------------------------------------------------------------------------
+
+
+def _havenstad(lang: str = "nl") -> object:
+    graph = load_ontology() + load_graph(ROOT / "data" / "voorbeeldketen-havenstad.ttl")
+    return summarize(graph, lang=lang)[0]  # type: ignore[arg-type]
+
+
+def test_the_dot_source_puts_roles_in_level_bands() -> None:
+    dot = chain_dot(_havenstad(), lang="nl", href=lambda iri: None)  # type: ignore[arg-type]
+    assert 'subgraph "cluster_strategisch"' in dot
+    assert 'label="ketenpartners"' in dot
+    assert dot.count('color="#a4000f"') == 12  # one red arrow per escalation step
+
+
+def test_the_svg_has_a_title_and_a_node_per_partner() -> None:
+    _require_graphviz()
+    svg = chain_svg(_havenstad("en"), lang="en", href=lambda iri: "/x")  # type: ignore[arg-type]
+    assert svg.startswith("<svg")
+    assert "<title" in svg and "Governance of Havenstad example chain" in svg
+    assert 'id="node_organisatie_gemeente_havenstad"' in svg
+
+
+def test_a_missing_graphviz_is_an_error_that_says_what_to_install() -> None:
+    with pytest.raises(DiagramError, match="apt-get install graphviz"):
+        render_svg("digraph {}", executable="no-such-dot-program")
+
+
+# --- w3id -----------------------------------------------------------------------------------------
+
+
+def test_the_committed_w3id_rules_are_the_generated_ones() -> None:
+    committed = (ROOT / HTACCESS_PATH).read_text(encoding="utf-8")
+    assert committed == htaccess(DEFAULT_TARGET), "run: ketenontologie publish w3id"
+
+
+def _iris_in_sources() -> Iterator[str]:
+    for path in [*ontology_files(), *design_files(), *shape_files()]:
+        for triple in load_graph(path):
+            for term in triple:
+                if isinstance(term, URIRef) and str(term).startswith(BASE + "/"):
+                    yield str(term)
+
+
+def _apply(rules: str, path: str) -> str | None:
+    for pattern, target in re.findall(r"^RewriteRule (\S+) (\S+) \[\S+\]$", rules, re.M):
+        match = re.match(pattern, path)
+        if match:
+            groups = ["", *(group or "" for group in match.groups())]
+            for number, value in enumerate(groups):
+                target = target.replace(f"${number}", value)
+            return target
+    return None
+
+
+def test_the_w3id_rules_forward_every_iri_path_unchanged() -> None:
+    rules = htaccess("https://svc.example.nl")
+    paths = {iri[len(BASE) + 1 :].partition("#")[0] for iri in _iris_in_sources()}
+    paths |= {"def.ttl", "shapes.jsonld", ".well-known/void", "dumps/alles.nq", "sparql", ""}
+    for path in sorted(paths):
+        if path.startswith("graph/"):
+            continue  # graph names are not documents; /graphs?graph= serves them
+        forwarded = _apply(rules, path)
+        expected = "https://svc.example.nl/" + (path or "def")
+        assert forwarded == expected, path
+
+
+def test_a_bad_target_is_refused() -> None:
+    with pytest.raises(InputError, match="absolute http"):
+        htaccess("not a url")
+
+
+# --- a publisher's own base IRI ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def publisher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LinkedData]:
+    from ketenontologie.store import OxigraphStore, load_project, parse_triples, put_design
+
+    store = OxigraphStore(tmp_path_factory.mktemp("publisher"), workers=1)
+    # No inference here: the process-wide reasoner cache would leak into other test modules.
+    load_project(store, infer=lambda design: [])
+    design = b"""
+    @prefix keten: <https://w3id.org/ketenontologie/def#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    <https://ketens.example.nl/id/keten/eigen> a keten:Chain ;
+      rdfs:label "eigen keten"@nl , "own chain"@en .
+    """
+    triples = parse_triples(design, media_type="text/turtle", base_iri="https://ketens.example.nl/")
+    put_design(store, "eigen", asserted=triples, inferred=[])
+    yield LinkedData(store, base_iri="https://ketens.example.nl")
+    store.close()
+
+
+def test_a_publisher_base_iri_resolves_its_own_things_and_ours(publisher: LinkedData) -> None:
+    own = publisher.thing(Ask(path="/id/keten/eigen"), "keten", "eigen")
+    assert own.status == 303
+    assert own.headers["Location"] == "/doc/keten/eigen"
+    page = publisher.document(Ask(path="/doc/keten/eigen", lang="en"), "keten", "eigen")
+    assert page.status == 200
+    assert b"own chain" in page.body
+    ours = publisher.thing(Ask(path="/id/pijler/P1"), "pijler", "P1")
+    assert ours.status == 303
+    void = publisher.dataset(Ask(path="/.well-known/void", accept="text/turtle"))
+    assert b"https://ketens.example.nl/sparql" in void.body
