@@ -12,7 +12,7 @@ PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL \
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-find-links \
 	--strip-extras --no-emit-index-url
 
-.PHONY: all setup run test lint format typecheck pytest lock clean
+.PHONY: all setup run test lint format typecheck pytest lock clean dist w3id bench
 
 all: test
 
@@ -48,6 +48,12 @@ lock: $(STAMP)
 	$(PIP_COMPILE) --output-file=requirements.lock pyproject.toml
 	$(PIP_COMPILE) --extra dev --output-file=requirements-dev.lock pyproject.toml
 
+dist: $(STAMP)
+	$(BIN)/ketenontologie publish dist --out dist
+
+w3id: $(STAMP)
+	$(BIN)/ketenontologie publish w3id
+
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist var .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +
