@@ -446,16 +446,15 @@ def test_a_restart_reuses_the_data_dir(tmp_path: Path) -> None:
         with first.client() as client:
             graphs = client.get("/graphs").json()["graphs"]
             assert graphs, "a first start on an empty data directory loads the project"
-            design = "https://w3id.org/ketenontologie/graph/ontwerp/loonaangifteketen"
-            assert (
-                client.delete("/graphs", params={"graph": design}, headers=AUTH).status_code == 204
-            )
+            deleted = client.delete("/designs/loonaangifteketen", headers=AUTH)
+            assert deleted.status_code == 204
     finally:
         first.stop()
     second = start_server(data, env=env)
     try:
         with second.client() as client:
             again = client.get("/graphs").json()["graphs"]
-            assert len(again) == len(graphs) - 1, "the stored data is reused, not reloaded"
+            # the design's graph and its inferred graph are gone
+            assert len(again) == len(graphs) - 2, "the stored data is reused, not reloaded"
     finally:
         second.stop()

@@ -10,21 +10,32 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ketenontologie.errors import InputError, KetenontologieError, UnknownFormatError
+from ketenontologie.errors import (
+    InputError,
+    KetenontologieError,
+    RDFSyntaxError,
+    UnknownFormatError,
+)
 from ketenontologie.queries import ParameterError, QueryHeaderError, UnknownQueryError
 from ketenontologie.sparql import ForbiddenOperationError, SparqlSyntaxError
 from ketenontologie.store import QueryTimeoutError, StoreError, UnknownGraphError
+
+from .catalogue import InconsistentDesignError, UnknownDesignError
+from .protection import DesignGraphWriteError
 
 __all__ = [
     "READ_ERRORS",
     "WRITE_ERRORS",
     "AuthenticationRequiredError",
     "BadRequestError",
+    "DesignExistsError",
     "GraphNotFoundError",
     "NotAcceptableError",
+    "NotConformingError",
     "PayloadTooLargeError",
     "UnsupportedMediaTypeError",
     "WritesDisabledError",
+    "documented",
     "install_error_handlers",
     "status_for",
 ]
@@ -72,11 +83,36 @@ class GraphNotFoundError(KetenontologieError):
     code = "graph-not-found"
 
 
+class DesignExistsError(KetenontologieError):
+    """``POST /designs`` names a design that is already stored."""
+
+    code = "design-exists"
+
+
+class NotConformingError(KetenontologieError):
+    """``mode=strict`` refused a design that breaks the rules; the body carries the report."""
+
+    code = "not-conforming"
+
+    def __init__(self, message: str, *, report: dict[str, object]) -> None:
+        self.report = report
+        super().__init__(message)
+
+    def to_dict(self) -> dict[str, object]:  # type: ignore[override]
+        """``{"error", "message", "report"}``: the report is the validation JSON contract."""
+        return {"error": self.code, "message": self.message, "report": self.report}
+
+
 _STATUS: list[tuple[type[KetenontologieError], int]] = [
     (AuthenticationRequiredError, 401),
     (WritesDisabledError, 403),
     (GraphNotFoundError, 404),
     (UnknownQueryError, 404),
+    (UnknownDesignError, 404),
+    (DesignExistsError, 409),
+    (NotConformingError, 422),
+    (InconsistentDesignError, 422),
+    (DesignGraphWriteError, 400),
     (NotAcceptableError, 406),
     (PayloadTooLargeError, 413),
     (UnsupportedMediaTypeError, 415),
@@ -100,14 +136,15 @@ _ERROR_SCHEMA = {
 }
 
 
-def _documented(*statuses: tuple[int, str]) -> dict[int | str, dict[str, object]]:
+def documented(*statuses: tuple[int, str]) -> dict[int | str, dict[str, object]]:
+    """OpenAPI entries for error answers: each status with its text and the JSON error body."""
     return {
         status: {"description": text, "content": {"application/json": {"schema": _ERROR_SCHEMA}}}
         for status, text in statuses
     }
 
 
-READ_ERRORS = _documented(
+READ_ERRORS = documented(
     (400, "Bad request: syntax error, refused operation, unknown graph or parameter"),
     (404, "Not found"),
     (406, "No acceptable result format"),
@@ -117,7 +154,7 @@ READ_ERRORS = _documented(
 )
 """Error answers of the read routes, for OpenAPI."""
 
-WRITE_ERRORS = _documented(
+WRITE_ERRORS = documented(
     (400, "Bad request: syntax error, refused operation, missing graph name"),
     (401, "No or wrong bearer token"),
     (403, "Writes are off: no token configured"),
@@ -143,7 +180,10 @@ def error_response(error: KetenontologieError) -> JSONResponse:
         headers["WWW-Authenticate"] = 'Bearer realm="ketenontologie"'
     if isinstance(error, QueryTimeoutError):
         headers["Retry-After"] = "1"
-    return JSONResponse(error.to_dict(), status_code=status_for(error), headers=headers)
+    body: dict[str, object] = dict(error.to_dict())
+    if isinstance(error, RDFSyntaxError):
+        body.update(file=error.path, line=error.line, column=error.column)
+    return JSONResponse(body, status_code=status_for(error), headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

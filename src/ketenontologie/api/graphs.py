@@ -19,6 +19,7 @@ from ketenontologie.store import (
 from .common import media_type_of, require_writer, store_of
 from .errors import READ_ERRORS, WRITE_ERRORS, BadRequestError, GraphNotFoundError
 from .negotiation import choose
+from .protection import check_graph_write
 
 __all__ = ["router"]
 
@@ -43,6 +44,10 @@ _GRAPH_PARAMS = {
         },
     ]
 }
+_DESIGN_NOTE = (
+    " Design graphs (…/graph/ontwerp/{id}) and inferred graphs (…/graph/afgeleid…) are "
+    "written only through /designs (400 `design-graph` here)."
+)
 _BODY = {
     "requestBody": {"content": {media: {"schema": {"type": "string"}} for media in UPLOAD_FORMATS}}
 }
@@ -120,6 +125,7 @@ async def _triples_of(request: Request, graph: GraphName) -> list[ox.Triple]:
 @router.put(
     "/graphs",
     summary="Replace a graph (needs the update token)",
+    description="Set a graph to the uploaded RDF in one transaction." + _DESIGN_NOTE,
     status_code=204,
     openapi_extra={**_GRAPH_PARAMS, **_BODY},
     responses={201: {"description": "Created"}, 204: {"description": "Replaced"}, **WRITE_ERRORS},
@@ -129,6 +135,7 @@ async def put_graph(request: Request) -> Response:
     require_writer(request)
     graph = _target(request)
     assert graph is not None
+    check_graph_write(graph)
     triples = await _triples_of(request, graph)
     store = store_of(request)
     existed = await run_in_threadpool(store.has_graph, graph)
@@ -139,6 +146,7 @@ async def put_graph(request: Request) -> Response:
 @router.post(
     "/graphs",
     summary="Add to a graph (needs the update token)",
+    description="Merge the uploaded RDF into a graph in one transaction." + _DESIGN_NOTE,
     status_code=204,
     openapi_extra={**_GRAPH_PARAMS, **_BODY},
     responses={201: {"description": "Created"}, 204: {"description": "Added"}, **WRITE_ERRORS},
@@ -148,6 +156,7 @@ async def post_graph(request: Request) -> Response:
     require_writer(request)
     graph = _target(request)
     assert graph is not None
+    check_graph_write(graph)
     triples = await _triples_of(request, graph)
     store = store_of(request)
     existed = await run_in_threadpool(store.has_graph, graph)
@@ -158,6 +167,7 @@ async def post_graph(request: Request) -> Response:
 @router.delete(
     "/graphs",
     summary="Delete a graph (needs the update token)",
+    description="Remove a graph (empty the default graph)." + _DESIGN_NOTE,
     status_code=204,
     openapi_extra=_GRAPH_PARAMS,
     responses=WRITE_ERRORS,
@@ -167,6 +177,7 @@ async def delete_graph(request: Request) -> Response:
     require_writer(request)
     graph = _target(request)
     assert graph is not None
+    check_graph_write(graph)
     store = store_of(request)
     if not await run_in_threadpool(store.has_graph, graph):
         raise GraphNotFoundError(f"{_label(graph)} is not stored; nothing to delete.")

@@ -25,6 +25,7 @@ from .common import (
 )
 from .errors import READ_ERRORS, WRITE_ERRORS, BadRequestError, UnsupportedMediaTypeError
 from .negotiation import choose
+from .protection import check_update
 
 __all__ = ["router", "service_description"]
 
@@ -151,8 +152,11 @@ async def query_post(
     description="SPARQL 1.1 Protocol update operation, as a form (`update=...`) or directly as "
     "`application/sparql-update`; `using-graph-uri`/`using-named-graph-uri` are honoured. "
     "Needs `Authorization: Bearer <token>`; off (403) when no token is configured. LOAD and "
-    "SERVICE are refused. The request runs as one transaction. Inferred graphs are not "
-    "recomputed: upload designs through the design routes for that.",
+    "SERVICE are refused. The request runs as one transaction. Design graphs "
+    "(…/graph/ontwerp/{id}) and inferred graphs (…/graph/afgeleid…) are written only through "
+    "/designs, which keeps the inferred triples right: an update that may write them (a GRAPH "
+    "IRI, WITH, CLEAR/DROP/CREATE/ADD/COPY/MOVE target, a template's GRAPH ?g, CLEAR/DROP "
+    "ALL or NAMED) is refused with 400 `design-graph`. Its WHERE may read any graph.",
     status_code=204,
     responses=WRITE_ERRORS,
     openapi_extra={
@@ -194,7 +198,9 @@ async def update_post(request: Request) -> Response:
         raise BadRequestError("The request has no update. Send update=... or an update body.")
     text = add_using(text, using=using, using_named=using_named)
     base = str(request.url.replace(query="", fragment=""))
-    await run_in_threadpool(store_of(request).update, text, base_iri=base)
+    store = store_of(request)
+    check_update(text, base_iri=base, stored=await run_in_threadpool(store.graphs))
+    await run_in_threadpool(store.update, text, base_iri=base)
     return Response(status_code=204)
 
 

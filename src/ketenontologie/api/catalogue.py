@@ -1,0 +1,506 @@
+"""The designs in the store, kept under incremental OWL 2 RL reasoning.
+
+A :class:`DesignCatalogue` owns the service's :class:`~ketenontologie.reasoning.ReasoningState`
+and every write of a design graph (``…/graph/ontwerp/{id}``) and of the inferred graphs
+(``…/graph/afgeleid/{id}``). Adding, replacing or removing a design re-derives only what that
+design touches, and writes the design with every inferred graph that changed in **one**
+transaction (:meth:`GraphStore.replace_graphs`): the store holds a design whole with its
+inferred triples, or not at all. At start-up the state is rebuilt from the stored designs and
+the stored inferred graphs are brought in line with it.
+
+Where inferred triples live: the union of the inferred graphs is exactly what OWL 2 RL infers
+from the ontology with all stored designs (less the ontology's own closure, which is in
+``…/graph/afgeleid``, and less anything a design asserts). An inferred triple is stored once, in
+the graph of the design whose write first derived it; a triple that rests on several designs
+(UWV is an ``org:Organization`` because two chains name it a partner) stays when one of them
+goes, and moves to the graph of another design that mentions its subject. Inferred triples about
+blank nodes are not stored (a blank node cannot be shared between graphs written apart).
+
+>>> catalogue = DesignCatalogue.open(store)  # doctest: +SKIP
+>>> catalogue.put("mijn-keten", triples)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, TypeAlias
+
+import pyoxigraph as ox
+from rdflib import BNode, URIRef
+from rdflib import Literal as RDFLiteral
+from rdflib.term import Node
+
+from ketenontologie.errors import KetenontologieError
+from ketenontologie.sparql import format_by_name
+from ketenontologie.store import (
+    INFERRED_GRAPH,
+    GraphName,
+    GraphStore,
+    design_graph,
+    design_ids,
+    inferred_graph,
+)
+
+if TYPE_CHECKING:
+    from ketenontologie.reasoning import Delta, Inconsistency, Reasoner, ReasoningState
+
+__all__ = [
+    "DesignCatalogue",
+    "DesignInfo",
+    "Include",
+    "InconsistentDesignError",
+    "PutOutcome",
+    "UnknownDesignError",
+]
+
+RDFTriple: TypeAlias = tuple[Node, Node, Node]
+Include: TypeAlias = Literal["asserted", "inferred", "all"]
+"""What :meth:`DesignCatalogue.read` returns: the design, its inferred triples, or both."""
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_NTRIPLES = format_by_name("ntriples", kind="graph")
+
+
+class UnknownDesignError(KetenontologieError):
+    """No design with this id is stored."""
+
+    code = "design-not-found"
+
+    def __init__(self, design_id: str) -> None:
+        self.design_id = design_id
+        super().__init__(
+            f"There is no design {design_id!r} (dit ontwerp bestaat niet). "
+            "GET /designs lists the stored designs."
+        )
+
+
+class InconsistentDesignError(KetenontologieError):
+    """The design contradicts the ontology (OWL 2 RL finds an inconsistency); nothing stored."""
+
+    code = "inconsistent"
+
+    def __init__(self, design_id: str, found: Sequence[Inconsistency]) -> None:
+        self.design_id = design_id
+        self.inconsistencies = tuple(found)
+        listed = " ".join(f"({n}) {item.message}" for n, item in enumerate(found, 1))
+        super().__init__(
+            f"The design {design_id!r} contradicts the ontology, so nothing was stored (het "
+            f"ontwerp is inconsistent met de ontologie): {listed} Change the design and upload "
+            "it again."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DesignInfo:
+    """A stored design: its id, graphs and sizes."""
+
+    id: str
+    graph: str
+    inferred_graph: str
+    triples: int
+    inferred: int
+
+
+@dataclass(frozen=True, slots=True)
+class PutOutcome:
+    """What storing a design did."""
+
+    created: bool
+    """True when the design was new, False when it replaced a stored version."""
+    info: DesignInfo
+    added: int
+    """Inferred triples that appeared in the store (over all designs' inferred graphs)."""
+    removed: int
+    """Inferred triples that left the store."""
+
+
+# --- terms --------------------------------------------------------------------------------------
+
+
+class _Terms:
+    """Converts terms between pyoxigraph and rdflib, remembering each one (IRIs repeat a lot)."""
+
+    def __init__(self) -> None:
+        self._to_rdf: dict[object, Node] = {}
+        self._to_ox: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def to_rdf(self, term: object) -> Node:
+        found = self._to_rdf.get(term)
+        if found is None:
+            found = self._rdf(term)
+            if len(self._to_rdf) > 1_000_000:
+                self._to_rdf.clear()
+            self._to_rdf[term] = found
+        return found
+
+    @staticmethod
+    def _rdf(term: object) -> Node:
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        if isinstance(term, ox.Literal):
+            if term.language is not None:
+                return RDFLiteral(term.value, lang=term.language)
+            datatype = term.datatype.value
+            if datatype in (_XSD_STRING, _RDF_LANG_STRING):
+                return RDFLiteral(term.value)
+            return RDFLiteral(term.value, datatype=URIRef(datatype))
+        raise KetenontologieError(f"{term} is not a term a design can hold.")
+
+    def to_ox(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        found = self._to_ox.get(term)
+        if found is None:
+            found = self._ox(term)
+            if len(self._to_ox) > 1_000_000:
+                self._to_ox.clear()
+            self._to_ox[term] = found
+        return found
+
+    @staticmethod
+    def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, BNode):
+            return ox.BlankNode(str(term))
+        assert isinstance(term, RDFLiteral)
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or _XSD_STRING)))
+
+    def rdf_triples(self, triples: Iterable[ox.Triple]) -> list[RDFTriple]:
+        rdf = self.to_rdf
+        return [(rdf(t.subject), rdf(t.predicate), rdf(t.object)) for t in triples]
+
+    def storable(self, triples: Iterable[RDFTriple]) -> set[ox.Triple]:
+        """The triples a store can hold apart from their design: no blank nodes, no literal
+        subjects (owlrl's generalised RDF)."""
+        convert = self.to_ox
+        found = set()
+        for s, p, o in triples:
+            if isinstance(s, BNode | RDFLiteral) or isinstance(o, BNode):
+                continue
+            subject, predicate = convert(s), convert(p)
+            assert isinstance(subject, ox.NamedNode) and isinstance(predicate, ox.NamedNode)
+            found.add(ox.Triple(subject, predicate, convert(o)))
+        return found
+
+
+# --- the catalogue ------------------------------------------------------------------------------
+
+
+class DesignCatalogue:
+    """The stored designs and their reasoning state; every design write goes through here.
+
+    Writes are serialised by a lock. Each one updates the reasoning state, then the store in
+    one transaction; when the store refuses, the state is put back as it was.
+    """
+
+    def __init__(self, store: GraphStore, *, reasoner: Reasoner | None = None) -> None:
+        from ketenontologie.reasoning import Reasoner
+
+        self.store = store
+        self._reasoner = reasoner or Reasoner.from_ontology()
+        self._state: ReasoningState = self._reasoner.state()
+        self._terms = _Terms()
+        self._lock = threading.Lock()
+        self._asserted: dict[str, list[RDFTriple]] = {}
+        self._mentions: dict[str, frozenset[ox.NamedNode]] = {}
+        self._owner: dict[ox.Triple, str] = {}
+        self._owned: dict[str, set[ox.Triple]] = {}
+        self._inconsistencies: tuple[Inconsistency, ...] = ()
+
+    @classmethod
+    def open(cls, store: GraphStore, *, reasoner: Reasoner | None = None) -> DesignCatalogue:
+        """A catalogue for the designs in ``store``, with the state rebuilt (see rebuild)."""
+        catalogue = cls(store, reasoner=reasoner)
+        catalogue.rebuild()
+        return catalogue
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def ids(self) -> list[str]:
+        """The ids of the stored designs, sorted."""
+        with self._lock:
+            return sorted(self._asserted)
+
+    def __contains__(self, design_id: object) -> bool:
+        return design_id in self._asserted
+
+    def info(self, design_id: str) -> DesignInfo:
+        """Id, graphs and sizes of a stored design; :class:`UnknownDesignError` if absent."""
+        with self._lock:
+            return self._info(design_id)
+
+    def infos(self) -> list[DesignInfo]:
+        """Every stored design, sorted by id."""
+        with self._lock:
+            return [self._info(design_id) for design_id in sorted(self._asserted)]
+
+    def _info(self, design_id: str) -> DesignInfo:
+        if design_id not in self._asserted:
+            raise UnknownDesignError(design_id)
+        return DesignInfo(
+            id=design_id,
+            graph=design_graph(design_id),
+            inferred_graph=inferred_graph(design_id),
+            triples=len(self._asserted[design_id]),
+            inferred=len(self._owned.get(design_id, ())),
+        )
+
+    def read(self, design_id: str, *, include: Include = "asserted") -> list[ox.Triple]:
+        """A stored design's triples, its inferred triples, or both (from the store)."""
+        if design_id not in self._asserted:
+            raise UnknownDesignError(design_id)
+        graphs = {
+            "asserted": [design_graph(design_id)],
+            "inferred": [inferred_graph(design_id)],
+            "all": [design_graph(design_id), inferred_graph(design_id)],
+        }[include]
+        triples: list[ox.Triple] = []
+        for graph in graphs:
+            triples += self._stored(graph)
+        return triples
+
+    @property
+    def inconsistencies(self) -> tuple[Inconsistency, ...]:
+        """What OWL 2 RL finds inconsistent in the stored designs (normally nothing)."""
+        return self._inconsistencies
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def put(self, design_id: str, triples: Sequence[ox.Triple]) -> PutOutcome:
+        """Store a design (new or replacing one) with the inferred triples it changes.
+
+        Raises :class:`InconsistentDesignError`, storing nothing, when the design makes the
+        knowledge graph inconsistent with the ontology.
+        """
+        rdf = self._terms.rdf_triples(triples)
+        with self._lock:
+            old = self._asserted.get(design_id)
+            before = {_key(found) for found in self._inconsistencies}
+            delta = self._state.replace(design_id, rdf)
+            new = [found for found in delta.inconsistencies if _key(found) not in before]
+            if new:
+                self._restore(design_id, old)
+                raise InconsistentDesignError(design_id, new)
+            plan = self._plan(design_id, delta, removing=False)
+            graphs: dict[GraphName, Iterable[ox.Triple]] = {design_graph(design_id): triples}
+            graphs.update({inferred_graph(d): owned for d, owned in plan.owned.items()})
+            try:
+                self.store.replace_graphs(graphs)
+            except BaseException:
+                self._restore(design_id, old)
+                raise
+            self._asserted[design_id] = rdf
+            self._mentions[design_id] = _mentions(triples)
+            self._commit(plan)
+            self._inconsistencies = delta.inconsistencies
+            return PutOutcome(
+                created=old is None,
+                info=self._info(design_id),
+                added=len(plan.added),
+                removed=len(plan.removed),
+            )
+
+    def remove(self, design_id: str) -> int:
+        """Remove a design and the inferred triples only it supported; returns how many left.
+
+        Raises :class:`UnknownDesignError` when there is no such design.
+        """
+        with self._lock:
+            old = self._asserted.get(design_id)
+            if old is None:
+                raise UnknownDesignError(design_id)
+            delta = self._state.remove(design_id)
+            plan = self._plan(design_id, delta, removing=True)
+            graphs: dict[GraphName, Iterable[ox.Triple]] = {
+                inferred_graph(d): owned for d, owned in plan.owned.items()
+            }
+            try:
+                self.store.replace_graphs(
+                    graphs, drop=[design_graph(design_id), inferred_graph(design_id)]
+                )
+            except BaseException:
+                self._restore(design_id, old)
+                raise
+            del self._asserted[design_id]
+            del self._mentions[design_id]
+            self._commit(plan)
+            self._owned.pop(design_id, None)
+            self._inconsistencies = delta.inconsistencies
+            return len(plan.removed)
+
+    def _restore(self, design_id: str, old: list[RDFTriple] | None) -> None:
+        """Put the reasoning state back after a refused write."""
+        if old is None:
+            if design_id in self._state.designs:
+                self._state.remove(design_id)
+        else:
+            self._state.replace(design_id, old)
+
+    # --- where inferred triples go --------------------------------------------------------------
+
+    def _plan(
+        self,
+        design_id: str,
+        delta: Delta,
+        *,
+        removing: bool,
+    ) -> _Plan:
+        """The inferred graphs to rewrite for ``delta``, and the new owner of each triple."""
+        added = self._terms.storable(delta.added)
+        removed = self._terms.storable(delta.removed)
+        owned: dict[str, set[ox.Triple]] = {}
+
+        def graph_of(owner: str) -> set[ox.Triple]:
+            if owner not in owned:
+                owned[owner] = set(self._owned.get(owner, ()))
+            return owned[owner]
+
+        for triple in removed:
+            owner = self._owner.get(triple)
+            if owner is not None:
+                graph_of(owner).discard(triple)
+        owners: dict[ox.Triple, str | None] = dict.fromkeys(removed)
+        if removing:
+            # What the design held that still holds, and what it kept from holding as
+            # inferred (by asserting it), go to another design.
+            orphans = (self._owned.get(design_id, set()) - removed) | added
+            for triple in orphans:
+                owner = self._place(triple, leaving=design_id)
+                if owner is not None:
+                    graph_of(owner).add(triple)
+                owners[triple] = owner
+            owned.pop(design_id, None)
+        else:
+            mine = graph_of(design_id)
+            for triple in added:
+                if self._owner.get(triple, design_id) == design_id:
+                    mine.add(triple)
+                    owners[triple] = design_id
+        return _Plan(owned=owned, owners=owners, added=added, removed=removed)
+
+    def _place(self, triple: ox.Triple, *, leaving: str) -> str | None:
+        """A remaining design for an inferred triple: the first that mentions its subject, or
+        else its object, else the first one."""
+        remaining = [d for d in self._state.designs if d != leaving]
+        for term in (triple.subject, triple.object):
+            for candidate in remaining:
+                if term in self._mentions.get(candidate, ()):
+                    return candidate
+        return remaining[0] if remaining else None
+
+    def _placer(self) -> Callable[[ox.Triple], str | None]:
+        """:meth:`_place` for many triples at once: an index of first mentions, built once."""
+        first: dict[ox.NamedNode, str] = {}
+        for design_id in reversed(self._state.designs):
+            first.update(dict.fromkeys(self._mentions.get(design_id, ()), design_id))
+        fallback = self._state.designs[0] if self._state.designs else None
+
+        def place(triple: ox.Triple) -> str | None:
+            for term in (triple.subject, triple.object):
+                found = first.get(term) if isinstance(term, ox.NamedNode) else None
+                if found is not None:
+                    return found
+            return fallback
+
+        return place
+
+    def _commit(self, plan: _Plan) -> None:
+        for triple, owner in plan.owners.items():
+            if owner is None:
+                self._owner.pop(triple, None)
+            else:
+                self._owner[triple] = owner
+        for owner, triples in plan.owned.items():
+            self._owned[owner] = triples
+
+    # --- start-up -------------------------------------------------------------------------------
+
+    def rebuild(self) -> list[str]:
+        """Rebuild the state from the stored designs; repair the stored inferred graphs.
+
+        Designs are read from their graphs and reasoned one by one; each stored inferred
+        triple keeps its graph where it still holds, duplicates and triples that no longer hold
+        are taken out, missing ones are placed, and inferred graphs of designs that are gone are
+        dropped, all in one transaction. Returns the names of the graphs that were rewritten.
+        """
+        with self._lock:
+            self._state = self._reasoner.state()
+            self._asserted, self._mentions, self._owner, self._owned = {}, {}, {}, {}
+            ids = design_ids(self.store)
+            for design_id in ids:
+                triples = self._stored(design_graph(design_id))
+                rdf = self._terms.rdf_triples(triples)
+                self._state.add(design_id, rdf)
+                self._asserted[design_id] = rdf
+                self._mentions[design_id] = _mentions(triples)
+            inferred = self._state.inferred()
+            self._inconsistencies = inferred.inconsistencies
+            target = self._terms.storable(inferred) if ids else set()
+            touched: set[str] = set()
+            for design_id in ids:
+                kept: set[ox.Triple] = set()
+                for triple in self._stored(inferred_graph(design_id)):
+                    if triple in target and triple not in self._owner:
+                        self._owner[triple] = design_id
+                        kept.add(triple)
+                    else:
+                        touched.add(design_id)
+                self._owned[design_id] = kept
+            place = self._placer()
+            for triple in target - self._owner.keys():
+                owner = place(triple)
+                if owner is not None:
+                    self._owner[triple] = owner
+                    self._owned[owner].add(triple)
+                    touched.add(owner)
+            prefix = inferred_graph("")
+            stale = [
+                graph
+                for graph in self.store.graphs()
+                if graph.startswith(prefix) and graph[len(prefix) :] not in self._asserted
+            ]
+            if touched or stale:
+                self.store.replace_graphs(
+                    {inferred_graph(d): self._owned[d] for d in sorted(touched)}, drop=stale
+                )
+            return sorted(inferred_graph(d) for d in touched) + stale
+
+    def _stored(self, graph: str) -> list[ox.Triple]:
+        if not self.store.has_graph(graph):
+            return []
+        assert _NTRIPLES is not None
+        data = self.store.dump(graph, format=_NTRIPLES)
+        return [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    owned: dict[str, set[ox.Triple]]
+    """The new content of every inferred graph that changes."""
+    owners: Mapping[ox.Triple, str | None]
+    """New owners (None: no longer stored)."""
+    added: set[ox.Triple]
+    removed: set[ox.Triple]
+
+
+def _mentions(triples: Iterable[ox.Triple]) -> frozenset[ox.NamedNode]:
+    return frozenset(
+        term for t in triples for term in (t.subject, t.object) if isinstance(term, ox.NamedNode)
+    )
+
+
+def _key(found: Inconsistency) -> tuple[str, str]:
+    return (found.rule, found.message)
+
+
+# The ontology's own closure lives in INFERRED_GRAPH; a design id never names it.
+assert inferred_graph("x").startswith(INFERRED_GRAPH + "/")

@@ -1,0 +1,198 @@
+"""Design graphs and inferred graphs are written only through ``/designs``.
+
+A design's graph (``…/graph/ontwerp/{id}``) and the inferred graphs (``…/graph/afgeleid``,
+``…/graph/afgeleid/{id}``) must change together with the reasoning state, or the inferred triples
+go stale. So the SPARQL Update endpoint and the Graph Store Protocol refuse to write them, with
+a 400 that points at ``/designs``; reading them is free.
+
+For an update, every operation is checked for the graphs it may *write*: the ``GRAPH`` IRIs in
+``INSERT DATA``/``DELETE DATA``/``DELETE WHERE`` and in ``INSERT``/``DELETE`` templates, ``WITH``,
+and the targets of ``CLEAR``, ``DROP``, ``CREATE``, ``ADD``, ``COPY`` and ``MOVE`` (and ``MOVE``'s
+source, which it empties). What cannot be known before running — a template's ``GRAPH ?g`` —
+is refused too, and so is ``CLEAR``/``DROP`` ``ALL`` or ``NAMED`` while designs are stored.
+``WHERE`` clauses may read any graph.
+
+>>> check_update("INSERT DATA { GRAPH <https://example.org/g> { <a:b> <a:c> <a:d> } }")
+>>> check_update("DROP ALL")
+>>> check_update("DROP ALL", stored=[design_graph("loonaangifteketen")])
+Traceback (most recent call last):
+...
+ketenontologie.api.protection.DesignGraphWriteError: DROP ALL would also remove ...
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from urllib.parse import urljoin
+
+from ketenontologie.errors import KetenontologieError
+from ketenontologie.sparql import Token, tokenize
+from ketenontologie.store import GRAPH, GraphName, design_graph, is_inferred
+
+__all__ = ["DesignGraphWriteError", "check_graph_write", "check_update", "is_protected"]
+
+_DESIGNS = design_graph("")
+
+
+class DesignGraphWriteError(KetenontologieError):
+    """A write through SPARQL Update or the Graph Store Protocol would touch a design graph."""
+
+    code = "design-graph"
+
+
+def is_protected(graph: GraphName) -> bool:
+    """True for a design graph or an inferred graph (written only through ``/designs``)."""
+    return isinstance(graph, str) and (graph.startswith(_DESIGNS) or is_inferred(graph))
+
+
+def _refuse_graph(graph: str) -> DesignGraphWriteError:
+    what = "a design" if graph.startswith(_DESIGNS) else "triples inferred by the reasoner"
+    design = graph.rsplit("/", 1)[-1] if graph.startswith(_DESIGNS) else "{id}"
+    return DesignGraphWriteError(
+        f"<{graph}> holds {what}, and is written only through /designs, which validates a "
+        "design and keeps its inferred triples right (deze graaf wijzig je via /designs). "
+        f"PUT /designs/{design} to store or replace a design, DELETE /designs/{design} to "
+        "remove it."
+    )
+
+
+def check_graph_write(graph: GraphName) -> None:
+    """Refuse a Graph Store Protocol write to a design or inferred graph."""
+    if isinstance(graph, str) and is_protected(graph):
+        raise _refuse_graph(graph)
+
+
+class _Prologue:
+    def __init__(self, base: str | None) -> None:
+        self.base = base
+        self.prefixes: dict[str, str] = {}
+
+    def resolve(self, token: Token) -> str | None:
+        if token.kind == "iri":
+            iri = re.sub(
+                r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
+                lambda m: chr(int(m.group(1) or m.group(2), 16)),
+                token.text[1:-1],
+            )
+            return urljoin(self.base, iri) if self.base else iri
+        if token.kind == "pname":
+            prefix, _, local = token.text.partition(":")
+            if prefix in self.prefixes:
+                return self.prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+        return None
+
+    def read(self, tokens: Sequence[Token], index: int) -> int:
+        while index + 1 < len(tokens):
+            keyword = tokens[index].keyword
+            if keyword == "BASE" and tokens[index + 1].kind == "iri":
+                self.base = self.resolve(tokens[index + 1])
+                index += 2
+            elif (
+                keyword == "PREFIX"
+                and index + 2 < len(tokens)
+                and tokens[index + 1].kind == "pname"
+                and tokens[index + 2].kind == "iri"
+            ):
+                self.prefixes[tokens[index + 1].text.rstrip(":")] = (
+                    self.resolve(tokens[index + 2]) or ""
+                )
+                index += 3
+            else:
+                break
+        return index
+
+
+def check_update(text: str, *, base_iri: str | None = None, stored: Iterable[str] = ()) -> None:
+    """Refuse an update that may write a design graph or an inferred graph.
+
+    ``stored`` are the graphs in the store (``CLEAR ALL`` is fine on a store without designs).
+    Syntax errors are left to the store's parser: an operation this check does not recognise is
+    not refused here.
+    """
+    holds_designs = any(is_protected(graph) for graph in stored)
+    tokens = tokenize(text)
+    prologue = _Prologue(base_iri)
+    index = 0
+    while index < len(tokens):
+        index = prologue.read(tokens, index)
+        operation: list[Token] = []
+        depth = 0
+        while index < len(tokens):
+            token = tokens[index]
+            index += 1
+            depth += token.text == "{"
+            depth -= token.text == "}"
+            if depth == 0 and token.text == ";":
+                break
+            operation.append(token)
+        if operation:
+            _check_operation(operation, prologue, holds_designs=holds_designs)
+
+
+def _check_operation(operation: list[Token], prologue: _Prologue, *, holds_designs: bool) -> None:
+    keywords = [token.keyword for token in operation]
+    first = keywords[0]
+
+    def target(position: int) -> None:
+        if position < len(operation):
+            iri = prologue.resolve(operation[position])
+            if iri is not None and is_protected(iri):
+                raise _refuse_graph(iri)
+
+    position = 2 if len(keywords) > 1 and keywords[1] == "SILENT" else 1
+    if first in ("CLEAR", "DROP"):
+        scope = keywords[position] if position < len(keywords) else None
+        if scope in ("ALL", "NAMED") and holds_designs:
+            raise DesignGraphWriteError(
+                f"{first} {scope} would also remove the designs and their inferred triples, "
+                "which are written only through /designs (ontwerpen verwijder je via /designs). "
+                f"{first} the graphs you mean one by one (GRAPH <iri>), and remove designs with "
+                "DELETE /designs/{id}."
+            )
+        if scope == "GRAPH":
+            target(position + 1)
+    elif first == "CREATE":
+        target(position + 1)
+    elif first in ("ADD", "COPY", "MOVE"):
+        to = keywords.index("TO") if "TO" in keywords else len(keywords)
+        if first == "MOVE":
+            target(position + 1 if keywords[position] == "GRAPH" else position)
+        target(to + 2 if to + 1 < len(keywords) and keywords[to + 1] == "GRAPH" else to + 1)
+    elif first in ("INSERT", "DELETE", "WITH"):
+        _check_modify(operation, keywords, prologue)
+
+
+def _check_modify(operation: list[Token], keywords: list[str | None], prologue: _Prologue) -> None:
+    start = 0
+    if keywords[0] == "WITH":
+        iri = prologue.resolve(operation[1]) if len(operation) > 1 else None
+        if iri is not None and is_protected(iri):
+            raise _refuse_graph(iri)
+        start = 2
+    depth = 0
+    writing = False
+    for position in range(start, len(operation)):
+        token = operation[position]
+        if depth == 0 and token.keyword in ("INSERT", "DELETE"):
+            writing = True
+        elif depth == 0 and token.keyword in ("USING", "WHERE") and keywords[start + 1] != "WHERE":
+            return  # the rest reads
+        if token.text == "{":
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+        elif writing and depth > 0 and token.keyword == "GRAPH" and position + 1 < len(operation):
+            graph = operation[position + 1]
+            if graph.kind == "var":
+                raise DesignGraphWriteError(
+                    f"The update writes to a graph named by a variable (GRAPH {graph.text}), "
+                    "which could be a design graph whose inferred triples would then go stale. "
+                    "Name the graph you write with an IRI; designs are written through /designs."
+                )
+            iri = prologue.resolve(graph)
+            if iri is not None and is_protected(iri):
+                raise _refuse_graph(iri)
+
+
+assert _DESIGNS.startswith(GRAPH)

@@ -1,0 +1,239 @@
+"""The design catalogue keeps the stored inferred graphs equal to reasoning over all designs.
+
+After every add, replace and remove, the union of the stored ``…/graph/afgeleid/{id}`` graphs is
+exactly what OWL 2 RL infers from all stored designs (``Reasoner.infer``, the batch path), each
+inferred triple is stored once, and a refused write leaves store and state as they were.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from types import ModuleType
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from ketenontologie.api.catalogue import (
+    DesignCatalogue,
+    InconsistentDesignError,
+    UnknownDesignError,
+)
+from ketenontologie.reasoning import Reasoner
+from ketenontologie.store import (
+    OxigraphStore,
+    design_graph,
+    inferred_graph,
+    load_project,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _synthetic() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("synthetic", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+synthetic = _synthetic()
+
+
+def triples_of(text: str) -> list[ox.Triple]:
+    return [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(text.encode(), format=ox.RdfFormat.TURTLE)
+    ]
+
+
+def file_triples(path: Path) -> list[ox.Triple]:
+    return triples_of(path.read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def reasoner() -> Reasoner:
+    return Reasoner.from_ontology()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[OxigraphStore]:
+    opened = OxigraphStore(tmp_path / "data", workers=1)
+    yield opened
+    opened.close()
+
+
+def stored(store: OxigraphStore, graph: str) -> set[ox.Triple]:
+    if not store.has_graph(graph):
+        return set()
+    from ketenontologie.sparql import format_by_name
+
+    fmt = format_by_name("ntriples", kind="graph")
+    assert fmt is not None
+    return {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(store.dump(graph, format=fmt), format=ox.RdfFormat.N_TRIPLES)
+    }
+
+
+def expected(reasoner: Reasoner, designs: Mapping[str, list[ox.Triple]]) -> set[ox.Triple]:
+    """What batch reasoning infers from ``designs``, as the store can hold it."""
+    if not designs:
+        return set()
+    graphs = {}
+    for name, triples in designs.items():
+        graph = Graph()
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        graph.parse(data=data.decode(), format="nt")
+        graphs[name] = graph
+    inferred = reasoner.infer(graphs).graph()
+    data = inferred.serialize(format="nt", encoding="utf-8")
+    return {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+        if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
+    }
+
+
+def assert_in_line(
+    store: OxigraphStore, reasoner: Reasoner, designs: Mapping[str, list[ox.Triple]]
+) -> None:
+    """Stored designs and inferred graphs are exactly what reasoning over the designs gives."""
+    prefix = inferred_graph("")
+    inferred_graphs = [g for g in store.graphs() if g.startswith(prefix)]
+    assert sorted(g[len(prefix) :] for g in inferred_graphs) == sorted(designs)
+    union: set[ox.Triple] = set()
+    total = 0
+    for graph in inferred_graphs:
+        content = stored(store, graph)
+        total += len(content)
+        union |= content
+    assert total == len(union), "an inferred triple is stored in more than one graph"
+    assert union == expected(reasoner, designs)
+    for design_id, triples in designs.items():
+        assert stored(store, design_graph(design_id)) == set(triples)
+
+
+def test_adds_replaces_and_removes_keep_inferred_graphs_exact(
+    store: OxigraphStore, reasoner: Reasoner
+) -> None:
+    catalogue = DesignCatalogue.open(store, reasoner=reasoner)
+    designs: dict[str, list[ox.Triple]] = {}
+    # Three synthetic designs share partners (UWV, SVB …) and ministers: cross-design triples.
+    for index in (1, 2, 3):
+        designs[f"s{index}"] = triples_of(synthetic.design(index))
+        outcome = catalogue.put(f"s{index}", designs[f"s{index}"])
+        assert outcome.created
+        assert_in_line(store, reasoner, designs)
+    for path in sorted((ROOT / "data").glob("*.ttl")):
+        designs[path.stem] = file_triples(path)
+        catalogue.put(path.stem, designs[path.stem])
+    assert_in_line(store, reasoner, designs)
+
+    designs["s2"] = triples_of(synthetic.design(7))
+    assert not catalogue.put("s2", designs["s2"]).created
+    assert_in_line(store, reasoner, designs)
+
+    for design_id in ("s1", "loonaangifteketen", "s2"):
+        catalogue.remove(design_id)
+        del designs[design_id]
+        assert_in_line(store, reasoner, designs)
+    with pytest.raises(UnknownDesignError):
+        catalogue.remove("s1")
+
+    # A restart finds nothing to repair.
+    assert DesignCatalogue(store, reasoner=reasoner).rebuild() == []
+
+
+def test_a_design_asserting_what_another_infers_takes_it_over(
+    store: OxigraphStore, reasoner: Reasoner
+) -> None:
+    catalogue = DesignCatalogue.open(store, reasoner=reasoner)
+    first = triples_of(
+        "@prefix keten: <https://w3id.org/ketenontologie/def#> .\n"
+        "<https://e.org/a> keten:escalatesTo <https://e.org/b> ."
+    )
+    second = triples_of(
+        "@prefix keten: <https://w3id.org/ketenontologie/def#> .\n"
+        "<https://e.org/a> keten:escalatesEventuallyTo <https://e.org/b> ."
+    )
+    designs = {"first": first}
+    catalogue.put("first", first)
+    assert_in_line(store, reasoner, designs)
+    designs["second"] = second
+    catalogue.put("second", second)
+    assert_in_line(store, reasoner, designs)
+    catalogue.remove("second")
+    del designs["second"]
+    assert_in_line(store, reasoner, designs)
+
+
+def test_first_start_repairs_what_load_project_stored(
+    store: OxigraphStore, reasoner: Reasoner
+) -> None:
+    load_project(store)
+    catalogue = DesignCatalogue.open(store, reasoner=reasoner)
+    designs = {path.stem: file_triples(path) for path in sorted((ROOT / "data").glob("*.ttl"))}
+    assert catalogue.ids() == sorted(designs)
+    assert_in_line(store, reasoner, designs)
+
+
+def test_an_inconsistent_design_is_refused_and_nothing_changes(
+    store: OxigraphStore, reasoner: Reasoner
+) -> None:
+    catalogue = DesignCatalogue.open(store, reasoner=reasoner)
+    good = file_triples(ROOT / "tests" / "designs" / "valid" / "kleine-keten.ttl")
+    catalogue.put("klein", good)
+    graphs = store.graphs()
+    bad = triples_of(
+        "@prefix keten: <https://w3id.org/ketenontologie/def#> .\n"
+        "<https://e.org/x> a keten:ChainBoard, keten:ChainBureau ."
+    )
+    with pytest.raises(InconsistentDesignError) as refused:
+        catalogue.put("klein", bad)
+    assert "https://e.org/x" in str(refused.value)
+    assert store.graphs() == graphs
+    assert_in_line(store, reasoner, {"klein": good})
+    # The state was put back too: the next write still reasons from the good design.
+    catalogue.put("ander", triples_of(synthetic.design(3)))
+    assert_in_line(store, reasoner, {"klein": good, "ander": triples_of(synthetic.design(3))})
+
+
+class _FailingStore:
+    """A store whose next write fails, as a full disk would."""
+
+    def __init__(self, store: OxigraphStore) -> None:
+        self._store = store
+        self.fail = False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    def replace_graphs(self, graphs: object, *, drop: object = ()) -> None:
+        if self.fail:
+            raise OSError("disk full")
+        self._store.replace_graphs(graphs, drop=drop)  # type: ignore[arg-type]
+
+
+def test_a_failed_write_leaves_the_state_as_it_was(
+    store: OxigraphStore, reasoner: Reasoner
+) -> None:
+    failing = _FailingStore(store)
+    catalogue = DesignCatalogue.open(failing, reasoner=reasoner)  # type: ignore[arg-type]
+    one = triples_of(synthetic.design(1))
+    catalogue.put("one", one)
+    failing.fail = True
+    with pytest.raises(OSError, match="disk full"):
+        catalogue.put("two", triples_of(synthetic.design(2)))
+    with pytest.raises(OSError, match="disk full"):
+        catalogue.remove("one")
+    failing.fail = False
+    assert catalogue.ids() == ["one"]
+    assert_in_line(store, reasoner, {"one": one})
+    catalogue.put("three", triples_of(synthetic.design(3)))
+    assert_in_line(store, reasoner, {"one": one, "three": triples_of(synthetic.design(3))})
