@@ -215,6 +215,11 @@ def markdown(small: dict[str, object], big: dict[str, object], *, quick: bool) -
             "over all focus nodes on an in-memory Oxigraph store (SHACL-SPARQL as written, SHACL "
             "Core compiled). pySHACL remains the reference and the engine for extra shapes.",
             "",
+            "Why the reference is slow here: besides owlrl's closure, pySHACL runs each "
+            "SHACL-SPARQL rule once per focus node and rdflib parses the query text anew each "
+            "time, so the escalation rules (KS-R06 to KS-R10, KS-R12) cost tens of milliseconds "
+            "per escalating actor.",
+            "",
         ]
     )
 
