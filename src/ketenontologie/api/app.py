@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from ketenontologie import __version__
@@ -21,6 +20,7 @@ from .common import INFERENCE_HEADER
 from .errors import install_error_handlers
 from .middleware import BodyLimitMiddleware
 from .named import add_named_query_routes
+from .page import page_router
 from .settings import Settings
 
 __all__ = ["create_app"]
@@ -34,6 +34,7 @@ Kennisgraaf van ketensturing / knowledge graph of chain governance (NORA Online)
 * `/queries` — named queries, one route each
 * `/designs` — chain designs: upload (validated and reasoned), list, fetch, replace, delete
 * `/validate` — the validation report of a design, without storing it
+* `/` — a query page (YASGUI, served from this package) with the named queries as examples
 
 Errors are `{"error": CODE, "message": ...}`.
 """
@@ -74,11 +75,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(graphs.router)
     app.include_router(designs.router)
     app.include_router(linked_data.router)
-    add_named_query_routes(app, load_queries())
-
-    @app.get("/", include_in_schema=False)
-    async def home() -> RedirectResponse:
-        return RedirectResponse("/docs", status_code=303)
+    queries = load_queries()
+    add_named_query_routes(app, queries)
+    app.include_router(page_router(queries))
 
     # Read-only use from browsers: GET/HEAD/POST (queries) from the configured origins, no
     # credentials. Writes need an Authorization header, which is not allowed cross-origin.
