@@ -46,7 +46,7 @@ format: $(STAMP)
 
 lock: $(STAMP)
 	$(PIP_COMPILE) --output-file=requirements.lock pyproject.toml
-	$(PIP_COMPILE) --extra dev --output-file=requirements-dev.lock pyproject.toml
+	$(PIP_COMPILE) --extra dev --extra bench --output-file=requirements-dev.lock pyproject.toml
 
 dist: $(STAMP)
 	$(BIN)/ketenontologie publish dist --out dist
