@@ -17,6 +17,9 @@ transaction (:func:`put_design`).
 Time limits: queries run in worker processes on a read-only snapshot of the store (a RocksDB
 checkpoint made after each write, cheap because it hard-links the files). A query that runs past
 its time limit is stopped by killing its worker; the store itself is never touched by a query.
+The one exception is :meth:`OxigraphStore.lookup`: a query whose work the row limit bounds (one
+triple pattern on an anchor with at most row-limit quads) runs in this process, which saves the
+round trip to a worker.
 
 >>> from ketenontologie.store import OxigraphStore, put_design
 >>> store = OxigraphStore("/tmp/ketenontologie-data")  # doctest: +SKIP
@@ -28,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import itertools
+import json
 import multiprocessing
 import multiprocessing.connection
 import queue
@@ -38,7 +42,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias
 
 import pyoxigraph as ox
 
@@ -531,6 +535,10 @@ class OxigraphStore:
         self._snapshots.root.mkdir()
         self._snapshots.publish(self._store)
         self._pool = _WorkerPool(size=workers)
+        self._asserted: tuple[int, list[ox.NamedNode]] | None = None
+        self._counts: dict[tuple[str, str], tuple[int, bool]] = {}
+        """Quads per lookup anchor (count, exact) in generation ``_counts_generation``."""
+        self._counts_generation = -1
 
     # reading
 
@@ -591,6 +599,88 @@ class OxigraphStore:
         body, kind, count, truncated = payload
         return QueryResult(body, format, kind, count, truncated)
 
+    def lookup(
+        self,
+        query: str,
+        *,
+        anchor: ox.NamedNode,
+        position: Literal["subject", "object"],
+        format: ResultFormat,
+        inference: bool = True,
+        base_iri: str | None = None,
+        row_limit: int = 10_000,
+    ) -> QueryResult | None:
+        """Answer a lookup in this process, when its work is bounded by the row limit.
+
+        For a query whose only triple pattern has ``anchor`` as its subject (or object) and
+        whose answer has at most as many rows as that pattern has matches (see
+        :mod:`ketenontologie.api.fastpath`): when the store holds at most ``row_limit`` quads
+        with ``anchor`` there, evaluating the query reads at most those, so it needs no time
+        limit; it runs here, without a worker round trip, and is serialised by Oxigraph.
+        Returns None when the anchor has more quads (ask :meth:`query` instead), or for a
+        result that is not a table or a boolean.
+        """
+        if self._anchored(anchor, position, row_limit) > row_limit:
+            return None
+        results = self._store.query(query, base_iri=base_iri, **self._dataset(inference))
+        if isinstance(results, ox.QueryBoolean):
+            return QueryResult(
+                write_boolean(bool(results), fmt=format), format, "boolean", 1, False
+            )
+        if not isinstance(results, ox.QuerySolutions) or format.name not in _RESULTS_FORMATS:
+            return None
+        body = results.serialize(format=_RESULTS_FORMATS[format.name]) or b""
+        if format.name == "json":
+            count = len(json.loads(body)["results"]["bindings"])
+        elif format.name == "tsv":
+            count = body.count(b"\n") - 1
+        else:  # CSV and XML rows are not told by line: count on a second run
+            again = self._store.query(query, base_iri=base_iri, **self._dataset(inference))
+            assert isinstance(again, ox.QuerySolutions)
+            count = sum(1 for _ in again)
+        return QueryResult(body, format, "solutions", count, False)
+
+    def _anchored(
+        self, anchor: ox.NamedNode, position: Literal["subject", "object"], limit: int
+    ) -> int:
+        """How many quads have ``anchor`` at ``position``, counting up to ``limit + 1``.
+
+        Counted by Oxigraph (a limited subquery per part of the dataset), remembered until the
+        next write.
+        """
+        generation = self._snapshots.generation
+        if self._counts_generation != generation or len(self._counts) > 10_000:
+            self._counts, self._counts_generation = {}, generation
+        key = (anchor.value, position)
+        known = self._counts.get(key)
+        if known is not None and (known[1] or known[0] > limit):
+            return known[0]
+        pattern = f"{anchor} ?p ?o" if position == "subject" else f"?s ?p {anchor}"
+        query = (
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT * WHERE {{ GRAPH ?g {{ {pattern} }} }} "
+            f"LIMIT {limit + 1} }} UNION {{ SELECT * WHERE {{ {pattern} }} LIMIT {limit + 1} }} }}"
+        )
+        solutions = self._store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        count = int(next(iter(solutions))[0].value)
+        self._counts[key] = (count, count <= limit)
+        return count
+
+    def _dataset(self, inference: bool) -> dict[str, Any]:
+        """The query options for the service's default dataset (see the module docstring)."""
+        if inference:
+            return {"use_default_graph_as_union": True}
+        generation = self._snapshots.generation
+        if self._asserted is None or self._asserted[0] != generation:
+            graphs = [
+                g
+                for g in self._store.named_graphs()
+                if isinstance(g, ox.NamedNode) and not is_inferred(g.value)
+            ]
+            self._asserted = (generation, graphs)
+        asserted = self._asserted[1]
+        return {"default_graph": [ox.DefaultGraph(), *asserted], "named_graphs": asserted}
+
     # writing
 
     def update(self, update: str, *, base_iri: str | None = None) -> None:
@@ -639,6 +729,14 @@ class OxigraphStore:
         self._pool.close()
         with self._write_lock:
             self._store.flush()
+
+
+_RESULTS_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
 
 
 # --- query workers ------------------------------------------------------------------------------

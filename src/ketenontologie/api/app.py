@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -18,6 +19,7 @@ from . import designs, graphs, linked_data, sparql
 from .catalogue import DesignCatalogue
 from .common import INFERENCE_HEADER
 from .errors import install_error_handlers
+from .fastpath import FastLookupMiddleware
 from .middleware import BodyLimitMiddleware
 from .named import add_named_query_routes
 from .page import page_router
@@ -59,8 +61,13 @@ def create_app(settings: Settings) -> FastAPI:
                 await run_in_threadpool(load_project, store)
             app.state.catalogue = await run_in_threadpool(DesignCatalogue.open, store)
             app.state.store = store
+            # What start-up built (ontology rules, reasoning state) lives as long as the
+            # process: keep the cyclic GC from walking it again and again under load.
+            gc.collect()
+            gc.freeze()
             yield
         finally:
+            gc.unfreeze()
             await run_in_threadpool(store.close)
 
     app = FastAPI(
@@ -79,6 +86,8 @@ def create_app(settings: Settings) -> FastAPI:
     add_named_query_routes(app, queries)
     app.include_router(page_router(queries))
 
+    # Lookups of one resource are answered before routing, in this process (see fastpath).
+    app.add_middleware(FastLookupMiddleware)
     # Read-only use from browsers: GET/HEAD/POST (queries) from the configured origins, no
     # credentials. Writes need an Authorization header, which is not allowed cross-origin.
     app.add_middleware(

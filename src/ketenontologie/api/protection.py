@@ -30,7 +30,13 @@ from ketenontologie.errors import KetenontologieError
 from ketenontologie.sparql import Token, tokenize
 from ketenontologie.store import GRAPH, GraphName, design_graph, is_inferred
 
-__all__ = ["DesignGraphWriteError", "check_graph_write", "check_update", "is_protected"]
+__all__ = [
+    "DesignGraphWriteError",
+    "Prologue",
+    "check_graph_write",
+    "check_update",
+    "is_protected",
+]
 
 _DESIGNS = design_graph("")
 
@@ -63,12 +69,15 @@ def check_graph_write(graph: GraphName) -> None:
         raise _refuse_graph(graph)
 
 
-class _Prologue:
+class Prologue:
+    """``BASE`` and ``PREFIX`` declarations read so far, to resolve IRIs as the parser does."""
+
     def __init__(self, base: str | None) -> None:
         self.base = base
         self.prefixes: dict[str, str] = {}
 
     def resolve(self, token: Token) -> str | None:
+        """The IRI of an IRI or prefixed-name token; None for other tokens or unknown prefixes."""
         if token.kind == "iri":
             iri = re.sub(
                 r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
@@ -83,6 +92,7 @@ class _Prologue:
         return None
 
     def read(self, tokens: Sequence[Token], index: int) -> int:
+        """Read the declarations from ``index`` on; return the index after them."""
         while index + 1 < len(tokens):
             keyword = tokens[index].keyword
             if keyword == "BASE" and tokens[index + 1].kind == "iri":
@@ -112,7 +122,7 @@ def check_update(text: str, *, base_iri: str | None = None, stored: Iterable[str
     """
     holds_designs = any(is_protected(graph) for graph in stored)
     tokens = tokenize(text)
-    prologue = _Prologue(base_iri)
+    prologue = Prologue(base_iri)
     index = 0
     while index < len(tokens):
         index = prologue.read(tokens, index)
@@ -130,7 +140,7 @@ def check_update(text: str, *, base_iri: str | None = None, stored: Iterable[str
             _check_operation(operation, prologue, holds_designs=holds_designs)
 
 
-def _check_operation(operation: list[Token], prologue: _Prologue, *, holds_designs: bool) -> None:
+def _check_operation(operation: list[Token], prologue: Prologue, *, holds_designs: bool) -> None:
     keywords = [token.keyword for token in operation]
     first = keywords[0]
 
@@ -163,7 +173,7 @@ def _check_operation(operation: list[Token], prologue: _Prologue, *, holds_desig
         _check_modify(operation, keywords, prologue)
 
 
-def _check_modify(operation: list[Token], keywords: list[str | None], prologue: _Prologue) -> None:
+def _check_modify(operation: list[Token], keywords: list[str | None], prologue: Prologue) -> None:
     start = 0
     if keywords[0] == "WITH":
         iri = prologue.resolve(operation[1]) if len(operation) > 1 else None

@@ -1,0 +1,231 @@
+"""Lookups answered in the server process give exactly what the query workers give.
+
+A lookup (one triple pattern anchored on an IRI, see ``ketenontologie.api.fastpath``) is
+answered by Oxigraph in the server process when its anchor has at most row-limit quads; the
+same query written so that it is not a lookup (its pattern in a nested group) goes to a worker.
+Both answers must agree in every format, with and without inference, and the fast path must
+follow every write at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import httpx
+import pytest
+
+from ketenontologie.api import Settings, create_app
+from ketenontologie.api.fastpath import lookup_plan
+
+from .conftest import TOKEN, Server, start_server
+
+KETEN = "https://w3id.org/ketenontologie/def#"
+CHAIN = "https://w3id.org/ketenontologie/id/keten/loonaangifteketen"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+LOOKUPS = [
+    f"SELECT ?p ?o WHERE {{ <{CHAIN}> ?p ?o }}",
+    f"PREFIX keten: <{KETEN}>\nSELECT ?partner WHERE {{ <{CHAIN}> keten:hasPartner ?partner }}",
+    f"SELECT ?s ?p WHERE {{ ?s ?p <{CHAIN}> }} ORDER BY ?s ?p",
+    f"SELECT DISTINCT ?p WHERE {{ <{CHAIN}> ?p ?o . FILTER (isIRI(?o)) }} ORDER BY DESC(?p)",
+    f"SELECT ?o WHERE {{ <{CHAIN}> <http://www.w3.org/2000/01/rdf-schema#label> ?o "
+    'FILTER (LANG(?o) = "nl") }',
+    f"SELECT (COUNT(*) AS ?n) WHERE {{ <{CHAIN}> ?p ?o }}",
+    f"SELECT * WHERE {{ <{CHAIN}> a ?type }} LIMIT 3 OFFSET 1",
+]
+
+
+def _as_worker_query(query: str) -> str:
+    """The same query with its pattern in a nested group: not a lookup, so a worker runs it."""
+    opening = query.index("{")
+    closing = query.rindex("}")
+    return f"{query[: opening + 1]} {{ {query[opening + 1 : closing]} }} {query[closing:]}"
+
+
+@pytest.mark.parametrize("query", LOOKUPS)
+def test_lookups_are_recognised(query: str) -> None:
+    plan = lookup_plan(query)
+    assert plan is not None
+    assert plan.anchor.value == CHAIN
+    assert lookup_plan(_as_worker_query(query)) is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { ?s ?p ?o }",
+        'SELECT * WHERE { ?s ?p "UWV" }',
+        f"SELECT * WHERE {{ <{CHAIN}> ?p ?o . ?o ?q ?r }}",
+        f"SELECT * WHERE {{ <{CHAIN}> ?p ?o ; a ?t }}",
+        f"SELECT * WHERE {{ <{CHAIN}> <{KETEN}hasPartner>/<{KETEN}x> ?o }}",
+        f"SELECT * WHERE {{ <{CHAIN}> <{KETEN}escalatesTo>+ ?o }}",
+        f"SELECT * WHERE {{ <{CHAIN}> ?p [ ?q ?r ] }}",
+        f"SELECT * WHERE {{ <{CHAIN}> ?p ?o OPTIONAL {{ ?o ?q ?r }} }}",
+        f"SELECT * WHERE {{ <{CHAIN}> ?p ?o FILTER EXISTS {{ ?o ?q ?r }} }}",
+        f"SELECT * WHERE {{ <{CHAIN}> ?p ?o BIND (1 AS ?x) }}",
+        f"SELECT * WHERE {{ <{CHAIN}> ?p ?o }} VALUES ?x {{ 1 2 }}",
+        f"SELECT * FROM <{CHAIN}> WHERE {{ <{CHAIN}> ?p ?o }}",
+        f"SELECT * WHERE {{ GRAPH ?g {{ <{CHAIN}> ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:9/> {{ <{CHAIN}> ?p ?o }} }}",
+        f"CONSTRUCT {{ <{CHAIN}> ?p ?o }} WHERE {{ <{CHAIN}> ?p ?o }}",
+        f"DESCRIBE <{CHAIN}>",
+        "SELECT * WHERE { undeclared:x ?p ?o }",
+        f"INSERT DATA {{ <{CHAIN}> <a:b> <a:c> }}",
+    ],
+)
+def test_other_queries_are_not_lookups(query: str) -> None:
+    assert lookup_plan(query) is None
+
+
+def _rows(response: httpx.Response) -> Any:
+    media = response.headers["content-type"].split(";")[0]
+    if media == "application/sparql-results+json":
+        document = json.loads(response.content)
+        if "boolean" in document:
+            return document["boolean"]
+        return sorted(json.dumps(b, sort_keys=True) for b in document["results"]["bindings"])
+    if media == "application/sparql-results+xml":
+        root = ElementTree.fromstring(response.content)
+        ns = "{http://www.w3.org/2005/sparql-results#}"
+        boolean = root.find(f"{ns}boolean")
+        if boolean is not None:
+            return boolean.text
+        return sorted(
+            ElementTree.tostring(result, encoding="unicode") for result in root.iter(f"{ns}result")
+        )
+    if media == "text/csv":
+        rows = list(csv.reader(io.StringIO(response.text)))
+        return rows[0], sorted(map(tuple, rows[1:]))
+    lines = response.text.rstrip("\n").split("\n")
+    return lines[0], sorted("\t".join(map(_tsv_term, line.split("\t"))) for line in lines[1:])
+
+
+def _tsv_term(cell: str) -> str:
+    """TSV may write numbers and booleans as in Turtle (``26``) or in full: compare them full."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    if re.fullmatch(r"[+-]?\d+", cell):
+        return f'"{cell}"^^<{xsd}integer>'
+    if re.fullmatch(r"[+-]?\d*\.\d+", cell):
+        return f'"{cell}"^^<{xsd}decimal>'
+    if cell in ("true", "false"):
+        return f'"{cell}"^^<{xsd}boolean>'
+    return cell
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = start_server(
+        tmp_path_factory.mktemp("fastpath") / "data",
+        env={"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN, "KETENONTOLOGIE_ROW_LIMIT": "30"},
+    )
+    yield running
+    running.stop()
+
+
+@pytest.mark.parametrize("query", LOOKUPS)
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+@pytest.mark.parametrize("inference", ["true", "false"])
+def test_a_lookup_answers_as_a_worker_would(
+    service: Server, query: str, fmt: str, inference: str
+) -> None:
+    answers = [
+        httpx.get(
+            f"{service.url}/sparql",
+            params={"query": text, "format": fmt, "inference": inference},
+            timeout=30,
+        )
+        for text in (query, _as_worker_query(query))
+    ]
+    fast, worker = answers
+    assert fast.status_code == worker.status_code == 200
+    for header in (
+        "content-type",
+        "ketenontologie-result-count",
+        "ketenontologie-result-truncated",
+        "ketenontologie-row-limit",
+        "ketenontologie-inference",
+    ):
+        assert fast.headers[header] == worker.headers[header], header
+    assert _rows(fast) == _rows(worker)
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/xml"])
+def test_ask_lookups(service: Server, accept: str) -> None:
+    for exists, iri in ((True, CHAIN), (False, "https://example.org/nothing")):
+        response = httpx.get(
+            f"{service.url}/sparql",
+            params={"query": f"ASK {{ <{iri}> ?p ?o }}"},
+            headers={"Accept": accept},
+        )
+        assert response.status_code == 200
+        assert _rows(response) in (exists, "true" if exists else "false")
+
+
+def test_errors_still_get_their_answers(service: Server) -> None:
+    bad = httpx.get(f"{service.url}/sparql", params={"query": LOOKUPS[0], "format": "turtle"})
+    assert bad.status_code == 406
+    assert bad.json()["error"] == "not-acceptable"
+    twice = httpx.get(f"{service.url}/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
+    assert twice.status_code == 400
+    odd = httpx.get(f"{service.url}/sparql", params={"query": LOOKUPS[0], "inference": "soms"})
+    assert odd.status_code == 400
+
+
+def test_lookups_follow_every_write(service: Server) -> None:
+    thing = "https://w3id.org/ketenontologie/id/organisatie/snel-partner"
+    query = f"SELECT ?p ?o WHERE {{ <{thing}> ?p ?o }}"
+
+    def count() -> int:
+        response = httpx.get(f"{service.url}/sparql", params={"query": query, "inference": "false"})
+        truncated = response.headers["ketenontologie-result-truncated"] == "true"
+        assert truncated == (json.loads(response.content).get("truncated") is True)
+        assert truncated == (response.headers["ketenontologie-result-count"] == "30")
+        return int(response.headers["ketenontologie-result-count"])
+
+    assert count() == 0
+    design = (
+        f"<{thing}> a <{KETEN}ChainPartner> ; <http://www.w3.org/2000/01/rdf-schema#label> 'S' ."
+    )
+    headers = {"Content-Type": "text/turtle", **AUTH}
+    assert httpx.put(f"{service.url}/designs/snel", content=design, headers=headers).status_code
+    assert count() == 2
+    # Forty more triples on the thing: past the row limit, so a worker answers, cut at 30 (and
+    # says so).
+    more = design + "".join(f"\n<{thing}> <{KETEN}n{i}> {i} ." for i in range(40))
+    httpx.put(f"{service.url}/designs/snel", content=more, headers=headers)
+    assert count() == 30
+    httpx.put(f"{service.url}/designs/snel", content=design, headers=headers)
+    assert count() == 2
+    httpx.delete(f"{service.url}/designs/snel", headers=AUTH)
+    assert count() == 0
+
+
+def test_a_lookup_never_reaches_a_worker(tmp_path: Path) -> None:
+    """In process, with the workers' entry point made to fail: the lookup is still answered."""
+    app = create_app(Settings(data_dir=tmp_path / "data", query_workers=1))
+
+    async def run() -> tuple[int, int]:
+        async with app.router.lifespan_context(app):
+            store = app.state.store
+
+            def no_worker(*args: object, **kwargs: object) -> None:
+                raise AssertionError("a lookup reached a worker")
+
+            store.query = no_worker
+            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                lookup = await client.get("/sparql", params={"query": LOOKUPS[1]})
+                other = await client.get("/sparql", params={"query": LOOKUPS[1] + " LIMIT 1 ."})
+                return lookup.status_code, other.status_code
+
+    lookup, other = asyncio.run(run())
+    assert lookup == 200
+    assert other == 500, "a query that is not a lookup goes to the store's query (made to fail)"
