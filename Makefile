@@ -25,8 +25,10 @@ $(STAMP): requirements-dev.lock requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
+# The main job: print what the example chains look like, then serve everything on port 8000.
 run: $(STAMP)
 	$(BIN)/ketenontologie summary
+	$(BIN)/ketenontologie serve --host 127.0.0.1 --port 8000 --data-dir var/data
 
 test: lint typecheck pytest
 
