@@ -542,6 +542,11 @@ class OxigraphStore:
 
     # reading
 
+    @property
+    def generation(self) -> int:
+        """A number that grows with every write (for caches of answers)."""
+        return self._snapshots.generation
+
     def is_empty(self) -> bool:
         """True when the store holds no quad and no named graph."""
         return next(iter(self._store.named_graphs()), None) is None and not self._store.query(

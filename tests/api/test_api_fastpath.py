@@ -229,3 +229,12 @@ def test_a_lookup_never_reaches_a_worker(tmp_path: Path) -> None:
     lookup, other = asyncio.run(run())
     assert lookup == 200
     assert other == 500, "a query that is not a lookup goes to the store's query (made to fail)"
+
+
+def test_answers_that_differ_between_runs_are_not_kept(service: Server) -> None:
+    query = f"SELECT (RAND() AS ?r) WHERE {{ <{CHAIN}> a ?type }} LIMIT 1"
+    assert lookup_plan(query) is not None and not lookup_plan(query).repeatable  # type: ignore[union-attr]
+    answers = {
+        httpx.get(f"{service.url}/sparql", params={"query": query}).content for _ in range(5)
+    }
+    assert len(answers) > 1

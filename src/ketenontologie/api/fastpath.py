@@ -30,7 +30,8 @@ True
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import parse_qsl
 
@@ -53,6 +54,8 @@ _REFUSED_WORDS = {"SERVICE", "FROM", "VALUES", "BIND", "GRAPH", "EXISTS", "SELEC
 """Words that make a query something other than a lookup (wherever they stand, even where
 they would be harmless: the check stays simple and errs towards the worker)."""
 _TERM_KINDS = {"iri", "pname", "var"}
+_INFERENCE = INFERENCE_HEADER.lower().encode()
+_UNREPEATABLE = {"RAND", "NOW", "UUID", "STRUUID", "BNODE"}
 _INLINE_BELOW = 1_000
 """Lookups on anchors with fewer quads run on the event loop; larger ones in a thread."""
 
@@ -64,6 +67,8 @@ class LookupPlan:
     kind: ResultKind
     anchor: ox.NamedNode
     position: Literal["subject", "object"]
+    repeatable: bool = True
+    """False when the answer may differ between runs on the same data (RAND, NOW, UUID …)."""
 
 
 def lookup_plan(text: str, *, base_iri: str | None = None) -> LookupPlan | None:
@@ -102,8 +107,9 @@ def _plan(text: str, base_iri: str | None) -> LookupPlan | None:
             iri = prologue.resolve(token)
             if iri is None:
                 return None
+            repeatable = not any(t.keyword in _UNREPEATABLE for t in tokens)
             try:
-                return LookupPlan(kind, ox.NamedNode(iri), position)  # type: ignore[arg-type]
+                return LookupPlan(kind, ox.NamedNode(iri), position, repeatable)  # type: ignore[arg-type]
             except ValueError:
                 return None
     return None
@@ -158,10 +164,16 @@ def _object_end(group: list[Token], index: int) -> int | None:
 
 
 class FastLookupMiddleware:
-    """Answer ``GET /sparql`` lookups in this process; pass every other request on."""
+    """Answer ``GET /sparql`` lookups in this process; pass every other request on.
 
-    def __init__(self, app: ASGIApp) -> None:
+    Answers of repeatable lookups (up to 64 KB) are kept for the last 1,024 distinct requests
+    (query string, ``Accept``, inference header, host) until the store's next write.
+    """
+
+    def __init__(self, app: ASGIApp, *, cache_size: int = 1024) -> None:
         self.app = app
+        self._cache_size = cache_size
+        self._answers: OrderedDict[tuple[bytes, ...], tuple[int, _Answer]] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -176,25 +188,45 @@ class FastLookupMiddleware:
                 return
         await self.app(scope, receive, send)
 
-    async def _answer(self, scope: Scope) -> tuple[QueryResult, Settings, bool] | None:
+    async def _answer(self, scope: Scope) -> _Answer | None:
         state = scope["app"].state
         store = getattr(state, "store", None)
         if not isinstance(store, OxigraphStore):
             return None
+        headers = dict(scope["headers"])
+        key = (
+            scope["query_string"],
+            headers.get(b"accept", b""),
+            headers.get(_INFERENCE, b""),
+            headers.get(b"host", b""),
+            scope.get("scheme", "http").encode(),
+        )
+        kept = self._answers.get(key)
+        if kept is not None and kept[0] == store.generation:
+            self._answers.move_to_end(key)
+            return kept[1]
+        generation = store.generation
+        answer = await self._compute(scope, store, headers)
+        if answer is not None and answer.repeatable and len(answer.result.body) <= 65_536:
+            self._answers[key] = (generation, answer)
+            if len(self._answers) > self._cache_size:
+                self._answers.popitem(last=False)
+        return answer
+
+    async def _compute(
+        self, scope: Scope, store: OxigraphStore, headers: dict[bytes, bytes]
+    ) -> _Answer | None:
         parameters = _parameters(scope["query_string"])
         if parameters is None:
             return None
         text, inference_param, format_param = parameters
-        headers = dict(scope["headers"])
         base = f"{scope.get('scheme', 'http')}://{_host(scope, headers)}{scope['path']}"
-        settings: Settings = state.settings
+        settings: Settings = scope["app"].state.settings
         try:
             plan = lookup_plan(text, base_iri=base)
             if plan is None:
                 return None
-            inference = inference_from(
-                inference_param, _header(headers, INFERENCE_HEADER.lower().encode())
-            )
+            inference = inference_from(inference_param, _header(headers, _INFERENCE))
             fmt = _choose(_header(headers, b"accept"), plan.kind, format_param)
             lookup = functools.partial(
                 store.lookup,
@@ -210,7 +242,9 @@ class FastLookupMiddleware:
                 result = await run_in_threadpool(lookup, row_limit=settings.row_limit)
         except (KetenontologieError, SyntaxError, ValueError, OSError):
             return None  # the route gives the error its answer
-        return None if result is None else (result, settings, inference)
+        if result is None:
+            return None
+        return _Answer(result, settings.row_limit, inference, plan.repeatable)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -244,21 +278,28 @@ def _host(scope: Scope, headers: dict[bytes, bytes]) -> str:
     return f"{server[0]}:{server[1]}"
 
 
-async def _send(send: Send, answer: tuple[QueryResult, Settings, bool]) -> None:
-    result, settings, inference = answer
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 200,
-            "headers": [
-                (b"content-type", result.format.content_type.encode()),
-                (b"content-length", str(len(result.body)).encode()),
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    result: QueryResult
+    row_limit: int
+    inference: bool
+    repeatable: bool
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.headers.extend(
+            [
+                (b"content-type", self.result.format.content_type.encode()),
+                (b"content-length", str(len(self.result.body)).encode()),
                 (b"vary", b"Accept"),
-                (b"ketenontologie-result-count", str(result.count).encode()),
+                (b"ketenontologie-result-count", str(self.result.count).encode()),
                 (b"ketenontologie-result-truncated", b"false"),
-                (b"ketenontologie-row-limit", str(settings.row_limit).encode()),
-                (b"ketenontologie-inference", b"true" if inference else b"false"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": result.body})
+                (b"ketenontologie-row-limit", str(self.row_limit).encode()),
+                (b"ketenontologie-inference", b"true" if self.inference else b"false"),
+            ]
+        )
+
+
+async def _send(send: Send, answer: _Answer) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": list(answer.headers)})
+    await send({"type": "http.response.body", "body": answer.result.body})
