@@ -19,7 +19,7 @@ from . import designs, graphs, linked_data, sparql
 from .catalogue import DesignCatalogue
 from .common import INFERENCE_HEADER
 from .errors import install_error_handlers
-from .fastpath import FastLookupMiddleware
+from .fastpath import install_fast_path
 from .middleware import BodyLimitMiddleware
 from .named import add_named_query_routes
 from .page import page_router
@@ -86,8 +86,8 @@ def create_app(settings: Settings) -> FastAPI:
     add_named_query_routes(app, queries)
     app.include_router(page_router(queries))
 
-    # Lookups of one resource are answered before routing, in this process (see fastpath).
-    app.add_middleware(FastLookupMiddleware)
+    # Lookups of one resource are answered first, in this process (see fastpath).
+    install_fast_path(app)
     # Read-only use from browsers: GET/HEAD/POST (queries) from the configured origins, no
     # credentials. Writes need an Authorization header, which is not allowed cross-origin.
     app.add_middleware(

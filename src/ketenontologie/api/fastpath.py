@@ -36,6 +36,7 @@ from typing import Literal
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
+from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -48,7 +49,7 @@ from .negotiation import choose
 from .protection import Prologue
 from .settings import Settings
 
-__all__ = ["FastLookupMiddleware", "LookupPlan", "lookup_plan"]
+__all__ = ["FastLookupMiddleware", "LookupPlan", "install_fast_path", "lookup_plan"]
 
 _REFUSED_WORDS = {"SERVICE", "FROM", "VALUES", "BIND", "GRAPH", "EXISTS", "SELECT", "WHERE"}
 """Words that make a query something other than a lookup (wherever they stand, even where
@@ -182,7 +183,10 @@ class FastLookupMiddleware:
             and scope["path"] == "/sparql"
             and scope["query_string"]
         ):
-            answer = await self._answer(scope)
+            try:
+                answer = await self._answer(scope)
+            except Exception:
+                answer = None
             if answer is not None:
                 await _send(send, answer)
                 return
@@ -194,6 +198,8 @@ class FastLookupMiddleware:
         if not isinstance(store, OxigraphStore):
             return None
         headers = dict(scope["headers"])
+        if b"origin" in headers:
+            return None  # cross-origin: the CORS middleware must see it
         key = (
             scope["query_string"],
             headers.get(b"accept", b""),
@@ -263,6 +269,20 @@ def _parameters(query_string: bytes) -> tuple[str, str | None, str | None] | Non
 @functools.lru_cache(maxsize=1024)
 def _choose(accept: str | None, kind: ResultKind, format: str | None) -> ResultFormat:
     return choose(accept, kind=kind, format=format)
+
+
+def install_fast_path(app: Starlette) -> None:
+    """Put :class:`FastLookupMiddleware` in front of ``app``'s whole middleware stack.
+
+    A lookup then skips the error, body-limit and CORS layers (cross-origin requests are passed
+    on to them; every error is answered by the route), which is a tenth of its time.
+    """
+    build = app.build_middleware_stack
+
+    def build_with_fast_path() -> ASGIApp:
+        return FastLookupMiddleware(build())
+
+    app.build_middleware_stack = build_with_fast_path  # type: ignore[method-assign]
 
 
 def _header(headers: dict[bytes, bytes], name: bytes) -> str | None:
