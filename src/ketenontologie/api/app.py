@@ -13,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 
 from ketenontologie import __version__
 from ketenontologie.queries import load_queries
-from ketenontologie.store import OxigraphStore, load_project
+from ketenontologie.store import load_project
+from ketenontologie.stores import open_store
 
 from . import designs, graphs, linked_data, sparql
 from .catalogue import DesignCatalogue
@@ -50,12 +51,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = await run_in_threadpool(
-            OxigraphStore,
-            settings.data_dir,
-            workers=settings.query_workers,
-            default_timeout=settings.query_timeout,
-        )
+        store = await run_in_threadpool(open_store, settings)
         try:
             if settings.load_project and await run_in_threadpool(store.is_empty):
                 await run_in_threadpool(load_project, store)

@@ -47,6 +47,12 @@ class Settings:
     query_workers: int = 2
     load_project: bool = True
     """On an empty data directory, load ontology, concept scheme, shapes and example designs."""
+    store: str = "oxigraph"
+    """``oxigraph`` (embedded, in ``data_dir``) or ``sparql+http(s)://host:port/sparql``."""
+    store_user: str | None = None
+    """Account on the SPARQL server for writes (``KETENONTOLOGIE_STORE_USER``)."""
+    store_password: str | None = field(default=None, repr=False)
+    """Its password; only from ``KETENONTOLOGIE_STORE_PASSWORD``, never an option."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -97,9 +103,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--store",
-        choices=["oxigraph"],
-        default="oxigraph",
-        help="store backend (default: the embedded on-disk Oxigraph)",
+        metavar="STORE",
+        help="'oxigraph' (the embedded store in --data-dir, the default) or the URL of a "
+        "SPARQL 1.1 server, sparql+http://host:8890/sparql; its account comes from "
+        "KETENONTOLOGIE_STORE_USER and KETENONTOLOGIE_STORE_PASSWORD (docs/deploy.md)",
     )
     parser.add_argument("--query-timeout", type=float, help="seconds per query (default: 10)")
     parser.add_argument("--row-limit", type=int, help="rows per result at most (default: 10000)")
@@ -125,7 +132,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def settings_from_args(args: argparse.Namespace) -> Settings:
     """Settings from the environment, with the given command-line options on top.
 
-    The update token is only read from ``KETENONTOLOGIE_UPDATE_TOKEN``: a command line is
+    The update token and the store password are only read from the environment
+    (``KETENONTOLOGIE_UPDATE_TOKEN``, ``KETENONTOLOGIE_STORE_PASSWORD``): a command line is
     visible to every user of the machine.
     """
     options = {
@@ -140,6 +148,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
             "base_iri",
             "query_workers",
             "load_project",
+            "store",
         )
     }
     if getattr(args, "cors_origins", None):
