@@ -265,13 +265,19 @@ class SparqlStore:
         if self.dialect == "virtuoso":
             # Virtuoso describes nothing from its all-graphs dataset without this pragma.
             pragma = 'define sql:describe-mode "CBD" ' if info.form == "DESCRIBE" else ""
-            text = pragma + self._excluding(inference, own=info.has_dataset or bool(dataset)) + text
+            excluding = self._excluding(inference, own=info.has_dataset or bool(dataset))
+            if excluding:
+                text = _pin_graphs(text)
+            text = pragma + excluding + text
         if info.kind == "boolean":
             answer = self._client.ask(text, params=params, timeout=limit)
             return QueryResult(write_boolean(answer, fmt=format), format, "boolean", 1, False)
         if info.kind == "solutions":
             found = self._client.select(text, params=params, timeout=limit, limit=row_limit)
-            body = write_solutions(found.variables, found.rows, fmt=format, truncated=found.more)
+            keep = [i for i, v in enumerate(found.variables) if not v.startswith(_PINNED)]
+            variables = [found.variables[i] for i in keep]
+            rows = [[row[i] for i in keep] for row in found.rows]
+            body = write_solutions(variables, rows, fmt=format, truncated=found.more)
             return QueryResult(body, format, "solutions", len(found.rows), found.more)
         triples, more = self._client.construct(text, params=params, timeout=limit, limit=row_limit)
         body = ox.serialize(triples, format=RDF_FORMATS[format.name]) or b""
@@ -340,8 +346,14 @@ class SparqlStore:
         text, targets, unknown = _rewrite_update(update, self.graphs())
         if base_iri:
             text = f"BASE {_iri(base_iri)}\n{text}"
-        # Virtuoso writes triples outside GRAPH {…} to the protocol's default graph.
-        params = {"default-graph-uri": DEFAULT_GRAPH_IRI} if self.dialect == "virtuoso" else {}
+        # Virtuoso writes triples outside GRAPH {…} to the protocol's default graph; but that
+        # parameter also empties the named graphs a WHERE clause sees, so an update whose WHERE
+        # reads named graphs goes without it (and may then not write to the default graph).
+        params = (
+            {"default-graph-uri": DEFAULT_GRAPH_IRI}
+            if self.dialect == "virtuoso" and not _where_reads_named_graphs(update)
+            else {}
+        )
         with self._write_lock:
             self._require_writer()
             self._client.update(text, params=params)
@@ -742,6 +754,60 @@ def _resolve(text: str, prefixes: Mapping[str, str], base: str | None) -> str | 
     if colon and prefix in prefixes and not text.startswith(("?", "$", '"')):
         return prefixes[prefix] + local
     return None
+
+
+def _where_reads_named_graphs(update: str) -> bool:
+    """True when ``GRAPH`` follows a ``WHERE`` in the update (approximately: anywhere after)."""
+    seen_where = False
+    for token in tokenize(update):
+        seen_where = seen_where or token.keyword == "WHERE"
+        if seen_where and token.keyword == "GRAPH":
+            return True
+    return False
+
+
+_PINNED = "__ketenontologie_graph_"
+
+
+def _pin_graphs(query: str) -> str:
+    """Write ``GRAPH <iri> { P }`` as ``{ VALUES ?v { <iri> } GRAPH ?v { P } }``.
+
+    Virtuoso answers ``GRAPH <iri>`` wrongly once a query leaves graphs out of its dataset
+    (``define input:named-graph-exclude``): ``ASK { GRAPH <none> { ?s ?p ?o } }`` is true and
+    ``SELECT * { GRAPH <g> { ?s ?p ?o } }`` is empty. A graph variable bound by ``VALUES`` is
+    answered right and means the same; the variable is taken out of the results again.
+    """
+    tokens = tokenize(query)
+    inserts: list[tuple[int, str]] = []
+    replaced: list[tuple[int, int, str]] = []
+    count = 0
+    for index, token in enumerate(tokens[:-2]):
+        target, brace = tokens[index + 1], tokens[index + 2]
+        if token.keyword != "GRAPH" or target.kind not in ("iri", "pname") or brace.text != "{":
+            continue
+        count += 1
+        variable = f"?{_PINNED}{count}"
+        replaced.append(
+            (
+                token.start,
+                target.start + len(target.text),
+                f"{{ VALUES {variable} {{ {target.text} }} GRAPH {variable}",
+            )
+        )
+        depth = 0
+        for closing in tokens[index + 2 :]:
+            depth += (closing.text == "{") - (closing.text == "}")
+            if depth == 0:
+                inserts.append((closing.start + 1, " }"))
+                break
+    edits = sorted(
+        [(start, end, text) for start, end, text in replaced]
+        + [(at, at, text) for at, text in inserts],
+        reverse=True,
+    )
+    for start, end, text in edits:
+        query = query[:start] + text + query[end:]
+    return query
 
 
 def _parse_locally(text: str, *, base_iri: str | None, update: bool = False) -> None:

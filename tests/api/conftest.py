@@ -16,9 +16,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from virtuoso import Virtuoso, VirtuosoUnavailableError, find_virtuoso, must_have_virtuoso
+from virtuoso import start_virtuoso as _start_virtuoso
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "test-token-0123456789"
 ORIGIN = "https://architect.example"
+STORES = ["oxigraph", "virtuoso"]
+"""The service fixtures run every test on the embedded store and on a real Virtuoso."""
 
 
 def free_port() -> int:
@@ -88,12 +93,37 @@ def start_server(
     raise RuntimeError(f"the service did not start in time:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def store_env(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, name: str
+) -> dict[str, str]:
+    """The environment that points a service at its store: nothing for the embedded one, a
+    Virtuoso of its own (stopped at the end of the session) for ``virtuoso``.
+
+    Without ``virtuoso-t`` the Virtuoso runs are skipped, except under ``CI=true``: there they
+    fail.
+    """
+    if request.param == "oxigraph":
+        return {}
+    try:
+        find_virtuoso()
+        database: Virtuoso = _start_virtuoso(tmp_path_factory.mktemp(f"virtuoso-{name}"))
+    except VirtuosoUnavailableError as error:
+        if must_have_virtuoso():
+            pytest.fail(f"CI=true and Virtuoso is not available: {error}")
+        pytest.skip(str(error))
+    request.addfinalizer(database.stop)
+    return database.env()
+
+
+@pytest.fixture(scope="session", params=STORES)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     """The service with the project's data, a token, a 2 s time limit and small limits."""
     running = start_server(
         tmp_path_factory.mktemp("service") / "data",
         env={
+            **store_env(request, tmp_path_factory, "service"),
             "KETENONTOLOGIE_UPDATE_TOKEN": TOKEN,
             "KETENONTOLOGIE_QUERY_TIMEOUT": "2",
             "KETENONTOLOGIE_ROW_LIMIT": "1000",
@@ -105,12 +135,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     running.stop()
 
 
-@pytest.fixture(scope="session")
-def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+@pytest.fixture(scope="session", params=STORES)
+def empty_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     """A service that starts empty (no project data), with a token: for protocol tests."""
     running = start_server(
         tmp_path_factory.mktemp("empty") / "data",
-        env={"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN},
+        env={**store_env(request, tmp_path_factory, "empty"), "KETENONTOLOGIE_UPDATE_TOKEN": TOKEN},
         args=["--no-load-project"],
     )
     yield running

@@ -37,16 +37,21 @@ def need_virtuoso() -> None:
         pytest.skip(str(error))
 
 
-@pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    """One Virtuoso for the session; each store test gets a database of its own (below)."""
-    need_virtuoso()
+def start_own_virtuoso(root: Path) -> Virtuoso:
+    """A fresh Virtuoso in ``root``; a failure to start skips (fails under CI=true)."""
     try:
-        server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"), buffers=10_000)
+        return start_virtuoso(root, buffers=10_000)
     except VirtuosoUnavailableError as error:
         if must_have_virtuoso():
             pytest.fail(f"CI=true and Virtuoso does not start: {error}")
         pytest.skip(str(error))
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """One Virtuoso for the session's store tests (emptied before each, see make_store)."""
+    need_virtuoso()
+    server = start_own_virtuoso(tmp_path_factory.mktemp("virtuoso"))
     yield server
     server.stop()
 

@@ -271,3 +271,29 @@ def test_load_project_puts_every_source_in_its_graph(make_store: MakeStore) -> N
         "SELECT ?a { ?a keten:escalatesEventuallyTo ?b } LIMIT 1",
     )
     assert rows, "the inferred escalation closure is queryable"
+
+
+def test_a_named_graph_is_found_by_name_and_a_missing_one_is_empty(store: Any) -> None:
+    # Regression: Virtuoso answers GRAPH <iri> wrongly once graphs are excluded from the
+    # dataset (ASK of a missing graph was true, SELECT of a stored one empty).
+    rows = select(store, f"SELECT ?p {{ GRAPH <{design_graph('a')}> {{ ?s ?p ?o }} }}")
+    assert rows == [{"p": EX + "escalatesTo"}]
+    asked = run_query(
+        store,
+        f"ASK {{ GRAPH <{design_graph('none')}> {{ ?s ?p ?o }} }}",
+        choose_format=lambda kind: format_by_name("json", kind=kind),  # type: ignore[arg-type,return-value]
+    )
+    assert json.loads(asked.body)["boolean"] is False
+    rows = select(store, f"SELECT * {{ GRAPH <{inferred_graph('a')}> {{ ?s ?p ?o }} }}")
+    assert [sorted(row) for row in rows] == [["o", "p", "s"]]
+
+
+def test_updates_may_read_named_graphs_and_write_another(store: Any) -> None:
+    store.update(
+        f"INSERT {{ GRAPH <{EX}copy> {{ ?s ?p ?o }} }} "
+        f"WHERE {{ GRAPH <{design_graph('a')}> {{ ?s ?p ?o }} }}"
+    )
+    assert store.has_graph(EX + "copy")
+    assert dumped(store, EX + "copy") == {triple("x", "escalatesTo", "y")}
+    store.update(f"DROP GRAPH <{EX}copy>")
+    assert not store.has_graph(EX + "copy")
