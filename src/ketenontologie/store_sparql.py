@@ -156,6 +156,8 @@ class SparqlStore:
         """Backup graphs of the write in flight (left out of queries while it runs)."""
         self._read_only = user is None
         if not self._read_only:
+            # Check the account at once (an empty update), not at the first upload.
+            self._client.update("INSERT DATA { }")
             self.repair()
         self._load_registry()
 
