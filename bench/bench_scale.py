@@ -1,0 +1,464 @@
+"""Benchmark the knowledge graph at national scale: the embedded store against Virtuoso.
+
+Run from the repository root::
+
+    python bench/bench_scale.py               # 10k, 100k and 1M triples of designs
+    python bench/bench_scale.py --quick       # 10k and 100k
+    python bench/bench_scale.py --with-10m    # also 10M (about an hour; see below)
+
+For each size, synthetic designs (``bench/synthetic.py``, about 1,000 triples each) are written
+as one N-Quads file (a graph per design) to a temporary directory. Then, for each store — the
+embedded Oxigraph (``OxigraphStore``) and Virtuoso 7 (``SparqlStore`` on a throwaway
+``virtuoso-t``, see ``tests/virtuoso.py``) — a fresh process (so memory is its own):
+
+1. loads the project (ontology, concept scheme, shapes, example designs) and then the designs
+   file in batches of 100 designs through ``GraphStore.replace_graphs`` (*bulk load*);
+2. opens the service's ``DesignCatalogue``, which reasons over every design and writes the
+   inferred graphs (*start-up*, what a service does on a store it has not seen);
+3. runs every named query (``queries/*.rq``) three times, with its documented example
+   parameters, and once more without parameters where they are all optional (*queries*);
+4. validates one new design and adds it with its inferred triples (``DesignCatalogue.put``),
+   three times (*add one design*);
+5. reports the resident memory of the process (and of Virtuoso's).
+
+Writes ``bench/results/scale.md`` and plots in ``docs/img/scale-*.png``. Never run as a timed
+test. Virtuoso's buffers are sized for the data (``NumberOfBuffers``, 8 kB each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import pyoxigraph as ox  # noqa: E402
+from synthetic import design, designs  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "scale.md"
+IMAGES = ROOT / "docs" / "img"
+BATCH = 100
+"""Designs per ``replace_graphs`` call while loading."""
+QUERY_TIMEOUT = 120.0
+T = TypeVar("T")
+
+
+def timed(action: Callable[[], T]) -> tuple[float, T]:
+    gc.collect()
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def rss(pid: int | str = "self") -> int:
+    """Resident memory of a process in bytes (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def children_rss() -> int:
+    """Resident memory of this process's children (the embedded store's query workers)."""
+    total = 0
+    me = str(os.getpid())
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == me:
+            total += rss(status.parent.name)
+    return total
+
+
+# --- generating the designs --------------------------------------------------------------------
+
+
+def write_designs(size: int, folder: Path) -> tuple[Path, int, int]:
+    """Write designs of about ``size`` triples as N-Quads (graph per design); counts back."""
+    from ketenontologie.store import design_graph
+
+    path = folder / f"designs-{size}.nq"
+    triples = 0
+    count = 0
+    with path.open("wb") as out:
+        for index, text in enumerate(designs(size)):
+            graph = ox.NamedNode(design_graph(f"synthetisch-{index:05d}"))
+            quads = [
+                ox.Quad(q.subject, q.predicate, q.object, graph)
+                for q in ox.parse(text.encode(), format=ox.RdfFormat.TURTLE)
+            ]
+            out.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+            triples += len(quads)
+            count += 1
+    return path, triples, count
+
+
+def batches(path: Path) -> Iterator[dict[str, list[ox.Triple]]]:
+    """The designs of an N-Quads file, ``BATCH`` graphs at a time."""
+    batch: dict[str, list[ox.Triple]] = {}
+    with path.open("rb") as source:
+        for quad in ox.parse(source, format=ox.RdfFormat.N_QUADS):
+            name = str(quad.graph_name.value)  # type: ignore[union-attr]
+            if name not in batch and len(batch) == BATCH:
+                yield batch
+                batch = {}
+            batch.setdefault(name, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
+    if batch:
+        yield batch
+
+
+# --- one store, one size (in a process of its own) --------------------------------------------
+
+
+def run_one(store_kind: str, path: Path, data_dir: Path, count: int) -> dict[str, Any]:
+    """Every measurement for one store and one designs file; returns them as a dict."""
+    from rdflib import Graph
+
+    from ketenontologie.api.catalogue import DesignCatalogue
+    from ketenontologie.queries import load_queries
+    from ketenontologie.sparql import format_by_name
+    from ketenontologie.store import load_project, run_query
+    from ketenontologie.stores import open_store
+    from ketenontologie.validation import validate
+
+    class Settings:
+        store = os.environ.get("KETENONTOLOGIE_STORE", "oxigraph")
+        store_user = os.environ.get("KETENONTOLOGIE_STORE_USER")
+        store_password = os.environ.get("KETENONTOLOGIE_STORE_PASSWORD")
+        query_workers = 2
+        query_timeout = QUERY_TIMEOUT
+
+    Settings.data_dir = data_dir  # type: ignore[attr-defined]
+    result: dict[str, Any] = {"store": store_kind}
+    store = open_store(Settings())  # type: ignore[arg-type]
+    try:
+        load_project(store)
+
+        def load() -> None:
+            for batch in batches(path):
+                store.replace_graphs(batch)  # type: ignore[arg-type]
+
+        result["load"], _ = timed(load)
+        print(f"    {store_kind}: loaded in {result['load']:.1f} s", flush=True)
+        result["open"], catalogue = timed(lambda: DesignCatalogue.open(store))
+        print(f"    {store_kind}: reasoned and stored in {result['open']:.1f} s", flush=True)
+
+        choose = lambda kind: format_by_name("json", kind=kind)  # noqa: E731
+        queries: dict[str, float | None] = {}
+        for name, named in sorted(load_queries().items()):
+            variants = {name: {p.name: p.example for p in named.parameters if p.example}}
+            if named.parameters and not any(p.required for p in named.parameters):
+                variants[f"{name} (all)"] = {}
+            for label, values in variants.items():
+                text = named.bind({k: v for k, v in values.items() if v is not None})
+                runs: list[float] = []
+                while len(runs) < (3 if not runs or runs[0] < 5 else 1):
+                    try:
+                        seconds, _ = timed(
+                            lambda text=text: run_query(
+                                store,
+                                text,
+                                choose_format=choose,  # type: ignore[arg-type]
+                                timeout=QUERY_TIMEOUT,
+                                row_limit=10_000,
+                            )
+                        )
+                    except Exception as error:  # a timeout or a refusal is a result here
+                        print(f"      {label}: {type(error).__name__}", flush=True)
+                        runs = []
+                        break
+                    runs.append(seconds)
+                queries[label] = statistics.median(runs) if runs else None
+        result["queries"] = queries
+
+        adds = []
+        validations = []
+        for extra in range(3):
+            text = design(count + 10 + extra)
+            graph = Graph().parse(data=text, format="turtle")
+            seconds, _ = timed(lambda graph=graph: validate(graph))
+            validations.append(seconds)
+            triples = [
+                ox.Triple(q.subject, q.predicate, q.object)
+                for q in ox.parse(text.encode(), format=ox.RdfFormat.TURTLE)
+            ]
+            seconds, _ = timed(
+                lambda extra=extra, triples=triples: catalogue.put(f"nieuw-{extra}", triples)
+            )
+            adds.append(seconds)
+        result["validate"] = statistics.median(validations)
+        result["add"] = statistics.median(adds)
+        result["rss"] = rss()
+        result["workers_rss"] = children_rss()
+        result["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    finally:
+        store.close()
+    return result
+
+
+# --- orchestration -----------------------------------------------------------------------------
+
+
+def measure(store_kind: str, path: Path, work: Path, count: int) -> dict[str, Any]:
+    """Run :func:`run_one` in a fresh process (and a fresh Virtuoso for ``virtuoso``)."""
+    from virtuoso import start_virtuoso
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = {k: v for k, v in env.items() if not k.startswith("KETENONTOLOGIE_")}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    server = None
+    if store_kind == "virtuoso":
+        size_gb = path.stat().st_size / 1e9
+        buffers = int(min(max(50_000, size_gb * 400_000), 1_000_000))
+        server = start_virtuoso(work / "virtuoso", buffers=buffers)
+        env.update(server.env())
+    out = work / f"{store_kind}.json"
+    try:
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                store_kind,
+                str(path),
+                str(work / "data"),
+                str(count),
+                str(out),
+            ],
+            env=env,
+            check=True,
+        )
+        result: dict[str, Any] = json.loads(out.read_text())
+        if server is not None:
+            result["server_rss"] = server.rss_bytes()
+    finally:
+        if server is not None:
+            server.stop()
+    return result
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    virtuoso = "Virtuoso not found"
+    found = shutil.which("virtuoso-t")
+    if found:
+        answer = subprocess.run([found, "-?"], capture_output=True, text=True, check=False)
+        for line in (answer.stdout + answer.stderr).splitlines():
+            if line.startswith("Version"):
+                virtuoso = "Virtuoso " + line.split()[1]
+    return (
+        f"{os.cpu_count()} CPUs ({model}), {memory:.0f} GiB, Python "
+        f"{platform.python_version()}, pyoxigraph {ox.__version__}, {virtuoso}"
+    )
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "timeout"
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:,.1f} s" if seconds >= 1 else f"{seconds * 1000:,.0f} ms"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB"
+
+
+def markdown(runs: list[dict[str, Any]], *, command: str) -> str:
+    lines = [
+        "# Scale: the embedded store and Virtuoso",
+        "",
+        f"Run {datetime.date.today().isoformat()} with `{command}` on {machine()}. "
+        "Synthetic designs of about 1,000 triples each (`bench/synthetic.py`); each store in a "
+        "process of its own; the machine is shared, so single figures vary by tens of percents.",
+        "",
+        "## Load, start-up and one more design",
+        "",
+        "*Load*: the designs file through `GraphStore.replace_graphs`, 100 designs per call "
+        "(asserted triples). *Start-up*: `DesignCatalogue.open` — reason over every design and "
+        "write the inferred graphs. *Validate*: `ketenontologie.validation.validate` of one new "
+        "design; *add*: `DesignCatalogue.put` of it (reasoning and the journaled write), median "
+        "of three.",
+        "",
+        "| triples | designs | store | load | triples/s | start-up | validate | add one design "
+        "| our RSS | workers' RSS | Virtuoso RSS |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in runs:
+        for result in run["stores"]:
+            lines.append(
+                f"| {run['triples']:,} | {run['designs']:,} | {result['store']} "
+                f"| {_s(result['load'])} | {run['triples'] / result['load']:,.0f} "
+                f"| {_s(result['open'])} | {_ms(result['validate'])} | {_ms(result['add'])} "
+                f"| {_mb(result['rss'])} | {_mb(result['workers_rss'])} "
+                f"| {_mb(result['server_rss']) if 'server_rss' in result else '—'} |"
+            )
+    lines += [
+        "",
+        "![Load and start-up time against size](img/scale-load.png)",
+        "",
+        "![Adding one design against size](img/scale-add.png)",
+        "",
+        "## Named queries",
+        "",
+        "Median of three runs (one when it takes more than 5 s) through `run_query` (the "
+        "service's path: the embedded store's query workers, or the SPARQL Protocol to "
+        "Virtuoso), JSON results, at most 10,000 rows, time limit 120 s. *(all)*: without "
+        "parameters, over every chain.",
+        "",
+    ]
+    names = sorted({name for run in runs for r in run["stores"] for name in r["queries"]})
+    header = "| query | " + " | ".join(
+        f"{run['triples'] // 1000:,}k {r['store']}" for run in runs for r in run["stores"]
+    )
+    lines.append(header + " |")
+    lines.append("|---|" + "---:|" * sum(len(run["stores"]) for run in runs))
+    for name in names:
+        cells = [_ms(r["queries"].get(name)) for run in runs for r in run["stores"]]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "![Named queries against size](img/scale-queries.png)", ""]
+    return "\n".join(lines)
+
+
+def plots(runs: list[dict[str, Any]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    stores = sorted({r["store"] for run in runs for r in run["stores"]})
+    sizes = [run["triples"] for run in runs]
+
+    def series(store: str, key: Callable[[dict[str, Any]], float | None]) -> list[float]:
+        values = []
+        for run in runs:
+            found = [key(r) for r in run["stores"] if r["store"] == store]
+            values.append(found[0] if found and found[0] is not None else float("nan"))
+        return values
+
+    def figure(name: str, title: str, keys: dict[str, Callable[[dict[str, Any]], Any]]) -> None:
+        fig, axes = plt.subplots(figsize=(7, 4.2))
+        for store in stores:
+            for label, key in keys.items():
+                axes.plot(sizes, series(store, key), marker="o", label=f"{store}: {label}")
+        axes.set_xscale("log")
+        axes.set_yscale("log")
+        axes.set_xlabel("triples of designs")
+        axes.set_ylabel("seconds")
+        axes.set_title(title)
+        axes.grid(True, which="both", alpha=0.3)
+        axes.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(IMAGES / f"scale-{name}.png", dpi=110)
+        plt.close(fig)
+
+    figure(
+        "load",
+        "Bulk load and start-up (reasoning) against size",
+        {"load": lambda r: r["load"], "start-up": lambda r: r["open"]},
+    )
+    figure(
+        "add",
+        "Validating and adding one design to a full store",
+        {"validate": lambda r: r["validate"], "add": lambda r: r["add"]},
+    )
+
+    def slowest(r: dict[str, Any]) -> float | None:
+        found = [v for v in r["queries"].values() if v is not None]
+        return max(found) if found else None
+
+    def median(r: dict[str, Any]) -> float | None:
+        found = [v for v in r["queries"].values() if v is not None]
+        return statistics.median(found) if found else None
+
+    figure(
+        "queries",
+        "Named queries against size",
+        {"median query": median, "slowest query": slowest},
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10k and 100k triples only")
+    parser.add_argument("--with-10m", action="store_true", help="also 10 million triples")
+    parser.add_argument(
+        "--stores", default="oxigraph,virtuoso", help="comma-separated: oxigraph, virtuoso"
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS, help="Markdown file to write")
+    parser.add_argument("--one", nargs=5, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        kind, path, data, count, out = args.one
+        result = run_one(kind, Path(path), Path(data), int(count))
+        Path(out).write_text(json.dumps(result))
+        return 0
+
+    sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    if args.with_10m:
+        sizes.append(10_000_000)
+    stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="ketenontologie-scale-") as temp:
+        for size in sizes:
+            folder = Path(temp) / str(size)
+            folder.mkdir()
+            seconds, (path, triples, count) = timed(
+                lambda size=size, folder=folder: write_designs(size, folder)  # type: ignore[misc]
+            )
+            print(f"{triples:,} triples in {count} designs written in {seconds:.1f} s", flush=True)
+            results = []
+            for kind in stores:
+                work = folder / kind
+                work.mkdir()
+                results.append(measure(kind, path, work, count))
+                shutil.rmtree(work, ignore_errors=True)
+            runs.append({"triples": triples, "designs": count, "stores": results})
+            path.unlink()
+    command = "python bench/bench_scale.py" + (
+        " --quick" if args.quick else " --with-10m" if args.with_10m else ""
+    )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(markdown(runs, command=command), encoding="utf-8")
+    plots(runs)
+    (args.output.parent / "scale.json").write_text(json.dumps(runs, indent=1), encoding="utf-8")
+    print(f"wrote {args.output} and {IMAGES}/scale-*.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
