@@ -8,6 +8,7 @@ second service on the same Virtuoso rebuilds the reasoning state from it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,5 +81,43 @@ def test_a_restart_on_the_same_server_rebuilds_the_reasoning_state(tmp_path: Pat
                 assert not designs.ask(client, designs.EVENTUALLY)
         finally:
             second.stop()
+    finally:
+        database.stop()
+
+
+def test_a_reader_process_sees_what_the_writer_stores(tmp_path: Path) -> None:
+    """docs/deploy.md: one process writes (store account and token), others only read."""
+    need_virtuoso()
+    database = start_own_virtuoso(tmp_path / "virtuoso")
+    try:
+        writer = start_server(
+            tmp_path / "writer",
+            env={**database.env(), "KETENONTOLOGIE_UPDATE_TOKEN": TOKEN},
+            args=["--no-load-project"],
+        )
+        reader = None
+        try:
+            reader_env = {"KETENONTOLOGIE_STORE": database.store_url}
+            reader = start_server(tmp_path / "reader", env=reader_env, args=["--no-load-project"])
+            body = designs.ESCALATION.strip()
+            with writer.client() as client:
+                stored = client.put("/designs/een", content=body, headers=designs.TURTLE)
+                assert stored.status_code == 201, stored.text
+            with reader.client() as client:
+                assert designs.ask(client, designs.EVENTUALLY), "inferred triples are shared"
+                # New graph names reach a reader within its refresh time (2 s).
+                deadline = time.monotonic() + 10
+                while (
+                    designs.DESIGNS + "een" not in designs.graph_names(client)
+                    and time.monotonic() < deadline
+                ):
+                    time.sleep(0.5)
+                assert designs.DESIGNS + "een" in designs.graph_names(client)
+                refused = client.put("/designs/twee", content=body, headers=designs.TURTLE)
+                assert refused.status_code in (401, 403)
+        finally:
+            writer.stop()
+            if reader is not None:
+                reader.stop()
     finally:
         database.stop()
