@@ -432,6 +432,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.with_10m:
         sizes.append(10_000_000)
     stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    if "virtuoso" in stores and shutil.which("virtuoso-t") is None:
+        print(
+            "virtuoso-t is not installed (apt-get install virtuoso-opensource-7-bin): "
+            "measuring the embedded store only",
+            flush=True,
+        )
+        stores.remove("virtuoso")
     runs = []
     with tempfile.TemporaryDirectory(prefix="ketenontologie-scale-") as temp:
         for size in sizes:

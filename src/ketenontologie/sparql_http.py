@@ -259,13 +259,20 @@ class SparqlClient:
     def update(self, text: str, *, params: Mapping[str, str | Sequence[str]] | None = None) -> None:
         """Send one update request (form-encoded); raises when the server refuses it."""
         assert self.endpoints.update is not None, "connect() first"
-        response = self._send(
-            "POST",
-            self.endpoints.update,
-            auth=True,
-            data={"update": text, **(params or {})},
-            timeout=max(self._timeout, 300.0),
-        )
+        limit = max(self._timeout, 300.0)
+        try:
+            response = self._send(
+                "POST",
+                self.endpoints.update,
+                auth=True,
+                data={"update": text, **(params or {})},
+                timeout=limit,
+            )
+        except httpx.TimeoutException:
+            raise StoreUnavailableError(
+                f"The SPARQL server at {self.endpoints.update} did not answer an update within "
+                f"{limit:g} s. Check the server's load and log; the write is undone."
+            ) from None
         self._check(response, what="an update", query=text)
 
     def _query(
