@@ -57,6 +57,9 @@ IMAGES = ROOT / "docs" / "img"
 BATCH = 100
 """Designs per ``replace_graphs`` call while loading."""
 QUERY_TIMEOUT = 120.0
+REASON_UP_TO = 5_000
+"""Designs up to which the service's reasoning state is built (about 3 GB per 1,000 designs in
+this process): beyond, only loading, queries on the asserted triples and validation are run."""
 T = TypeVar("T")
 
 
@@ -163,11 +166,15 @@ def run_one(store_kind: str, path: Path, data_dir: Path, count: int) -> dict[str
 
         result["load"], _ = timed(load)
         print(f"    {store_kind}: loaded in {result['load']:.1f} s", flush=True)
-        result["open"], catalogue = timed(lambda: DesignCatalogue.open(store))
-        print(f"    {store_kind}: reasoned and stored in {result['open']:.1f} s", flush=True)
+        catalogue = None
+        result["open"] = None
+        if os.environ.get("BENCH_SCALE_REASON", "1") != "0":
+            result["open"], catalogue = timed(lambda: DesignCatalogue.open(store))
+            print(f"    {store_kind}: reasoned and stored in {result['open']:.1f} s", flush=True)
 
         choose = lambda kind: format_by_name("json", kind=kind)  # noqa: E731
         queries: dict[str, float | None] = {}
+        failures: dict[str, str] = {}
         for name, named in sorted(load_queries().items()):
             variants = {name: {p.name: p.example for p in named.parameters if p.example}}
             if named.parameters and not any(p.required for p in named.parameters):
@@ -189,10 +196,12 @@ def run_one(store_kind: str, path: Path, data_dir: Path, count: int) -> dict[str
                     except Exception as error:  # a timeout or a refusal is a result here
                         print(f"      {label}: {type(error).__name__}", flush=True)
                         runs = []
+                        failures[label] = type(error).__name__
                         break
                     runs.append(seconds)
                 queries[label] = statistics.median(runs) if runs else None
         result["queries"] = queries
+        result["failures"] = failures
 
         adds = []
         validations = []
@@ -205,12 +214,13 @@ def run_one(store_kind: str, path: Path, data_dir: Path, count: int) -> dict[str
                 ox.Triple(q.subject, q.predicate, q.object)
                 for q in ox.parse(text.encode(), format=ox.RdfFormat.TURTLE)
             ]
-            seconds, _ = timed(
-                lambda extra=extra, triples=triples: catalogue.put(f"nieuw-{extra}", triples)
-            )
-            adds.append(seconds)
+            if catalogue is not None:
+                seconds, _ = timed(
+                    lambda extra=extra, triples=triples: catalogue.put(f"nieuw-{extra}", triples)
+                )
+                adds.append(seconds)
         result["validate"] = statistics.median(validations)
-        result["add"] = statistics.median(adds)
+        result["add"] = statistics.median(adds) if adds else None
         result["rss"] = rss()
         result["workers_rss"] = children_rss()
         result["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -235,6 +245,8 @@ def measure(store_kind: str, path: Path, work: Path, count: int) -> dict[str, An
         buffers = int(min(max(50_000, size_gb * 400_000), 1_000_000))
         server = start_virtuoso(work / "virtuoso", buffers=buffers)
         env.update(server.env())
+    if count >= REASON_UP_TO:
+        env["BENCH_SCALE_REASON"] = "0"
     out = work / f"{store_kind}.json"
     try:
         subprocess.run(
@@ -285,12 +297,18 @@ def machine() -> str:
 
 def _ms(seconds: float | None) -> str:
     if seconds is None:
-        return "timeout"
+        return "—"
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
 
 
-def _s(seconds: float) -> str:
+def _s(seconds: float | None) -> str:
+    if seconds is None:
+        return "not run"
     return f"{seconds:,.1f} s" if seconds >= 1 else f"{seconds * 1000:,.0f} ms"
+
+
+def _failure(kind: str | None) -> str:
+    return {"QueryTimeoutError": "> 120 s"}.get(kind or "", kind or "—")
 
 
 def _mb(size: int) -> str:
@@ -326,6 +344,14 @@ def markdown(runs: list[dict[str, Any]], *, command: str) -> str:
                 f"| {_mb(result['rss'])} | {_mb(result['workers_rss'])} "
                 f"| {_mb(result['server_rss']) if 'server_rss' in result else '—'} |"
             )
+    if any(r["open"] is None for run in runs for r in run["stores"]):
+        lines += [
+            "",
+            f"*Not run* from {REASON_UP_TO:,} designs on: the service keeps the reasoning state "
+            "of every design in its process (about 3 GB per million triples, see *our RSS*), "
+            "more than this machine has at 10 million triples; there the designs are loaded "
+            "and queried without their inferred triples.",
+        ]
     lines += [
         "",
         "![Load and start-up time against size](img/scale-load.png)",
@@ -347,7 +373,13 @@ def markdown(runs: list[dict[str, Any]], *, command: str) -> str:
     lines.append(header + " |")
     lines.append("|---|" + "---:|" * sum(len(run["stores"]) for run in runs))
     for name in names:
-        cells = [_ms(r["queries"].get(name)) for run in runs for r in run["stores"]]
+        cells = [
+            _ms(r["queries"].get(name))
+            if r["queries"].get(name) is not None
+            else _failure(r.get("failures", {}).get(name))
+            for run in runs
+            for r in run["stores"]
+        ]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", "![Named queries against size](img/scale-queries.png)", ""]
     return "\n".join(lines)
@@ -420,8 +452,20 @@ def main(argv: list[str] | None = None) -> int:
         "--stores", default="oxigraph,virtuoso", help="comma-separated: oxigraph, virtuoso"
     )
     parser.add_argument("--output", type=Path, default=RESULTS, help="Markdown file to write")
+    parser.add_argument(
+        "--sizes", help="comma-separated sizes in triples instead of the default ones"
+    )
+    parser.add_argument(
+        "--from-json", type=Path, help="write the Markdown and plots again from a saved run"
+    )
     parser.add_argument("--one", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text())
+        runs = sorted(saved["runs"], key=lambda run: run["triples"])
+        args.output.write_text(markdown(runs, command=saved["command"]), "utf-8")
+        plots(runs)
+        return 0
     if args.one:
         kind, path, data, count, out = args.one
         result = run_one(kind, Path(path), Path(data), int(count))
@@ -431,6 +475,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     if args.with_10m:
         sizes.append(10_000_000)
+    if args.sizes:
+        sizes = [int(size.replace("_", "")) for size in args.sizes.split(",")]
     stores = [s.strip() for s in args.stores.split(",") if s.strip()]
     if "virtuoso" in stores and shutil.which("virtuoso-t") is None:
         print(
@@ -462,8 +508,9 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(markdown(runs, command=command), encoding="utf-8")
     plots(runs)
-    (args.output.parent / "scale.json").write_text(json.dumps(runs, indent=1), encoding="utf-8")
-    print(f"wrote {args.output} and {IMAGES}/scale-*.png")
+    saved = Path(tempfile.gettempdir()) / "ketenontologie-scale.json"
+    saved.write_text(json.dumps({"command": command, "runs": runs}, indent=1), encoding="utf-8")
+    print(f"wrote {args.output} and {IMAGES}/scale-*.png (figures in {saved})")
     return 0
 
 

@@ -28,8 +28,8 @@ one request that starts by recording the write in the journal with a server-side
 graph it changes, and ends by removing that record. A write the server refuses half-way is rolled
 back at once from the copies; one that could not be rolled back (the server went away) is
 rolled back when a store next opens on the server. A write too large for one request (over
-:data:`MAX_REQUEST_BYTES`) is sent in several: it is then atomic for crashes by the same journal,
-but readers can see it half-done while it runs.
+:data:`MAX_REQUEST_BYTES` or :data:`OPERATIONS_PER_REQUEST`) is sent in several: it is then
+atomic for crashes by the same journal, but readers can see it half-done while it runs.
 
 Several service processes can share one server when exactly one of them writes (has
 credentials); see ``docs/deploy.md``.
@@ -101,6 +101,9 @@ ADMIN_GRAPHS = (REGISTER_GRAPH, JOURNAL_GRAPH, DEFAULT_GRAPH_IRI)
 
 MAX_REQUEST_BYTES = 4_000_000
 """Update text per request; Virtuoso refuses requests of about 10 MB."""
+OPERATIONS_PER_REQUEST = 200
+"""Operations per request: Virtuoso compiles a request into one procedure and refuses one of
+800 ``INSERT DATA`` operations (400 pass)."""
 TRIPLES_PER_OPERATION = 1_000
 """Triples per ``INSERT DATA``: Virtuoso's parser stops at about 5,000 in one block."""
 MAX_EXCLUDED = 3_000
@@ -508,13 +511,17 @@ class _Plan:
         backed_up = bool(facts.get(f"{_J}backedUp"))
         return cls(write, tuple(changed), existed, backups, backed_up)
 
-    def journal_entry(self) -> str:
+    def journal_entry(self) -> list[str]:
+        """The operations that record the write (a long write takes several)."""
         w = _iri(self.write)
         facts = [f'{w} <{_J}started> "{_now()}"']
         facts += [f"{w} <{_J}graph> {_literal(g)}" for g in self.changed]
         facts += [f"{w} <{_J}existed> {_literal(g)}" for g in self.existed]
         facts += [f"{w} <{_J}backup> {_literal(b + ' ' + g)}" for g, b in self.backups.items()]
-        return f"INSERT DATA {{ GRAPH {_iri(JOURNAL_GRAPH)} {{ {' . '.join(facts)} }} }}"
+        return [
+            f"INSERT DATA {{ GRAPH {_iri(JOURNAL_GRAPH)} {{ {' . '.join(chunk)} }} }}"
+            for chunk in _chunks(facts, TRIPLES_PER_OPERATION)
+        ]
 
     def requests(
         self,
@@ -525,7 +532,7 @@ class _Plan:
     ) -> Iterator[str]:
         """The update requests of the write, each under :data:`MAX_REQUEST_BYTES`."""
         w = _iri(self.write)
-        opening = [self.journal_entry()]
+        opening = self.journal_entry()
         opening += [
             f"COPY SILENT GRAPH {_iri(g)} TO GRAPH {_iri(self.backups[g])}" for g in self.existed
         ]
@@ -568,12 +575,20 @@ class _Plan:
         return " ;\n".join(ops)
 
 
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def _batch(operations: Sequence[str]) -> Iterator[str]:
-    """Join operations into requests of at most :data:`MAX_REQUEST_BYTES` (in order)."""
+    """Join operations into requests of at most :data:`MAX_REQUEST_BYTES` and
+    :data:`OPERATIONS_PER_REQUEST` operations, in order."""
     current: list[str] = []
     size = 0
     for op in operations:
-        if current and size + len(op) > MAX_REQUEST_BYTES:
+        if current and (
+            size + len(op) > MAX_REQUEST_BYTES or len(current) >= OPERATIONS_PER_REQUEST
+        ):
             yield " ;\n".join(current)
             current, size = [], 0
         current.append(op)

@@ -297,3 +297,16 @@ def test_updates_may_read_named_graphs_and_write_another(store: Any) -> None:
     assert dumped(store, EX + "copy") == {triple("x", "escalatesTo", "y")}
     store.update(f"DROP GRAPH <{EX}copy>")
     assert not store.has_graph(EX + "copy")
+
+
+def test_a_write_of_many_graphs_goes_through(make_store: MakeStore) -> None:
+    # Regression: one request with a journal entry for 1,000 graphs was too large for
+    # Virtuoso ("generated SQL text has exceeded 10000 lines"); a write is now split.
+    store = make_store()
+    graphs = {f"{EX}many/{n}": [triple(f"s{n}", "p", "o")] for n in range(1200)}
+    store.replace_graphs(graphs)
+    store.replace_graphs({g: [triple("again", "p", "o")] for g in graphs})
+    assert len(store.graphs()) == 1200
+    assert select(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }") == [{"n": "1200"}]
+    store.drop_graphs(graphs)
+    assert store.graphs() == []
