@@ -34,6 +34,10 @@ from .conftest import need_virtuoso, open_sparql_store, start_own_virtuoso
 
 EX = "https://example.org/"
 
+# A server that has just replayed its transaction log after kill -9 may take a while to answer
+# its first queries (it checkpoints); httpx's default of 5 s is too short for that.
+SLOW_SERVER = 120.0
+
 
 def design(ident: str, size: int, *, tag: str = "") -> tuple[list[ox.Triple], list[ox.Triple]]:
     """A design of ``size`` triples and as many inferred ones."""
@@ -67,6 +71,7 @@ def leftovers(server: Virtuoso) -> list[str]:
         server.url,
         data={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"},
         headers={"Accept": "application/sparql-results+json"},
+        timeout=SLOW_SERVER,
     )
     graphs = [row["g"]["value"] for row in answer.json()["results"]["bindings"]]
     return [g for g in graphs if g.startswith(ADMIN) and not g.endswith("register")]
@@ -93,12 +98,14 @@ def test_virtuoso_keeps_earlier_operations_when_a_later_one_fails(server: Virtuo
             f"DROP GRAPH <{EX}never-created>"
         },
         auth=auth,
+        timeout=SLOW_SERVER,
     )
     assert answer.status_code >= 400
     kept = httpx.post(
         server.url,
         data={"query": f"ASK {{ GRAPH <{EX}first> {{ ?s ?p ?o }} }}"},
         headers={"Accept": "application/sparql-results+json"},
+        timeout=SLOW_SERVER,
     )
     assert kept.json()["results"]["bindings"], "the first operation stayed"
 
@@ -143,6 +150,7 @@ def _all_counts(server: Virtuoso) -> dict[str, int]:
         server.url,
         data={"query": "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"},
         headers={"Accept": "application/sparql-results+json"},
+        timeout=SLOW_SERVER,
     )
     rows = answer.json()["results"]["bindings"]
     return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
