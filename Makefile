@@ -12,7 +12,7 @@ PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL \
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-find-links \
 	--strip-extras --no-emit-index-url
 
-.PHONY: all setup run test lint format typecheck pytest lock clean dist w3id bench
+.PHONY: all setup run test lint format typecheck pytest lock clean dist w3id bench bench-report
 
 all: test
 
@@ -33,8 +33,8 @@ run: $(STAMP)
 test: lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src
@@ -43,8 +43,8 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix src tests
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
 
 lock: $(STAMP)
 	$(PIP_COMPILE) --output-file=requirements.lock pyproject.toml
@@ -55,6 +55,23 @@ dist: $(STAMP)
 
 w3id: $(STAMP)
 	$(BIN)/ketenontologie publish w3id
+
+# Every benchmark, each against its baseline in the same run, then docs/benchmarks.md from
+# bench/results/. Needs wrk (service) and virtuoso-t (scale) from Debian; BENCH_ARGS=--quick
+# gives a smoke run. Several hours in full: run it on an otherwise idle machine.
+BENCH_ARGS ?=
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "make bench: wrk is missing (apt-get install -y wrk)"; exit 2; }
+	@command -v virtuoso-t >/dev/null || { echo "make bench: virtuoso-t is missing (apt-get install -y virtuoso-opensource-7-bin)"; exit 2; }
+	$(BIN)/python bench/bench_validation.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_reasoning.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_service.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_scale.py $(BENCH_ARGS)
+	$(MAKE) bench-report
+
+# docs/benchmarks.md (with the plots it links) from the committed results, without re-running.
+bench-report: $(STAMP)
+	$(BIN)/python bench/report.py
 
 clean:
 	rm -rf $(VENV) build dist var .pytest_cache .mypy_cache .ruff_cache .hypothesis
