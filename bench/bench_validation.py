@@ -4,7 +4,8 @@ Reference: ``pyshacl.validate(design, shacl_graph=shapes, ont_graph=ontology+sch
 inference="owlrl")`` (in process for the large input) and the ``pyshacl -i owlrl -e … -s …``
 command (whole process, for a typical design). Both sides must find the same results: the same
 (focus node, rule, severity) set. Synthetic designs come from ``bench/synthetic.py``; one design
-in ten gets a few deliberate mistakes, so that there are results to compare.
+in ten gets deliberate mistakes (three scenarios in turn, breaking 15 of the 18 rules), so that
+there are results to compare.
 
 Run: ``python bench/bench_validation.py [--quick]``. Writes ``bench/results/validation.md``.
 """
@@ -38,14 +39,66 @@ RESULTS = ROOT / "bench" / "results" / "validation.md"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_COLOR": "1"}
 
 
-def mistakes(index: int) -> str:
-    """Turtle that breaks a few rules with nodes of its own (KS-R02, KS-R06, KS-R18)."""
-    rol = f"https://w3id.org/ketenontologie/id/rol/bench-{index}"
-    return f"""
+_PREFIXES = """
+@prefix fase: <https://w3id.org/ketenontologie/id/fase/> .
 @prefix keten: <https://w3id.org/ketenontologie/def#> .
+@prefix niveau: <https://w3id.org/ketenontologie/id/niveau/> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+
+# Each scenario uses nodes of its own, so it breaks the same rules whatever design it joins.
+_SCENARIOS = (
+    # KS-R02, KS-R06, KS-R18: unlabelled line managers in an escalation cycle, in no chain.
+    """
 <{rol}-a> a keten:LineManager ; keten:escalatesTo <{rol}-b> .
 <{rol}-b> a keten:LineManager ; keten:escalatesTo <{rol}-a> .
-"""
+""",
+    # KS-R01, KS-R03, KS-R04, KS-R11: a crisis chain with one partner, no board, no manager.
+    """
+<{keten}-solo> a keten:Chain ; rdfs:label "keten met een partner {index}"@nl ;
+  keten:hasPartner <{org}-enige> ; keten:inPhase fase:crisis .
+<{org}-enige> a keten:ChainPartner ; rdfs:label "enige partner {index}"@nl .
+""",
+    # KS-R05, KS-R08, KS-R10, KS-R13, KS-R14, KS-R15, KS-R16: a chain whose manager is not on
+    # the board, with a second manager, a professional at the strategic level who goes straight
+    # to a minister, and a director posted outside the chain.
+    """
+<{keten}-duo> a keten:Chain ; rdfs:label "keten met twee partners {index}"@nl ;
+  keten:hasPartner <{org}-een>, <{org}-twee> ; keten:hasBoard <{orgaan}-bestuur> .
+<{org}-een> a keten:ChainPartner ; rdfs:label "partner een {index}"@nl .
+<{org}-twee> a keten:ChainPartner ; rdfs:label "partner twee {index}"@nl .
+<{org}-buiten> a keten:ChainPartner ; rdfs:label "organisatie buiten de keten {index}"@nl .
+<{orgaan}-bestuur> a keten:ChainBoard ; rdfs:label "ketenbestuur {index}"@nl ;
+  keten:actsIn <{keten}-duo> ; keten:atLevel niveau:strategisch ;
+  keten:boardMember <{rol}-lijn> .
+<{rol}-lijn> a keten:LineManager ; rdfs:label "lijnmanager {index}"@nl ;
+  keten:actsIn <{keten}-duo> ; org:postIn <{org}-een> ; keten:atLevel niveau:strategisch .
+<{rol}-km1> a keten:ChainManager ; rdfs:label "ketenmanager een {index}"@nl ;
+  keten:actsIn <{keten}-duo> ; org:postIn <{org}-een> ; keten:escalatesTo <{orgaan}-bestuur> .
+<{rol}-km2> a keten:ChainManager ; rdfs:label "ketenmanager twee {index}"@nl ;
+  keten:actsIn <{keten}-duo> ; org:postIn <{org}-twee> ; keten:escalatesTo <{orgaan}-bestuur> .
+<{rol}-prof> a keten:AutonomousProfessional ; rdfs:label "professional {index}"@nl ;
+  keten:actsIn <{keten}-duo> ; org:postIn <{org}-twee> ; keten:atLevel niveau:strategisch ;
+  keten:escalatesTo <{rol}-minister> .
+<{rol}-regie> a keten:ChainDirector ; rdfs:label "ketenregisseur {index}"@nl ;
+  keten:actsIn <{keten}-duo> ; org:postIn <{org}-buiten> ; keten:escalatesTo <{rol}-km1> .
+<{rol}-minister> a keten:PoliticalPrincipal ; rdfs:label "minister {index}"@nl .
+""",
+)
+
+
+def mistakes(index: int) -> str:
+    """Turtle that breaks rules with nodes of its own: scenario ``index // 10`` in turn."""
+    base = "https://w3id.org/ketenontologie/id"
+    scenario = _SCENARIOS[(index // 10) % len(_SCENARIOS)]
+    return _PREFIXES + scenario.format(
+        index=index,
+        rol=f"{base}/rol/bench-{index}",
+        keten=f"{base}/keten/bench-{index}",
+        org=f"{base}/organisatie/bench-{index}",
+        orgaan=f"{base}/orgaan/bench-{index}",
+    )
 
 
 def write_designs(directory: Path, total_triples: int) -> list[Path]:
@@ -114,7 +167,7 @@ def ours_command(paths: Sequence[Path]) -> Callable[[], str]:
 def typical(work: Path, repeat: int) -> dict[str, object]:
     """One ~1,000-triple design, whole process each side."""
     design = work / "typisch.ttl"
-    design.write_text(synthetic.design(0) + mistakes(0), "utf-8")
+    design.write_text(synthetic.design(0) + "".join(mistakes(n) for n in (0, 10, 20)), "utf-8")
     triples = len(Graph().parse(design))
     ontology = merged(ontology_files(), work / "context.ttl")
     shapes = merged(default_shape_files(), work / "shapes.ttl")
@@ -178,7 +231,9 @@ def large(work: Path, total: int) -> dict[str, object]:
     }
 
 
-def markdown(small: dict[str, object], big: dict[str, object], *, quick: bool) -> str:
+def markdown(
+    small: dict[str, object], big: dict[str, object], *, quick: bool, load: tuple[float, float]
+) -> str:
     def row(name: str, figures: dict[str, object], target: str) -> str:
         ours, ref = float(figures["ours"]), float(figures["reference"])  # type: ignore[arg-type]
         return (
@@ -196,7 +251,7 @@ def markdown(small: dict[str, object], big: dict[str, object], *, quick: bool) -
             "Generated by `python bench/bench_validation.py"
             + (" --quick" if quick else "")
             + "`; synthetic designs from `bench/synthetic.py`, one in ten with deliberate "
-            "mistakes.",
+            "mistakes (three scenarios in turn; the typical design has all three).",
             "",
             "| input | triples | reference | ketenontologie | speed-up | target | "
             "identical results (count) |",
@@ -207,8 +262,10 @@ def markdown(small: dict[str, object], big: dict[str, object], *, quick: bool) -
             ),
             "",
             f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-            f"{platform.python_version()}. Whole-process times include interpreter start-up "
-            "and imports; typical-design times are medians.",
+            f"{platform.python_version()}; load average {load[0]:.1f} at the start and "
+            f"{load[1]:.1f} at the end (above 0.5 means other work shared the machine). "
+            "Whole-process times include interpreter start-up and imports; typical-design times "
+            "are medians.",
             "",
             "How: designs are parsed by Oxigraph; OWL 2 RL consequences for the part of OWL the "
             "ontology uses are materialised in Python sets; each rule runs as one SPARQL query "
@@ -229,6 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="10,000 triples instead of 100,000")
     args = parser.parse_args(argv)
     total = 10_000 if args.quick else 100_000
+    load_at_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         small = typical(work, repeat=3 if args.quick else 5)
@@ -246,7 +304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"identical: {big['identical']}"
         )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(markdown(small, big, quick=args.quick), "utf-8")
+    RESULTS.write_text(
+        markdown(small, big, quick=args.quick, load=(load_at_start, os.getloadavg()[0])), "utf-8"
+    )
     print(f"written: {RESULTS.relative_to(ROOT)}")
     return 0 if small["identical"] and big["identical"] else 1
 
