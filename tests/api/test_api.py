@@ -374,6 +374,114 @@ def test_service_from_and_load_never_reach_out(client: httpx.Client, listener: L
     assert listener.connections == []
 
 
+UPDATE = {"Content-Type": "application/sparql-update", **AUTH}
+
+
+def test_update_using_a_graph_that_is_not_stored_is_400_and_reaches_nothing(
+    client: httpx.Client, listener: Listener
+) -> None:
+    target = listener.url
+    out = "https://example.org/graph/using-out"
+    copy = f"INSERT {{ GRAPH <{out}> {{ ?s ?p ?o }} }}"
+    refused: list[tuple[str, str | dict[str, str], dict[str, str]]] = [
+        (f"{target}/data.ttl", f"{copy} USING <{target}/data.ttl> WHERE {{ ?s ?p ?o }}", {}),
+        (
+            f"{target}/named.ttl",
+            f"{copy} USING NAMED <{target}/named.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+            {},
+        ),
+        (
+            f"{target}/d",
+            f"PREFIX d: <{target}/> DELETE {{ ?s ?p ?o }} USING d:d WHERE {{ ?s ?p ?o }}",
+            {},
+        ),
+        (
+            f"{target}/data.ttl",
+            f"{copy} WHERE {{ ?s ?p ?o }}",
+            {"using-graph-uri": f"{target}/data.ttl"},
+        ),
+        (
+            f"{target}/named.ttl",
+            f"{copy} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+            {"using-named-graph-uri": f"{target}/named.ttl"},
+        ),
+        (  # a parameter that no operation takes up is still checked
+            f"{target}/data.ttl",
+            f"INSERT DATA {{ GRAPH <{out}> {{ <urn:a> <urn:b> 1 }} }}",
+            {"using-graph-uri": f"{target}/data.ttl"},
+        ),
+        (  # WITH in an operation that only deletes: that graph is all it reads
+            f"{target}/g",
+            f"WITH <{target}/g> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+            {},
+        ),
+        (  # the protocol parameters in the form, with the update
+            f"{target}/form.ttl",
+            {"update": f"{copy} WHERE {{ ?s ?p ?o }}", "using-graph-uri": f"{target}/form.ttl"},
+            {},
+        ),
+    ]
+    for graph, update, params in refused:
+        if isinstance(update, dict):
+            response = client.post("/sparql/update", data=update, headers=AUTH)
+        else:
+            response = client.post("/sparql/update", content=update, params=params, headers=UPDATE)
+        assert response.status_code == 400, f"{update}: {response.text}"
+        body = response.json()
+        assert body["error"] == "unknown-graph", body
+        assert f"<{graph}>" in body["message"]
+        assert "GET /graphs" in body["message"], "the message says where the stored graphs are"
+        query = {"query": "SELECT * FROM <https://example.org/g> { ?s ?p ?o }"}
+        assert client.get("/sparql", params=query).json()["error"] == body["error"]
+    assert client.get("/graphs", params={"graph": out}).status_code == 404, "nothing written"
+    time.sleep(0.3)
+    assert listener.connections == []
+
+
+def test_update_may_read_stored_graphs_and_those_it_writes_first(client: httpx.Client) -> None:
+    source = "https://example.org/graph/using-source"
+    out = ["https://example.org/graph/using-out-" + name for name in ("a", "b", "c", "d")]
+    triple = "<https://example.org/s> <https://example.org/p> 1"
+    steps: list[tuple[str, dict[str, str]]] = [
+        (  # USING a graph an earlier operation of the same request writes
+            f"INSERT DATA {{ GRAPH <{source}> {{ {triple} }} }} ;\n"
+            f"INSERT {{ GRAPH <{out[0]}> {{ ?s ?p ?o }} }} USING <{source}> WHERE {{ ?s ?p ?o }}",
+            {},
+        ),
+        (
+            f"INSERT {{ GRAPH <{out[1]}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}",
+            {"using-graph-uri": source},
+        ),
+        (  # WITH may name a new graph when the operation inserts: the insert creates it
+            f"WITH <{out[2]}> INSERT {{ ?s ?p ?o }} USING <{source}> WHERE {{ ?s ?p ?o }}",
+            {},
+        ),
+        (
+            f"INSERT {{ GRAPH <{out[3]}> {{ ?s ?p ?o }} }} "
+            f"USING NAMED <{source}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+            {},
+        ),
+    ]
+    try:
+        for update, params in steps:
+            response = client.post("/sparql/update", content=update, params=params, headers=UPDATE)
+            assert response.status_code == 204, f"{update}: {response.text}"
+        for graph in out:
+            ask = f"ASK {{ GRAPH <{graph}> {{ {triple} }} }}"
+            assert client.get("/sparql", params={"query": ask}).json()["boolean"], graph
+        removed = client.post(
+            "/sparql/update",
+            content=f"WITH <{out[2]}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+            headers=UPDATE,
+        )
+        assert removed.status_code == 204, "WITH a stored graph in a delete is fine"
+        ask = f"ASK {{ GRAPH <{out[2]}> {{ ?s ?p ?o }} }}"
+        assert client.get("/sparql", params={"query": ask}).json()["boolean"] is False
+    finally:
+        for graph in [source, *out]:
+            client.delete("/graphs", params={"graph": graph}, headers=AUTH)
+
+
 def test_service_inside_strings_and_comments_is_no_problem(client: httpx.Client) -> None:
     query = (
         'SELECT ("SERVICE <http://127.0.0.1:9/>" AS ?x) WHERE { # SERVICE <http://127.0.0.1:9/>\n}'

@@ -156,7 +156,11 @@ async def query_post(
     "(…/graph/ontwerp/{id}) and inferred graphs (…/graph/afgeleid…) are written only through "
     "/designs, which keeps the inferred triples right: an update that may write them (a GRAPH "
     "IRI, WITH, CLEAR/DROP/CREATE/ADD/COPY/MOVE target, a template's GRAPH ?g, CLEAR/DROP "
-    "ALL or NAMED) is refused with 400 `design-graph`. Its WHERE may read any graph.",
+    "ALL or NAMED) is refused with 400 `design-graph`. Its WHERE may read any stored graph: "
+    "USING, USING NAMED, using-graph-uri and using-named-graph-uri naming a graph that is not "
+    "stored (nor written earlier in the request) are refused with 400 `unknown-graph`, as FROM "
+    "is for queries; so is WITH naming one in an operation that only deletes (an operation "
+    "that inserts may create its WITH graph).",
     status_code=204,
     responses=WRITE_ERRORS,
     openapi_extra={
@@ -199,7 +203,12 @@ async def update_post(request: Request) -> Response:
     text = add_using(text, using=using, using_named=using_named)
     base = str(request.url.replace(query="", fragment=""))
     store = store_of(request)
-    check_update(text, base_iri=base, stored=await run_in_threadpool(store.graphs))
+    check_update(
+        text,
+        base_iri=base,
+        stored=await run_in_threadpool(store.graphs),
+        parameters=[*using, *using_named],
+    )
     await run_in_threadpool(store.update, text, base_iri=base)
     return Response(status_code=204)
 
