@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from rdflib import Graph, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
@@ -22,6 +22,7 @@ from .conftest import ORIGIN, TOKEN, Listener, Server, start_server
 KETEN = "https://w3id.org/ketenontologie/def#"
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+UPDATE = {"Content-Type": "application/sparql-update", **AUTH}
 CHAINS = f"PREFIX keten: <{KETEN}> SELECT ?chain WHERE {{ ?chain a keten:Chain }} ORDER BY ?chain"
 RUNAWAY = (
     "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(8)) + " }"
@@ -155,6 +156,59 @@ def test_the_service_description_names_its_endpoint(client: httpx.Client, server
     assert URIRef("https://w3id.org/ketenontologie/graph/ontologie") in names
     as_xml = client.get("/sparql", headers={"Accept": "application/rdf+xml"})
     assert len(Graph().parse(data=as_xml.content, format="xml")) == len(graph)
+
+
+ENTAILMENT = URIRef("http://www.w3.org/ns/entailment/OWL-RDF-Based")
+OWL2_RL = URIRef("http://www.w3.org/ns/owl-profile/RL")
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json"])
+def test_the_service_description_names_the_update_endpoint_when_writes_are_on(
+    client: httpx.Client, server: Server, accept: str
+) -> None:
+    response = client.get("/sparql", headers={"Accept": accept})
+    assert response.status_code == 200
+    graph = Graph().parse(
+        data=response.content, format="turtle" if "turtle" in accept else "json-ld"
+    )
+    services = set(graph.subjects(RDF.type, SD.Service))
+    assert len(services) == 2
+    endpoints = {service: graph.value(service, SD.endpoint) for service in services}
+    by_endpoint = {str(url): service for service, url in endpoints.items()}
+    query, update = by_endpoint[f"{server.url}/sparql"], by_endpoint[f"{server.url}/sparql/update"]
+    assert set(graph.objects(query, SD.supportedLanguage)) == {SD.SPARQL11Query}
+    assert set(graph.objects(update, SD.supportedLanguage)) == {SD.SPARQL11Update}
+    # OWL 2 RL, the W3C way: the OWL RDF-Based Semantics regime with the RL profile
+    assert graph.value(query, SD.defaultEntailmentRegime) == ENTAILMENT
+    assert graph.value(query, SD.defaultSupportedEntailmentProfile) == OWL2_RL
+    assert (query, SD.feature, SD.UnionDefaultGraph) in graph
+    assert graph.value(update, SD.defaultEntailmentRegime) is None
+    assert (update, SD.feature, SD.UnionDefaultGraph) not in graph
+    assert any("Bearer" in str(c) for c in graph.objects(update, RDFS.comment))
+    # the update endpoint's dataset names the same stored graphs
+    for service in (query, update):
+        dataset = graph.value(service, SD.defaultDataset)
+        names = {graph.value(node, SD.name) for node in graph.objects(dataset, SD.namedGraph)}
+        assert URIRef("https://w3id.org/ketenontologie/graph/ontologie") in names
+        assert len(names) == len(client.get("/graphs").json()["graphs"])
+    # and the endpoint it names is the one that takes updates
+    assert (
+        client.post(
+            str(endpoints[update]), content="CLEAR SILENT GRAPH <urn:x>", headers=UPDATE
+        ).status_code
+        == 204
+    )
+
+
+def test_without_writes_the_service_description_has_no_update_endpoint(
+    readonly_server: Server,
+) -> None:
+    with readonly_server.client() as client:
+        graph = Graph().parse(data=client.get("/sparql").content, format="turtle")
+    (service,) = graph.subjects(RDF.type, SD.Service)
+    assert str(graph.value(service, SD.endpoint)) == f"{readonly_server.url}/sparql"
+    assert (None, SD.supportedLanguage, SD.SPARQL11Update) not in graph
+    assert graph.value(service, SD.defaultSupportedEntailmentProfile) == OWL2_RL
 
 
 # --- errors -------------------------------------------------------------------------------------
@@ -372,9 +426,6 @@ def test_service_from_and_load_never_reach_out(client: httpx.Client, listener: L
         assert response.json()["message"]
     time.sleep(0.3)
     assert listener.connections == []
-
-
-UPDATE = {"Content-Type": "application/sparql-update", **AUTH}
 
 
 def test_update_using_a_graph_that_is_not_stored_is_400_and_reaches_nothing(

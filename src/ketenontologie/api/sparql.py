@@ -20,6 +20,7 @@ from .common import (
     media_type_of,
     read_text_body,
     require_writer,
+    settings_of,
     single,
     store_of,
 )
@@ -231,7 +232,16 @@ _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def service_description(request: Request, *, format: str | None) -> Response:
-    """The W3C service description of this endpoint, in the negotiated RDF format."""
+    """The W3C service description of this service, in the negotiated RDF format.
+
+    Two ``sd:Service``: the query endpoint (``/sparql``: SPARQL 1.1 Query, the union default
+    graph, OWL 2 RL entailment — the OWL RDF-Based Semantics regime with the RL profile), and,
+    only when writes are on (an update token is configured), the update endpoint
+    (``/sparql/update``: SPARQL 1.1 Update, bearer token; no union default graph and no
+    entailment regime are claimed for it: on the embedded store an update's ``WHERE`` reads the
+    unnamed graph as its default graph). Without a token ``/sparql/update`` answers every request
+    with 403, so it is not described.
+    """
     fmt = choose(request.headers.get("accept"), kind="graph", format=format)
     endpoint = str(request.url.replace(query="", fragment=""))
     sd = {
@@ -284,15 +294,55 @@ def service_description(request: Request, *, format: str | None) -> Response:
         ox.Triple(dataset, sd["defaultGraph"], default),
         ox.Triple(default, _RDF_TYPE, sd["Graph"]),
     ]
+    named = []
     for graph in store_of(request).graphs():
         node = ox.BlankNode()
+        named.append(node)
         triples += [
             ox.Triple(dataset, sd["namedGraph"], node),
             ox.Triple(node, _RDF_TYPE, sd["NamedGraph"]),
             ox.Triple(node, sd["name"], ox.NamedNode(graph)),
         ]
+    if settings_of(request).update_token:
+        triples += _update_service(str(request.url_for("update_post")), sd, named)
     if fmt.name == "turtle":
         body = ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes={"sd": _SD})
     else:
         body = ox.serialize(triples, format=RDF_FORMATS[fmt.name])
     return Response(body or b"", media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def _update_service(
+    endpoint: str, sd: dict[str, ox.NamedNode], named: list[ox.BlankNode]
+) -> list[ox.Triple]:
+    """The update endpoint as an ``sd:Service`` of its own, sharing the named graphs."""
+    service, dataset, default = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
+    comment = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+    return [
+        ox.Triple(service, _RDF_TYPE, sd["Service"]),
+        ox.Triple(service, sd["endpoint"], ox.NamedNode(endpoint)),
+        ox.Triple(service, sd["supportedLanguage"], sd["SPARQL11Update"]),
+        ox.Triple(
+            service,
+            comment,
+            ox.Literal(
+                "SPARQL 1.1 Update; needs 'Authorization: Bearer <token>'. Design graphs and "
+                "inferred graphs are written only through /designs.",
+                language="en",
+            ),
+        ),
+        ox.Triple(
+            service,
+            comment,
+            ox.Literal(
+                "SPARQL 1.1 Update; vraagt 'Authorization: Bearer <token>'. Ontwerpen en "
+                "afgeleide grafen schrijf je alleen via /designs.",
+                language="nl",
+            ),
+        ),
+        ox.Triple(service, sd["defaultDataset"], dataset),
+        ox.Triple(dataset, _RDF_TYPE, sd["Dataset"]),
+        ox.Triple(dataset, sd["defaultGraph"], default),
+        ox.Triple(default, _RDF_TYPE, sd["Graph"]),
+        *(ox.Triple(dataset, sd["namedGraph"], node) for node in named),
+    ]
