@@ -20,6 +20,8 @@ VALID = DESIGNS / "valid" / "keten-met-ketenmanager.ttl"
 R05 = DESIGNS / "invalid" / "KS-R05-ketenmanager-buiten-bestuur.ttl"
 R06 = DESIGNS / "invalid" / "KS-R06-escalatiekring.ttl"
 R13 = DESIGNS / "invalid" / "KS-R13-partner-niet-in-bestuur.ttl"
+C01 = DESIGNS / "invalid" / "KS-C01-bestuur-ook-ketenbureau.ttl"
+ONTOLOGY = "https://w3id.org/ketenontologie/def"
 FORMATS = ["text", "json", "turtle", "junit", "sarif", "github"]
 
 
@@ -48,6 +50,19 @@ def test_every_format_on_a_failing_design(capsys: pytest.CaptureFixture[str], ou
     code, out, err = run(capsys, "--format", output, R06)
     assert (code, err) == (1, "")
     assert out.strip()
+
+
+@pytest.mark.parametrize("output", FORMATS)
+def test_an_inconsistency_fails_in_every_format(
+    capsys: pytest.CaptureFixture[str], output: str
+) -> None:
+    # The board is also a chain bureau: SHACL sees nothing, OWL 2 RL an inconsistency.
+    code, out, err = run(capsys, "--format", output, "--lang", "en", C01)
+    assert (code, err) == (1, "")
+    (result,) = validate(C01).results
+    assert result.rule == "KS-C01"
+    for text in (result.focus_node, "KS-C01", result.message["en"]):
+        assert text in out
 
 
 def test_text_groups_per_file_and_rule_in_either_language(
@@ -136,7 +151,9 @@ def test_junit_has_a_case_per_file_and_rule(capsys: pytest.CaptureFixture[str]) 
     assert [s.get("name") for s in suites] == [str(R06), str(R13)]
     rules = validate(R06).rules
     for suite in suites:
-        assert len(suite.findall("testcase")) == len(rules) == 18
+        # KS-R01 … KS-R18 and KS-C01 (consistency with the ontology)
+        assert len(suite.findall("testcase")) == len(rules) == 19
+        assert any(case.get("name", "").startswith("KS-C01 ") for case in suite)
     failures = {
         (case.get("classname"), case.get("name", "")[:6])
         for case in root.iter("testcase")
@@ -157,7 +174,8 @@ def test_sarif_is_structurally_valid(capsys: pytest.CaptureFixture[str]) -> None
     ids = [rule["id"] for rule in driver["rules"]]
     for rule in driver["rules"]:
         assert rule["shortDescription"]["text"] and rule["help"]["text"]
-        assert rule["helpUri"].startswith("https://www.noraonline.nl/wiki/")
+        nora = rule["helpUri"].startswith("https://www.noraonline.nl/wiki/")
+        assert nora or (rule["id"], rule["helpUri"]) == ("KS-C01", ONTOLOGY)
     levels = {"error", "warning", "note"}
     for result in run_["results"]:
         assert result["level"] in levels

@@ -25,6 +25,7 @@ SMALL = DESIGNS / "valid" / "kleine-keten.ttl"
 FULL = DESIGNS / "valid" / "keten-met-ketenmanager.ttl"
 OWN_SHAPES = DESIGNS / "shapes" / "eigen-regels.ttl"
 ID = "https://w3id.org/ketenontologie/id/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 CONTRACT_RESULT = {
     "rule": str,
@@ -161,8 +162,10 @@ def test_ontology_and_scheme_never_produce_results() -> None:
 
     designs = validation._load_designs([FULL])
     context = validation._parsed(tuple(validation.ontology_files()))
-    hits = validation._run(designs, context, tuple(validation.default_shape_files()), engine="auto")
+    shapes = tuple(validation.default_shape_files())
+    hits, clashes = validation._run(designs, context, shapes, engine="auto")
     assert hits == []
+    assert clashes == set()
 
 
 def test_results_only_about_the_designs_own_nodes(tmp_path: Path) -> None:
@@ -228,6 +231,124 @@ def test_input_beyond_the_fast_path_falls_back_to_pyshacl(tmp_path: Path) -> Non
     auto = validate(design)
     assert auto.to_dict() == validate(design, engine="pyshacl").to_dict()
     assert "KS-R05" not in {r.rule for r in auto.results}
+
+
+# --- inconsistencies (KS-C01) ---------------------------------------------------------------------
+
+HAVENSTAD = ROOT / "data" / "voorbeeldketen-havenstad.ttl"
+HAVENSTAD_BOARD = ID + "orgaan/ketenbestuur-havenstad"
+ONTOLOGY = "https://w3id.org/ketenontologie/def"
+
+
+def board_also_bureau(tmp_path: Path) -> Path:
+    """The fictional example chain with its board typed a chain bureau as well (disjoint)."""
+    text = HAVENSTAD.read_text("utf-8")
+    old = "orgaan:ketenbestuur-havenstad\n  a keten:ChainBoard ;"
+    assert old in text
+    path = tmp_path / "havenstad.ttl"
+    path.write_text(text.replace(old, old[:-2] + " , keten:ChainBureau ;"), "utf-8")
+    return path
+
+
+def test_an_inconsistent_design_is_a_violation_of_ks_c01(tmp_path: Path) -> None:
+    assert validate(HAVENSTAD).results == ()
+    path = board_also_bureau(tmp_path)
+    report = validate(path)
+    check_contract(report.to_dict())
+    (result,) = report.results
+    assert (result.rule, result.severity, result.focus_node) == (
+        "KS-C01",
+        "Violation",
+        HAVENSTAD_BOARD,
+    )
+    board_line = path.read_text("utf-8").splitlines().index("orgaan:ketenbestuur-havenstad") + 1
+    assert (result.file, result.line) == (str(path), board_line)
+    assert (result.path, result.value, result.source) == (RDF_TYPE, None, ONTOLOGY)
+    for text in result.message.values():
+        assert "keten:ChainBoard" in text and "keten:ChainBureau" in text
+    assert "ketenbestuur" in result.message["nl"] and "chain board" in result.message["en"]
+    assert (report.conforms, report.exit_code, report.summary.violations) == (False, 1, 1)
+    # Whatever fail_on says: an inconsistency always fails.
+    assert not validate(path, fail_on="violation").conforms
+    # The exact path finds the same through the reasoner that `ketenontologie reason` uses.
+    assert validate(path, engine="pyshacl").to_dict() == report.to_dict()
+    from ketenontologie.loading import load_graph
+    from ketenontologie.reasoning import Reasoner
+
+    found = Reasoner.from_ontology().infer(load_graph(path)).inconsistencies
+    assert {str(i.node) for i in found} == {HAVENSTAD_BOARD}
+
+
+def test_ks_c01_is_a_rule_of_every_report() -> None:
+    rule = validate(SMALL).rules["KS-C01"]
+    assert (rule.severity, rule.source) == ("Violation", ONTOLOGY)
+    for texts in (rule.name, rule.description, rule.message):
+        assert set(texts) == {"nl", "en"} and all(texts.values())
+    assert "KS-C01" in validate(SMALL, shapes=[OWN_SHAPES]).rules
+
+
+INCONSISTENT = {
+    # (extra Turtle for kleine-keten.ttl, focus node, path, value, words in both messages)
+    "literal": (
+        'ketens:kleine-keten dct:modified "gisteren"^^xsd:date .',
+        ID + "keten/kleine-keten",
+        "http://purl.org/dc/terms/modified",
+        '"gisteren"^^<http://www.w3.org/2001/XMLSchema#date>',
+        ["xsd:date", '"gisteren"', "dct:modified"],
+    ),
+    "nothing": (
+        "rol:kleine-keten-ketenmanager a owl:Nothing .",
+        ID + "rol/kleine-keten-ketenmanager",
+        RDF_TYPE,
+        None,
+        ["owl:Nothing"],
+    ),
+    "irreflexive": (
+        "keten:escalatesTo a owl:IrreflexiveProperty .\n"
+        "rol:kleine-keten-lijnmanager-a keten:escalatesTo rol:kleine-keten-lijnmanager-a .",
+        ID + "rol/kleine-keten-lijnmanager-a",
+        None,
+        None,
+        ["owlrl", "Irreflexive property"],
+    ),
+    "context-node": (
+        "niveau:tactisch a keten:Pillar .",
+        ID + "niveau/tactisch",
+        RDF_TYPE,
+        None,
+        ["keten:ManagementLevel", "keten:Pillar"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", INCONSISTENT)
+def test_inconsistencies_beyond_disjoint_classes(tmp_path: Path, case: str) -> None:
+    extra, focus, path, value, words = INCONSISTENT[case]
+    design = write(
+        tmp_path,
+        "ontwerp.ttl",
+        SMALL.read_text("utf-8")
+        + textwrap.dedent(
+            """
+            @prefix dct: <http://purl.org/dc/terms/> .
+            @prefix owl: <http://www.w3.org/2002/07/owl#> .
+            @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+            """
+        )
+        + extra
+        + "\n",
+    )
+    report = validate(design)
+    found = [r for r in report.results if r.rule == "KS-C01"]
+    assert [(r.focus_node, r.path, r.value) for r in found] == [(focus, path, value)]
+    for text in found[0].message.values():
+        assert all(word in text for word in words), text
+    assert found[0].line is not None and found[0].file == str(design)
+    assert not report.conforms
+    assert report.to_dict() == validate(design, engine="pyshacl").to_dict()
+    if case != "context-node":  # beyond the fast path: it says so rather than miss them
+        with pytest.raises(InputError, match="pyshacl"):
+            validate(design, engine="fast")
 
 
 # --- lines ----------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import owlrl
@@ -10,10 +11,13 @@ import pyshacl
 import pytest
 from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
 
+from ketenontologie.rules import lexical_error
 from ketenontologie.shacl_engine import (
     UnsupportedInput,
     UnsupportedShape,
+    check_literals,
     compile_shapes,
+    find_clashes,
     materialise,
     run_shapes,
 )
@@ -83,12 +87,95 @@ def test_materialise_equals_owlrl_outside_rdf_rdfs_and_owl_terms() -> None:
         "ex:C owl:intersectionOf ( ex:A ex:B ) .",
         "ex:p rdfs:subPropertyOf rdf:type .",
         "rdfs:label rdfs:domain ex:Thing .",
+        # Property axioms that can only make the graph inconsistent: the exact path checks them.
+        "ex:p a owl:IrreflexiveProperty .",
+        "ex:p a owl:AsymmetricProperty .",
+        "ex:p owl:propertyDisjointWith ex:q .",
+        "[] a owl:AllDisjointProperties ; owl:members ( ex:p ex:q ) .",
     ],
 )
 def test_materialise_refuses_owl_it_does_not_cover(axiom: str) -> None:
     text = PREFIXES + "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n" + axiom
     with pytest.raises(UnsupportedInput):
         materialise(quads(text))
+
+
+DISJOINT = PREFIXES + textwrap.dedent(
+    """
+    ex:Body rdfs:subClassOf ex:Actor . ex:Board rdfs:subClassOf ex:Body .
+    ex:Body owl:disjointWith ex:Role .
+    [] a owl:AllDisjointClasses ; owl:members ( ex:Board ex:Bureau ex:Team ) .
+    ex:chairs rdfs:domain ex:Role .
+    ex:b1 a ex:Board , ex:Bureau , ex:Team .
+    ex:b2 a ex:Board ; ex:chairs ex:b1 .
+    ex:r a ex:Role , ex:Actor .
+    """
+)
+
+
+def owlrl_clashes(text: str) -> set[tuple[str, tuple[str, str]]]:
+    """owlrl's disjointness errors as (node, (class, class)), the pair in IRI order."""
+    graph = Graph().parse(data=text, format="turtle")
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    found = set()
+    errors = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
+    pattern = re.compile(r"Disjoint classes (\S+) and (\S+) have a common individual (\S+)")
+    for message in map(str, graph.objects(None, errors)):
+        match = pattern.fullmatch(message)
+        assert match, message
+        first, second, node = match.groups()
+        found.add((node, (min(first, second), max(first, second))))
+    return found
+
+
+def test_clashes_are_owlrls_disjointness_errors() -> None:
+    store = ox.Store()
+    store.extend(quads(DISJOINT))
+    store.extend(ox.Quad(*t) for t in materialise(quads(DISJOINT)))  # type: ignore[arg-type]
+    got = {(c.node.value, (c.classes[0].value, c.classes[1].value)) for c in find_clashes(store)}
+    expected = owlrl_clashes(DISJOINT)
+    ex = "https://voorbeeld.nl/"
+    assert (ex + "b1", (ex + "Board", ex + "Bureau")) in expected
+    assert (ex + "b2", (ex + "Body", ex + "Role")) in expected  # through the domain of chairs
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "ex:x a owl:Nothing .",
+        "ex:C rdfs:subClassOf owl:Nothing . ex:x a ex:C .",
+        "ex:C owl:disjointWith owl:Thing . ex:x a ex:C .",
+    ],
+)
+def test_clashes_the_materialised_types_cannot_tell_are_refused(data: str) -> None:
+    store = ox.Store()
+    store.extend(quads(PREFIXES + data))
+    store.extend(ox.Quad(*t) for t in materialise(quads(PREFIXES + data)))  # type: ignore[arg-type]
+    with pytest.raises(UnsupportedInput):
+        find_clashes(store)
+
+
+ACCEPTED = ['"tekst"', '"tekst"@nl', "true", '"0"^^xsd:boolean', "-12", '"2024-02-29"^^xsd:date']
+REFUSED = [
+    '"ja"^^xsd:boolean',
+    '"twaalf"^^xsd:integer',
+    '"2023-02-29"^^xsd:date',
+    '"1.5"^^xsd:decimal',
+    '"x"^^ex:eigenType',
+]
+
+
+@pytest.mark.parametrize("literal", ACCEPTED + REFUSED)
+def test_check_literals_vouches_only_for_well_formed_literals(literal: str) -> None:
+    data = quads(PREFIXES + f"ex:s ex:p {literal} .")
+    if literal in REFUSED:
+        with pytest.raises(UnsupportedInput):
+            check_literals(data)
+        return
+    check_literals(data)
+    # What the fast path accepts, owlrl (the exact path's reference) accepts too.
+    assert not lexical_error(to_rdflib(data[0].object))
 
 
 SHAPES = PREFIXES + textwrap.dedent(

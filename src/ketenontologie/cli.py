@@ -149,9 +149,10 @@ def _add_validate(subcommands: argparse._SubParsersAction[argparse.ArgumentParse
         help="check chain designs against NORA's governance rules (SHACL, after OWL 2 RL)",
         description="Validate chain designs against the governance rules KS-R01... (see "
         "docs/rules.md), with the ontology and concept scheme as context, after OWL 2 RL "
-        "inference. All files form one design and get one report. Exit code 0: no violations "
-        "(warnings allowed); 1: violations (or warnings with --fail-on warning); 2: unusable "
-        "input.",
+        "inference. All files form one design and get one report. What OWL 2 RL finds "
+        "inconsistent (e.g. a node in two disjoint classes) is a violation of KS-C01. Exit code "
+        "0: no violations (warnings allowed); 1: violations (or warnings with --fail-on "
+        "warning); 2: unusable input.",
     )
     parser.add_argument(
         "paths",

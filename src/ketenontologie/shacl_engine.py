@@ -12,6 +12,11 @@ Oxigraph store:
 * :func:`compile_shapes` turns each shape into one SPARQL query that returns every result of that
   shape at once: SHACL-SPARQL constraints run as written, the SHACL Core components the rules use
   are translated. A shape using anything else raises :class:`UnsupportedShape`.
+* :func:`find_clashes` finds what makes the materialised graph inconsistent: nodes in two
+  disjoint classes (OWL 2 RL rules cax-dw and cax-adc). :func:`check_literals` refuses literals
+  whose lexical form the fast path cannot vouch for (OWL 2 RL rule dt-not-type), and
+  :func:`find_clashes` refuses ``owl:Nothing`` and disjointness of RDF, RDFS or OWL classes;
+  the caller then falls back to the exact path.
 
 Both are tested to give exactly pySHACL's results on every test design.
 
@@ -28,16 +33,20 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeAlias
 
 import pyoxigraph as ox
 
 __all__ = [
+    "Clash",
     "CompiledShape",
     "Hit",
     "UnsupportedInput",
     "UnsupportedShape",
+    "check_literals",
     "compile_shapes",
+    "find_clashes",
     "materialise",
     "run_shapes",
 ]
@@ -66,19 +75,18 @@ _TRANSITIVE = ox.NamedNode(_OWL + "TransitiveProperty")
 _SYMMETRIC = ox.NamedNode(_OWL + "SymmetricProperty")
 
 # OWL terms whose OWL 2 RL rules add nothing beyond what materialise() derives: declarations,
-# annotations, and axioms that can only make the graph inconsistent (disjointness, asymmetry).
+# annotations, and disjointness of classes, which can only make the graph inconsistent and which
+# find_clashes() checks. Axioms that make property use inconsistent (asymmetric, irreflexive or
+# disjoint properties) are left out: such input goes to the exact path, which checks them.
 _HARMLESS_OWL = frozenset(
     _OWL + name
     for name in [
         "AllDisjointClasses",
-        "AllDisjointProperties",
         "AnnotationProperty",
-        "AsymmetricProperty",
         "Class",
         "DatatypeProperty",
         "DeprecatedClass",
         "DeprecatedProperty",
-        "IrreflexiveProperty",
         "NamedIndividual",
         "Nothing",
         "ObjectProperty",
@@ -96,7 +104,6 @@ _HARMLESS_OWL = frozenset(
         "members",
         "priorVersion",
         "propertyChainAxiom",
-        "propertyDisjointWith",
         "SymmetricProperty",
         "TransitiveProperty",
         "versionIRI",
@@ -321,6 +328,121 @@ def _chain_consequences(
                 frontier = {z for y in frontier for z in index.get(y, ())}
             for end in frontier:
                 yield start, prop, end
+
+
+# --- inconsistencies -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clash:
+    """A node in two classes declared disjoint (OWL 2 RL rules cax-dw and cax-adc).
+
+    ``classes`` is the pair, ordered by IRI.
+    """
+
+    node: Term
+    classes: tuple[Term, Term]
+
+
+_DISJOINT_AXIOMS = f"""
+PREFIX owl: <{_OWL}>
+PREFIX rdf: <{_RDF}>
+SELECT DISTINCT ?a ?b WHERE {{
+  {{ ?a owl:disjointWith ?b }}
+  UNION
+  {{
+    ?all a owl:AllDisjointClasses ; owl:members ?list .
+    ?list rdf:rest*/rdf:first ?a .
+    ?list rdf:rest*/rdf:first ?b .
+    FILTER (!sameTerm(?a, ?b))
+  }}
+}}
+"""
+_NOTHING = f"ASK {{ ?x a <{_OWL}Nothing> }}"
+
+
+def find_clashes(store: ox.Store) -> set[Clash]:
+    """Every node of ``store`` (data, context and inferred triples) in two disjoint classes.
+
+    Raises :class:`UnsupportedInput` where the materialised types cannot tell: a node of type
+    ``owl:Nothing`` (OWL 2 RL makes it a member of every class) or disjointness stated of an
+    RDF, RDFS or OWL class such as ``owl:Thing`` (whose members materialise() does not derive).
+
+    >>> data = f"<x:A> <{_OWL}disjointWith> <x:B> . <x:n> a <x:B> , <x:A> ."
+    >>> store = ox.Store()
+    >>> store.extend(ox.parse(data.encode(), format=ox.RdfFormat.TURTLE))
+    >>> [(clash.node.value, [c.value for c in clash.classes]) for clash in find_clashes(store)]
+    [('x:n', ['x:A', 'x:B'])]
+    """
+    if store.query(_NOTHING):
+        raise UnsupportedInput("a node of type owl:Nothing")
+    pairs = set()
+    for row in _solutions(store, _DISJOINT_AXIOMS):
+        a, b = _checked(row["a"]), _checked(row["b"])
+        for cls in (a, b):
+            if isinstance(cls, ox.NamedNode) and cls.value.startswith(_VOCABULARIES):
+                raise UnsupportedInput(f"disjointness of {cls.value}")
+        pairs.add((a, b) if str(a) <= str(b) else (b, a))
+    # Members per class straight from the index: one join query per pair is far slower.
+    members: dict[Term, set[Term]] = {}
+    for cls in {c for pair in pairs for c in pair}:
+        if isinstance(cls, ox.NamedNode | ox.BlankNode):
+            pattern = store.quads_for_pattern(None, RDF_TYPE, cls)
+            members[cls] = {_checked(q.subject) for q in pattern}
+    return {
+        Clash(node=node, classes=(a, b))
+        for a, b in pairs
+        for node in members.get(a, set()) & members.get(b, set())
+    }
+
+
+def _solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return solutions
+
+
+_BOOLEAN_FORMS = frozenset(["true", "false", "1", "0"])
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _surely_well_formed(literal: ox.Literal) -> bool:
+    """Whether ``literal`` fits its datatype for certain (a few common datatypes only)."""
+    datatype = literal.datatype.value
+    if literal.language is not None or datatype == _XSD + "string":
+        return True
+    if datatype == _XSD + "boolean":
+        return literal.value in _BOOLEAN_FORMS
+    if datatype == _XSD + "integer":
+        return _INTEGER.fullmatch(literal.value) is not None
+    if datatype == _XSD + "date" and _DATE.fullmatch(literal.value):
+        try:
+            date.fromisoformat(literal.value)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def check_literals(quads: Iterable[ox.Quad]) -> None:
+    """Raise :class:`UnsupportedInput` for a literal the fast path cannot vouch for.
+
+    A literal whose lexical form does not fit its datatype makes the graph inconsistent (OWL 2
+    RL rule dt-not-type). Only plain and language-tagged strings, and booleans, integers and
+    dates in their usual forms, are known to fit here; the exact path checks every other one.
+
+    >>> quad = ox.Quad(ox.NamedNode("x:s"), ox.NamedNode("x:p"), ox.Literal("ja"))
+    >>> check_literals([quad])
+    >>> odd = ox.Literal("een", datatype=ox.NamedNode(_XSD + "integer"))
+    >>> check_literals([ox.Quad(ox.NamedNode("x:s"), ox.NamedNode("x:p"), odd)])
+    Traceback (most recent call last):
+    ketenontologie.shacl_engine.UnsupportedInput: the literal "een"^^<...#integer>
+    """
+    for quad in quads:
+        literal = quad.object
+        if isinstance(literal, ox.Literal) and not _surely_well_formed(literal):
+            raise UnsupportedInput(f"the literal {literal}")
 
 
 # --- shapes ---------------------------------------------------------------------------------------

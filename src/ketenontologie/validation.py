@@ -6,6 +6,9 @@ results: the fast path (:mod:`ketenontologie.shacl_engine`: materialisation and 
 in-memory Oxigraph store) for the project's rules, and pySHACL on an owlrl closure for everything
 the fast path does not cover, such as an organisation's own shapes.
 
+What OWL 2 RL finds inconsistent (a node in two disjoint classes, a literal that does not fit its
+datatype …) is reported too, as a violation of the rule ``KS-C01``: SHACL alone would not see it.
+
 >>> from ketenontologie.validation import validate
 >>> report = validate(["tests/designs/valid/kleine-keten.ttl"])
 >>> report.conforms, report.summary.violations
@@ -19,9 +22,11 @@ from __future__ import annotations
 
 import bisect
 import json
+import logging
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -37,6 +42,8 @@ from ketenontologie.resources import ontology_files, resource_dir
 
 if TYPE_CHECKING:
     from rdflib import Graph
+
+    from ketenontologie.reasoning import Inconsistency
 
 __all__ = [
     "Engine",
@@ -70,6 +77,11 @@ _RANK: Mapping[str, int] = {"Info": 1, "Warning": 2, "Violation": 3}
 _FAIL_RANK: Mapping[FailOn, int] = {"info": 1, "warning": 2, "violation": 3}
 _RULE_ID = re.compile(r"^(KS-R\d+)")
 _NOT_RULES = ("nl-sbb.ttl",)  # checks concept schemes, not chain designs
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_KETEN = "https://w3id.org/ketenontologie/def#"
+_ONTOLOGY = "https://w3id.org/ketenontologie/def"
+_CONSISTENCY = "KS-C01"  # OWL 2 RL inconsistencies: not a shape, so outside the KS-Rnn ids
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -366,6 +378,27 @@ class _Hit:
     value: str | None
 
 
+ClashKind: TypeAlias = Literal["classes", "nothing", "literal", "other"]
+
+
+@dataclass(frozen=True)
+class _Clash:
+    """One OWL 2 RL inconsistency, engine-neutral (terms as in :class:`_Hit`).
+
+    ``classes``: a node in two disjoint classes (the pair, ordered); ``nothing``: a node of type
+    ``owl:Nothing``; ``literal``: the value of ``path`` on the node does not fit its datatype
+    (``classes`` holds the datatype, ``detail`` the lexical form); ``other``: what owlrl
+    reports, in ``detail``.
+    """
+
+    kind: ClashKind
+    focus: str
+    classes: tuple[str, ...] = ()
+    path: str | None = None
+    value: str | None = None
+    detail: str | None = None
+
+
 def _term_text(term: object) -> str:
     """An IRI as itself, a blank node as ``_:id``, a literal in N-Triples syntax."""
     if isinstance(term, ox.NamedNode):
@@ -375,17 +408,22 @@ def _term_text(term: object) -> str:
 
 def _fast(
     designs: Sequence[_Design], context: Sequence[ox.Quad], shapes: tuple[Path, ...]
-) -> list[_Hit]:
+) -> tuple[list[_Hit], set[_Clash]]:
     compiled = _compiled(shapes)
     if compiled is None:
         raise shacl_engine.UnsupportedShape("the shapes use SHACL the fast path does not cover")
     data = [q for design in designs for q in design.quads]
+    shacl_engine.check_literals(data)
     data.extend(context)
     inferred = shacl_engine.materialise(data)
     store = ox.Store()
     store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in data)
     store.bulk_extend(ox.Quad(s, p, o) for s, p, o in inferred)  # type: ignore[arg-type]
-    return [
+    clashes = {
+        _Clash("classes", _term_text(clash.node), tuple(_term_text(c) for c in clash.classes))
+        for clash in shacl_engine.find_clashes(store)
+    }
+    hits = [
         _Hit(
             shape=hit.shape,
             severity=_severity(ox.NamedNode(hit.severity)),
@@ -396,17 +434,18 @@ def _fast(
         )
         for hit in shacl_engine.run_shapes(store, compiled)
     ]
+    return hits, clashes
 
 
 def _pyshacl(
     designs: Sequence[_Design], context: Sequence[ox.Quad], shapes: tuple[Path, ...]
-) -> list[_Hit]:
+) -> tuple[list[_Hit], set[_Clash]]:
     """pySHACL on the design, the context and their OWL 2 RL closure (the reference)."""
     import pyshacl
     from pyshacl.errors import ReportableRuntimeError
     from rdflib import RDF, SH, BNode, Graph, URIRef
 
-    closed = _infer(
+    closed, inconsistencies = _infer(
         _rdflib_graph(q for design in designs for q in design.quads), _rdflib_graph(context)
     )
     shapes_graph = _rdflib_graph(_parsed(shapes))
@@ -438,29 +477,25 @@ def _pyshacl(
                 value=None if value is None else _term_text(_ox_term(value)),
             )
         )
-    return hits
+    return hits, _clashes_from(inconsistencies, designs)
 
 
-def _infer(design: Graph, context: Graph) -> Graph:
+def _infer(design: Graph, context: Graph) -> tuple[Graph, tuple[Inconsistency, ...]]:
     """Design and context with their OWL 2 RL closure (:mod:`ketenontologie.reasoning`).
 
-    The reasoner equals owlrl's closure and keeps the context's own closure per process.
-    Inconsistencies are not validation results, so they do not stop validation.
+    The reasoner equals owlrl's closure and keeps the context's own closure per process. An
+    inconsistency does not stop validation: it is returned, and reported as a result.
     """
     from rdflib import Graph
 
     from ketenontologie.reasoning import Reasoner
 
     reasoner = Reasoner.from_ontology(context)
+    inferred = reasoner.infer(design)
     closed = Graph()
-    for part in (
-        design,
-        context,
-        reasoner.ontology_inferred(),
-        reasoner.infer(design).graph(),
-    ):
+    for part in (design, context, reasoner.ontology_inferred(), inferred.graph()):
         closed.addN((s, p, o, closed) for s, p, o in part)
-    return closed
+    return closed, inferred.inconsistencies
 
 
 # --- terms between pyoxigraph and rdflib ---------------------------------------------------------
@@ -469,6 +504,26 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _rdflib_graph(quads: Iterable[ox.Quad]) -> Graph:
+    with _quiet_rdflib_terms():
+        return _to_rdflib_graph(quads)
+
+
+@contextmanager
+def _quiet_rdflib_terms() -> Iterator[None]:
+    """Keep rdflib from logging a traceback for each literal that does not fit its datatype.
+
+    Such a literal is an inconsistency that validation reports (KS-C01), with file and line.
+    """
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _to_rdflib_graph(quads: Iterable[ox.Quad]) -> Graph:
     from rdflib import BNode, Graph, URIRef
     from rdflib import Literal as RDFLiteral
 
@@ -522,6 +577,194 @@ def _own_nodes(designs: Sequence[_Design], context: Sequence[ox.Quad]) -> set[st
     return own - described
 
 
+# --- inconsistencies: KS-C01 ---------------------------------------------------------------------
+
+_OWLRL_DISJOINT = re.compile(r"Disjoint classes (\S+) and (\S+) have a common individual (\S+)")
+_OWLRL_NOTHING = re.compile(r"(\S+) is defined of type 'Nothing'")
+_OWLRL_LEXICAL = re.compile(
+    r"Lexical value of the literal '(.*)' does not match its datatype \((\S+)\)", re.DOTALL
+)
+
+
+def _clashes_from(
+    inconsistencies: Iterable[Inconsistency], designs: Sequence[_Design]
+) -> set[_Clash]:
+    """The reasoner's inconsistencies as clashes, about the nodes of the design where it can."""
+    clashes: set[_Clash] = set()
+    for found in inconsistencies:
+        if found.rule in ("cax-dw", "cax-adc") and found.node is not None:
+            classes = sorted(_term_text(_ox_term(c)) for c in found.classes)
+            clashes.add(_Clash("classes", _term_text(_ox_term(found.node)), tuple(classes)))
+        elif found.rule == "cls-nothing2" and found.node is not None:
+            clashes.add(_Clash("nothing", _term_text(_ox_term(found.node))))
+        elif found.rule == "dt-lexical" and found.node is not None:
+            literal = _ox_term(found.node)
+            assert isinstance(literal, ox.Literal)
+            clashes |= _literal_clashes(literal, designs)
+        else:
+            clashes |= _owlrl_clashes(found.owlrl_message, designs)
+    # owl:Nothing is a subclass of every class: its other clashes follow from that one.
+    nothing = {clash.focus for clash in clashes if clash.kind == "nothing"}
+    return {c for c in clashes if not (c.kind == "classes" and c.focus in nothing)}
+
+
+def _literal_clashes(literal: ox.Literal, designs: Sequence[_Design]) -> set[_Clash]:
+    uses = {
+        (_term_text(q.subject), q.predicate.value)
+        for design in designs
+        for q in design.quads
+        if q.object == literal
+    }
+    value, datatype, lexical = _term_text(literal), (literal.datatype.value,), literal.value
+    if not uses:  # not the design's own value: report it as found
+        return {_Clash("literal", value, datatype, value=value, detail=lexical)}
+    return {_Clash("literal", s, datatype, path=p, value=value, detail=lexical) for s, p in uses}
+
+
+def _owlrl_clashes(message: str, designs: Sequence[_Design]) -> set[_Clash]:
+    """What owlrl reports where the compiled rules do not apply, read back where it can be."""
+    if match := _OWLRL_DISJOINT.fullmatch(message):
+        first, second, node = match.groups()
+        return {_Clash("classes", _node_text(node), tuple(sorted((first, second))))}
+    if match := _OWLRL_NOTHING.fullmatch(message):
+        return {_Clash("nothing", _node_text(match.group(1)))}
+    if match := _OWLRL_LEXICAL.fullmatch(message):
+        literal = ox.Literal(match.group(1), datatype=ox.NamedNode(match.group(2)))
+        return _literal_clashes(literal, designs)
+    mentioned = [
+        text
+        for design in designs
+        for quad in design.quads
+        for text in (_term_text(quad.subject),)
+        if text in message
+    ]
+    focus = min(mentioned, key=message.index) if mentioned else _ONTOLOGY
+    return {_Clash("other", focus, detail=message)}
+
+
+def _node_text(text: str) -> str:
+    """A node as owlrl writes it (IRI or blank node label) in the form results use."""
+    return text if ":" in text else f"_:{text}"
+
+
+_PREFIXES = {
+    "dct": "http://purl.org/dc/terms/",
+    "keten": _KETEN,
+    "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def _short(iri: str) -> str:
+    for prefix, namespace in _PREFIXES.items():
+        local = iri.removeprefix(namespace)
+        if local != iri and re.fullmatch(r"[A-Za-z_][\w\-]*", local):
+            return f"{prefix}:{local}"
+    return iri if iri.startswith("_:") else f"<{iri}>"
+
+
+def _labels(context: Sequence[ox.Quad], designs: Sequence[_Design]) -> dict[str, dict[str, str]]:
+    """The ``rdfs:label`` texts per node and language, the context's first."""
+    labels: dict[str, dict[str, str]] = {}
+    for quad in [*context, *(q for design in designs for q in design.quads)]:
+        label = quad.object
+        if quad.predicate.value == _RDFS_LABEL and isinstance(label, ox.Literal) and label.language:
+            texts = labels.setdefault(_term_text(quad.subject), {})
+            texts.setdefault(label.language, label.value)
+    return labels
+
+
+def _clash_message(clash: _Clash, labels: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """What is inconsistent and what to change, in Dutch and English."""
+
+    def name(iri: str, lang: str) -> str:
+        label = labels.get(iri, {}).get(lang)
+        return f"{label} ({_short(iri)})" if label else _short(iri)
+
+    if clash.kind == "classes":
+        first, second = clash.classes
+        return {
+            "nl": "Dit heeft twee typen die elkaar volgens de ontologie uitsluiten: "
+            f"{name(first, 'nl')} en {name(second, 'nl')}. Houd er maar één van over, en kijk "
+            "ook naar de typen die volgen uit het domein en bereik van de eigenschappen die erop "
+            "of ernaar wijzen.",
+            "en": "This has two types that the ontology declares disjoint: "
+            f"{name(first, 'en')} and {name(second, 'en')}. Keep only one of them, and check "
+            "also the types implied by the domain and range of the properties used on it or "
+            "pointing at it.",
+        }
+    if clash.kind == "nothing":
+        return {
+            "nl": "Dit heeft het type owl:Nothing, een klasse die geen leden kan hebben. Haal dat "
+            "type weg, of de rdfs:subClassOf of owl:equivalentClass waaruit het volgt.",
+            "en": "This has the type owl:Nothing, a class that cannot have members. Remove that "
+            "type, or the rdfs:subClassOf or owl:equivalentClass it follows from.",
+        }
+    if clash.kind == "literal":
+        value = json.dumps(clash.detail, ensure_ascii=False)
+        datatype = _short(clash.classes[0])
+        where_nl = f" van {_short(clash.path)}" if clash.path else ""
+        where_en = f" of {_short(clash.path)}" if clash.path else ""
+        return {
+            "nl": f"De waarde {value}{where_nl} past niet bij het datatype {datatype}: schrijf "
+            "haar in de vorm die dat datatype voorschrijft, of kies een datatype dat bij de "
+            "waarde past.",
+            "en": f"The value {value}{where_en} does not fit the datatype {datatype}: write it in "
+            "the form that datatype prescribes, or choose a datatype that fits the value.",
+        }
+    return {
+        "nl": f"OWL 2 RL vindt een tegenspraak met de ontologie (owlrl meldt: {clash.detail}). "
+        "Pas het ontwerp aan zodat het de axioma's van de ontologie niet meer tegenspreekt.",
+        "en": f"OWL 2 RL finds a contradiction with the ontology (owlrl reports: {clash.detail}). "
+        "Change the design so that it no longer contradicts the ontology's axioms.",
+    }
+
+
+_CONSISTENCY_RULE = Rule(
+    id=_CONSISTENCY,
+    severity="Violation",
+    name={"nl": "consistent met de ontologie", "en": "consistent with the ontology"},
+    description={
+        "nl": "Het ontwerp spreekt de axioma's van de ontologie niet tegen: na OWL 2 "
+        "RL-inferentie is niets lid van twee klassen die elkaar uitsluiten (zoals ketenbestuur "
+        "en ketenbureau), niets van het type owl:Nothing, en past elke waarde bij haar datatype.",
+        "en": "The design does not contradict the ontology's axioms: after OWL 2 RL inference "
+        "nothing is a member of two disjoint classes (such as chain board and chain bureau), "
+        "nothing has the type owl:Nothing, and every value fits its datatype.",
+    },
+    message={
+        "nl": "Het ontwerp spreekt de ontologie tegen: geef elk orgaan, elke functie en elk "
+        "ander ding alleen typen die elkaar niet uitsluiten, en schrijf elke waarde in de vorm "
+        "van haar datatype.",
+        "en": "The design contradicts the ontology: give every body, post and other thing only "
+        "types that do not exclude each other, and write every value in the form of its "
+        "datatype.",
+    },
+    source=_ONTOLOGY,
+)
+
+
+def _clash_result(
+    clash: _Clash, labels: Mapping[str, Mapping[str, str]], locator: _Locator
+) -> ValidationResult:
+    file, line = locator.locate(clash.focus)
+    return ValidationResult(
+        rule=_CONSISTENCY,
+        severity="Violation",
+        file=file,
+        line=line,
+        focus_node=clash.focus,
+        path=_RDF_TYPE if clash.kind in ("classes", "nothing") else clash.path,
+        value=clash.value,
+        message=_clash_message(clash, labels),
+        source=_ONTOLOGY,
+    )
+
+
 # --- validate ------------------------------------------------------------------------------------
 
 
@@ -556,16 +799,29 @@ def validate(
     ours = tuple(default_shape_files())
     extra = tuple(Path(p) for p in find_rdf_files(list(shapes))) if shapes else ()
 
-    hits = _run(designs, context, ours, engine=engine)
+    hits, clashes = _run(designs, context, ours, engine=engine)
     if extra:
-        hits += _pyshacl(designs, context, extra)
+        hits += _pyshacl(designs, context, extra)[0]
 
     infos = _shape_infos(_shape_store(ours + extra))
     own = _own_nodes(designs, context)
     locator = _Locator(designs)
+    labels = _labels(context, designs) if clashes else {}
+    # An inconsistency is reported wherever it is found: the context alone is consistent, so
+    # the design caused it, even when the node is one the ontology or the scheme describes.
+    found = [_result(hit, infos, locator) for hit in set(hits) if hit.focus in own]
+    found += [_clash_result(clash, labels, locator) for clash in clashes]
     results = sorted(
-        (_result(hit, infos, locator) for hit in set(hits) if hit.focus in own),
-        key=lambda r: (r.file or "", r.line or 0, r.rule, r.focus_node, r.value or ""),
+        found,
+        key=lambda r: (
+            r.file or "",
+            r.line or 0,
+            r.rule,
+            r.focus_node,
+            r.path or "",
+            r.value or "",
+            r.message.get("en", ""),
+        ),
     )
     counts = {level: sum(r.severity == level for r in results) for level in _RANK}
     threshold = _FAIL_RANK[fail_on]
@@ -576,7 +832,7 @@ def validate(
             violations=counts["Violation"], warnings=counts["Warning"], infos=counts["Info"]
         ),
         results=tuple(results),
-        rules=_rules(infos),
+        rules={**_rules(infos), _CONSISTENCY: _CONSISTENCY_RULE},
         files=tuple(d.name for d in designs if d.name is not None),
     )
 
@@ -587,7 +843,7 @@ def _run(
     shapes: tuple[Path, ...],
     *,
     engine: Engine,
-) -> list[_Hit]:
+) -> tuple[list[_Hit], set[_Clash]]:
     if engine == "pyshacl":
         return _pyshacl(designs, context, shapes)
     try:

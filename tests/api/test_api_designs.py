@@ -423,6 +423,31 @@ def test_validate_answers_the_command_lines_json(client: httpx.Client) -> None:
     assert DESIGNS + "ontwerp" not in graph_names(client), "nothing is stored"
 
 
+def test_validate_reports_an_inconsistency_as_ks_c01(client: httpx.Client) -> None:
+    # SHACL finds nothing wrong with a board that is also a bureau; OWL 2 RL does.
+    path = ROOT / "tests" / "designs" / "invalid" / "KS-C01-bestuur-ook-ketenbureau.ttl"
+    response = client.post(
+        "/validate", content=path.read_bytes(), headers={"Content-Type": "text/turtle"}
+    )
+    assert response.status_code == 200
+    report = response.json()
+    assert report["conforms"] is False
+    assert [(r["rule"], r["file"], r["line"]) for r in report["results"]] == [
+        ("KS-C01", "ontwerp.ttl", 33)
+    ]
+    expected = validate(path).to_dict()
+    for result in expected["results"]:
+        result["file"] = "ontwerp.ttl"
+    assert report == expected
+    # Storing it is refused (422), in strict mode too, and nothing is stored.
+    for params in ({}, {"mode": "strict"}):
+        refused = client.put(
+            "/designs/bestuur-en-bureau", params=params, content=path.read_bytes(), headers=TURTLE
+        )
+        assert refused.status_code == 422, refused.text
+    assert client.get("/designs/bestuur-en-bureau").status_code == 404
+
+
 def test_validate_answers_a_shacl_report_in_turtle(client: httpx.Client) -> None:
     response = client.post(
         "/validate",
