@@ -1,9 +1,15 @@
-"""``ketenontologie validate``: every format and exit code, once as a real process."""
+"""``ketenontologie validate``: every format and exit code, in process and as a real process.
+
+The real process is the console script pip installed (``.venv/bin/ketenontologie``): every
+``--format`` parsed as what it claims to be, and every exit code.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -29,6 +35,120 @@ def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, st
     code = main(["validate", *map(str, args)])
     out, err = capsys.readouterr()
     return code, out, err
+
+
+# --- the installed command, as a real process ---------------------------------------------------
+
+
+def console_script() -> Path:
+    """The ``ketenontologie`` script pip installed beside this Python (``.venv/bin``)."""
+    found = shutil.which("ketenontologie", path=str(Path(sys.executable).parent))
+    assert found, f"no ketenontologie script beside {sys.executable}: run pip install -e ."
+    return Path(found)
+
+
+def parses_as_text(out: str) -> None:
+    assert "KS-R06" in out and str(R06) in out
+    assert out.rstrip().endswith("Het ontwerp voldoet niet.")
+    assert "\033[" not in out
+
+
+def parses_as_json(out: str) -> None:
+    document = json.loads(out)
+    assert document == validate(R06).to_dict()
+    assert document["conforms"] is False
+
+
+def parses_as_turtle(out: str) -> None:
+    from rdflib import RDF, SH, Graph
+
+    graph = Graph().parse(data=out, format="turtle")
+    (report,) = graph.subjects(RDF.type, SH.ValidationReport)
+    assert graph.value(report, SH.conforms).toPython() is False  # type: ignore[union-attr]
+    results = list(graph.objects(report, SH.result))
+    assert len(results) == len(validate(R06).results) > 0
+    assert all((result, RDF.type, SH.ValidationResult) in graph for result in results)
+
+
+def parses_as_junit(out: str) -> None:
+    root = ET.fromstring(out)
+    assert root.tag == "testsuites"
+    (suite,) = root.findall("testsuite")
+    assert suite.get("name") == str(R06)
+    failed = [case.get("name", "")[:6] for case in suite if case.find("failure") is not None]
+    assert failed == ["KS-R06"]
+    assert root.get("failures") == "1"
+
+
+def parses_as_sarif(out: str) -> None:
+    sarif = json.loads(out)
+    assert sarif["version"] == "2.1.0"
+    assert sarif["$schema"].endswith("sarif-2.1.0.json")
+    (run_,) = sarif["runs"]
+    assert run_["tool"]["driver"]["name"] == "ketenontologie"
+    results = run_["results"]
+    assert results and {r["ruleId"] for r in results} == {"KS-R06"}
+    for result in results:
+        (location,) = result["locations"]
+        assert location["physicalLocation"]["artifactLocation"]["uri"] == str(R06)
+        assert location["physicalLocation"]["region"]["startLine"] >= 1
+
+
+def parses_as_github(out: str) -> None:
+    lines = out.strip().splitlines()
+    assert len(lines) == len(validate(R06).results) > 0
+    for line in lines:
+        assert re.fullmatch(rf"::error file={re.escape(str(R06))},line=\d+,title=KS-R06::.+", line)
+
+
+PARSES_AS = {
+    "text": parses_as_text,
+    "json": parses_as_json,
+    "turtle": parses_as_turtle,
+    "junit": parses_as_junit,
+    "sarif": parses_as_sarif,
+    "github": parses_as_github,
+}
+assert list(PARSES_AS) == FORMATS
+
+# (arguments, exit code, what stderr holds); None for a file made by the test.
+REAL_RUNS = {
+    **{f"format-{f}": (["--format", f, str(R06)], 1, "") for f in FORMATS},
+    "valid": ([str(VALID)], 0, ""),
+    "warnings-pass": ([str(R13)], 0, ""),
+    "fail-on-warning": (["--fail-on", "warning", str(R13)], 1, ""),
+    "syntax-error": ([None], 2, ":3:"),
+    "missing-file": (["nergens.ttl"], 2, "nergens.ttl"),
+    "unknown-option": (["--no-such-option", str(VALID)], 2, "--no-such-option"),
+}
+
+
+@pytest.mark.parametrize("case", REAL_RUNS)
+def test_installed_command_formats_and_exit_codes(case: str, tmp_path: Path) -> None:
+    arguments, code, stderr = REAL_RUNS[case]
+    broken = tmp_path / "kapot.ttl"
+    broken.write_text("@prefix ex: <https://example.org/> .\n\nex:a ex:b ex:c ] .\n", "utf-8")
+    arguments = [str(broken) if a is None else a for a in arguments]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    process = subprocess.run(
+        [str(console_script()), "validate", *arguments],
+        capture_output=True,
+        text=True,
+        env={**env, "NO_COLOR": "1"},
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert process.returncode == code, process.stderr
+    if code == 2:
+        assert stderr in process.stderr and process.stdout == ""
+        if case == "syntax-error":  # file:line:column
+            assert re.search(rf"{re.escape(str(broken))}:3:\d+", process.stderr)
+        return
+    assert process.stderr == stderr
+    if case.startswith("format-"):
+        PARSES_AS[case.removeprefix("format-")](process.stdout)
+    else:
+        assert process.stdout.strip()
 
 
 def test_real_process_json_and_exit_codes() -> None:
