@@ -201,11 +201,19 @@ def test_every_rule_has_a_breaking_design() -> None:
     assert len(VALID) >= 2
 
 
+# The one scenario that cannot break its rule alone: KS-R08 allows a direct escalation to a
+# political principal only from the board, a core team or a chain manager with overriding power,
+# and an autonomous professional (disjoint from all three) is none of them, so KS-R10's
+# political-principal case always breaks KS-R08 too.
+ALSO_BREAKS = {"KS-R10-professional-naar-minister.ttl": {"KS-R08"}}
+
+
 @pytest.mark.parametrize("path", INVALID, **ids)
 def test_invalid_design_breaks_its_rule_alone(path: Path) -> None:
     want = expected(path)
     assert want, "an invalid design names the results it expects"
-    assert {r["rule"] for r in want} == {path.name[:6]}, "it breaks only the rule it is named for"
+    allowed = {path.name[:6], *ALSO_BREAKS.get(path.name, set())}
+    assert {r["rule"] for r in want} == allowed, "it breaks only the rule it is named for"
     report = validate(path)
     got = [(r.rule, r.severity, r.focus_node, r.line) for r in report.results]
     assert sorted(got) == sorted(
