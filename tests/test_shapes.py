@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DESIGNS = ROOT / "tests" / "designs"
 VALID = sorted((DESIGNS / "valid").glob("*.ttl"))
 INVALID = sorted((DESIGNS / "invalid").glob("*.ttl"))
-SHAPE_FILES = sorted(p for p in (ROOT / "shapes").glob("*.ttl") if p.name != "nl-sbb.ttl")
+ALL_SHAPE_FILES = sorted((ROOT / "shapes").glob("*.ttl"))  # the rules and the NL-SBB shapes
+SHAPE_FILES = [p for p in ALL_SHAPE_FILES if p.name != "nl-sbb.ttl"]  # the rules only
 PYSHACL_ASSETS = Path(pyshacl.__file__).resolve().parent / "assets"
 KSS = Namespace("https://w3id.org/ketenontologie/shapes#")
 KETEN = "https://w3id.org/ketenontologie/def#"
@@ -92,14 +93,19 @@ def test_default_shapes_are_the_rule_families() -> None:
 # --- SHACL itself ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", SHAPE_FILES, **ids)
+def test_the_nl_sbb_shapes_are_among_the_checked_files() -> None:
+    assert ROOT / "shapes" / "nl-sbb.ttl" in ALL_SHAPE_FILES
+    assert len(ALL_SHAPE_FILES) == len(SHAPE_FILES) + 1
+
+
+@pytest.mark.parametrize("path", ALL_SHAPE_FILES, **ids)
 def test_shapes_pass_shacl_for_shacl(path: Path) -> None:
     meta = Graph().parse(PYSHACL_ASSETS / "shacl-shacl.ttl")
     conforms, _, text = pyshacl.validate(Graph().parse(path), shacl_graph=meta)
     assert conforms, text
 
 
-@pytest.mark.parametrize("path", SHAPE_FILES, **ids)
+@pytest.mark.parametrize("path", ALL_SHAPE_FILES, **ids)
 def test_only_real_shacl_terms(path: Path) -> None:
     vocabulary = Graph().parse(PYSHACL_ASSETS / "shacl.ttl")
     declared = {str(s) for s in vocabulary.subjects() if str(s).startswith(str(SH))}
