@@ -6,7 +6,7 @@ from pathlib import Path
 
 import owlrl
 import pytest
-from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 ROOT = Path(__file__).resolve().parents[1]
 KETEN = Namespace("https://w3id.org/ketenontologie/def#")
@@ -87,6 +87,75 @@ def test_posts_on_a_board_are_not_made_part_of_it(closure: Graph) -> None:
     for board, _, member in closure.triples((None, KETEN.boardMember, None)):
         assert (member, ORG.postIn, board) not in closure
         assert isinstance(member, URIRef)
+
+
+# --- the fictional example uses every term for describing a chain --------------------------------
+
+HAVENSTAD = ROOT / "data" / "voorbeeldketen-havenstad.ttl"
+NOT_FOR_DESCRIBING_A_CHAIN = {
+    # Abstract classes: a design states the concrete role or body; these follow by inference.
+    "GovernanceActor": "abstract: every board, bureau, core team, role and principal",
+    "GovernanceBody": "abstract: board, bureau and core team",
+    "ChainRole": "abstract: chain manager, director, line manager, coaching manager, professional",
+    # Terms of the concept scheme: they describe the dimensions, pillars, building blocks,
+    # levels and phases (ontology/begrippenkader.ttl), which a design only points at.
+    "Dimension": "concept scheme",
+    "Pillar": "concept scheme",
+    "BuildingBlock": "concept scheme",
+    "ManagementLevel": "concept scheme",
+    "DevelopmentPhase": "concept scheme",
+    "ContributionWeight": "concept scheme",
+    "Contribution": "concept scheme: how a building block contributes to a pillar",
+    "inDimension": "concept scheme: pillar to dimension",
+    "higherLevelThan": "concept scheme: order of the management levels",
+    "contributesTo": "concept scheme: building block to pillar or dimension",
+    "contributesDominantlyTo": "concept scheme: building block to pillar or dimension",
+    "contributesSecondarilyTo": "concept scheme: building block to pillar or dimension",
+    "hasContribution": "concept scheme: building block to contribution",
+    "contributionTo": "concept scheme: contribution to pillar or dimension",
+    "contributionWeight": "concept scheme: contribution to its weight",
+    "contributionStage": "concept scheme: order of a building block's contributions",
+    # Only inferred: the transitive closure of keten:escalatesTo.
+    "escalatesEventuallyTo": "inferred from keten:escalatesTo steps",
+}
+"""Terms of the ontology that a chain design does not state, and why."""
+
+
+def declared_terms() -> dict[str, str]:
+    """Every class and property ontology/ketenontologie.ttl declares in the keten: namespace."""
+    ontology = Graph().parse(ROOT / "ontology" / "ketenontologie.ttl")
+    kinds = {OWL.Class: "class", OWL.ObjectProperty: "property", OWL.DatatypeProperty: "property"}
+    terms = {}
+    for kind, name in kinds.items():
+        for term in ontology.subjects(RDF.type, kind):
+            if isinstance(term, URIRef) and term.startswith(str(KETEN)):
+                terms[term.removeprefix(str(KETEN))] = name
+    return terms
+
+
+def test_the_fictional_example_uses_every_term_for_describing_a_chain() -> None:
+    terms = declared_terms()
+    assert set(NOT_FOR_DESCRIBING_A_CHAIN) <= set(terms), "the exclusions are declared terms"
+    design = Graph().parse(HAVENSTAD)
+    classes = set(design.objects(None, RDF.type))
+    properties = set(design.predicates())
+    wanted = {name: kind for name, kind in terms.items() if name not in NOT_FOR_DESCRIBING_A_CHAIN}
+    assert len(wanted) >= 20
+    unused = sorted(
+        f"keten:{name} ({kind})"
+        for name, kind in wanted.items()
+        if KETEN[name] not in (classes if kind == "class" else properties)
+    )
+    assert unused == [], f"{HAVENSTAD.name} does not use {', '.join(unused)}"
+
+
+def test_the_excluded_classes_are_abstract_and_the_inferred_property_is_inferred() -> None:
+    ontology = Graph().parse(ROOT / "ontology" / "ketenontologie.ttl")
+    for name in ("GovernanceActor", "GovernanceBody", "ChainRole"):
+        assert set(ontology.subjects(RDFS.subClassOf, KETEN[name])), f"{name} has subclasses"
+    eventually = KETEN.escalatesEventuallyTo
+    assert (eventually, RDF.type, OWL.TransitiveProperty) in ontology
+    assert (KETEN.escalatesTo, RDFS.subPropertyOf, eventually) in ontology
 
 
 def test_closure_reports_an_individual_in_disjoint_classes() -> None:
