@@ -3,6 +3,10 @@
 The service runs as ``python -m ketenontologie.api`` (the service tests' ``start_server``), with
 the project's data. Pages are checked as HTML a person reads: strict HTML5 parsing, one ``<h1>``,
 a ``lang`` attribute, a language switch, and every link on them resolving.
+
+The tests that take ``each_client`` run on the embedded store and again on a throwaway Virtuoso
+(``tests/virtuoso.py``): the walk of every IRI, content negotiation, the 404s, VoID and a design
+page. The rest run on the embedded store only (the pages come from the same code either way).
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ import httpx
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from api.conftest import Server, start_server
+from api.conftest import STORES, Server, start_server, store_env
 from ketenontologie import load_graph
-from ketenontologie.namespaces import BASE, DEF, KETEN, SHAPES
+from ketenontologie.namespaces import BASE, DEF, KETEN, RDFS, SHAPES
 from ketenontologie.resources import design_files, ontology_files, shape_files
+from ketenontologie.sparql import format_by_name, write_solutions
+from ketenontologie.store import GRAPH, ONTOLOGY_GRAPH, SCHEME_GRAPH, design_graph, inferred_graph
 from ketenontologie.validation import validate
 
 RDF_ACCEPT = {
@@ -32,7 +38,10 @@ RDF_ACCEPT = {
     "application/rdf+xml": ("rdf", "xml"),
     "application/n-triples": ("nt", "nt"),
 }
+DATASET_ACCEPT = {"application/trig": "trig", "application/n-quads": "nquads"}
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+VOID = "http://rdfs.org/ns/void#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
 def _require_graphviz() -> None:
@@ -58,6 +67,23 @@ def client(service: Server) -> Iterator[httpx.Client]:
         yield client
 
 
+@pytest.fixture(scope="module", params=STORES)
+def each_client(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[httpx.Client]:
+    """A client of the same service on each store: the embedded one above, then Virtuoso."""
+    if request.param == "oxigraph":
+        yield request.getfixturevalue("client")
+        return
+    env = store_env(request, tmp_path_factory, "linked-data")
+    running = start_server(tmp_path_factory.mktemp("linked-data-virtuoso") / "data", env=env)
+    try:
+        with running.client() as client:
+            yield client
+    finally:
+        running.stop()
+
+
 def _minted() -> set[str]:
     """Every IRI under our base in the ontology, the concept scheme and the example designs."""
     found = set()
@@ -81,14 +107,137 @@ def _parse(body: bytes, rdf_format: str) -> Graph:
 # --- walking every IRI ------------------------------------------------------------------------
 
 
-def test_the_walk_covers_things_and_terms() -> None:
+def _void(client: httpx.Client) -> Graph:
+    answer = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert answer.status_code == 200
+    return _parse(answer.content, "turtle")
+
+
+def _iris_in(graph: Graph, prefix: str) -> set[str]:
+    return {
+        str(term)
+        for triple in graph
+        for term in triple
+        if isinstance(term, URIRef) and str(term).startswith(prefix)
+    }
+
+
+def _graphs_listed(client: httpx.Client) -> set[str]:
+    """Every graph the store lists: in the SPARQL service description and at ``/graphs``."""
+    described = _parse(client.get("/sparql", headers={"Accept": "text/turtle"}).content, "turtle")
+    named = {str(name) for name in described.objects(None, URIRef(SD + "name"))}
+    listed = {entry["graph"] for entry in client.get("/graphs").json()["graphs"]}
+    assert named == listed
+    return listed
+
+
+def _truncated_link() -> str:
+    """The IRI the service writes into the head of a SPARQL XML result cut at the row limit."""
+    xml = format_by_name("xml", kind="solutions")
+    assert xml is not None
+    head = write_solutions(["x"], [], fmt=xml, truncated=True).decode()
+    link = head.split('<link href="', 1)[1].split('"', 1)[0]
+    assert link.startswith(BASE + "/")
+    return link
+
+
+def _walk_graphs(client: httpx.Client) -> list[str]:
+    """The graph IRIs the walk dereferences: those the store lists and those VoID names."""
+    return sorted(_graphs_listed(client) | _iris_in(_void(client), GRAPH))
+
+
+def _walk_def(client: httpx.Client) -> list[str]:
+    """The ``…/def`` IRIs the walk dereferences beside the terms: VoID's, and the service's."""
+    return sorted(_iris_in(_void(client), DEF) | {_truncated_link()})
+
+
+def test_the_walk_covers_things_terms_graphs_and_the_void(each_client: httpx.Client) -> None:
     assert len(THINGS) >= 80 and len(TERMS) >= 40
     assert {iri[len(BASE) :].split("/")[1].partition("#")[0] for iri in MINTED} <= {"def", "id"}
+    graphs = _walk_graphs(each_client)
+    void = _void(each_client)
+    assert _graphs_listed(each_client) <= set(graphs)
+    assert {str(g) for g in void.objects(None, URIRef(SD + "name"))} <= set(graphs)
+    assert {ONTOLOGY_GRAPH, SCHEME_GRAPH, design_graph("loonaangifteketen")} <= set(graphs)
+    assert inferred_graph("voorbeeldketen-havenstad") in graphs
+    in_void = {iri for iri in _iris_in(void, BASE + "/") if iri.startswith((GRAPH, DEF))}
+    assert in_void <= set(graphs) | set(_walk_def(each_client))
+    assert f"{DEF}/service#truncated" in _walk_def(each_client)
 
 
 @pytest.mark.slow
-def test_every_thing_iri_is_303_to_its_document_in_every_format(client: httpx.Client) -> None:
-    for iri in THINGS:
+def test_every_graph_iri_resolves_to_its_triples_and_a_page(each_client: httpx.Client) -> None:
+    void = _void(each_client)
+    sizes = {
+        str(void.value(subset, URIRef(SD + "name"))): int(triples)
+        for subset, triples in void.subject_objects(URIRef(VOID + "triples"))
+        if void.value(subset, URIRef(SD + "name")) is not None
+    }
+    for iri in _walk_graphs(each_client):
+        path = iri[len(BASE) :]
+        page = each_client.get(path, headers={"Accept": BROWSER})
+        assert page.status_code == 200, path
+        assert page.headers["content-type"].startswith("text/html")
+        assert iri in page.text and f">{sizes[iri]}</span>" in page.text, path
+        assert f'href="/dumps/{path[len("/graph/") :]}.ttl"' in page.text
+        for media, (extension, rdf_format) in RDF_ACCEPT.items():
+            answer = each_client.get(path, headers={"Accept": media})
+            assert answer.status_code == 200, (path, media)
+            assert answer.headers["content-type"].startswith(media)
+            dump = answer.headers["content-location"]
+            assert dump == f"/dumps/{path[len('/graph/') :]}.{extension}"
+            assert len(_parse(answer.content, rdf_format)) == sizes[iri], (path, media)
+            assert len(_parse(each_client.get(dump).content, rdf_format)) == sizes[iri], dump
+        for media, rdf_format in DATASET_ACCEPT.items():
+            answer = each_client.get(path, headers={"Accept": media})
+            assert answer.status_code == 200, (path, media)
+            named = Dataset().parse(data=answer.text, format=rdf_format)
+            assert [str(g.identifier) for g in named.graphs() if len(g)] == (
+                [iri] if sizes[iri] else []
+            )
+            assert each_client.get(answer.headers["content-location"]).status_code == 200
+    assert each_client.get("/graph/ontologie", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_every_def_iri_resolves_to_its_section_in_every_format(each_client: httpx.Client) -> None:
+    for iri in _walk_def(each_client):
+        document, _, anchor = iri[len(BASE) :].partition("#")
+        page = each_client.get(document, headers={"Accept": BROWSER})
+        assert page.status_code == 200, iri
+        assert not anchor or anchor in _ids(page.text), iri
+        assert iri in page.text
+        for media, (extension, rdf_format) in RDF_ACCEPT.items():
+            for answer in (
+                each_client.get(document, headers={"Accept": media}),
+                each_client.get(f"{document}.{extension}"),
+            ):
+                assert answer.status_code == 200, (iri, media)
+                assert (URIRef(iri), None, None) in _parse(answer.content, rdf_format), iri
+
+
+def test_the_service_vocabulary_explains_truncation_in_both_languages(client: httpx.Client) -> None:
+    english = client.get("/def/service", headers={"Accept": BROWSER, "Accept-Language": "en"})
+    assert '<html lang="en">' in english.text
+    assert "row limit" in english.text and "Ketenontologie-Result-Truncated" in english.text
+    dutch = client.get("/def/service.html")
+    assert '<html lang="nl">' in dutch.text and "rijlimiet" in dutch.text
+    vocabulary = _parse(client.get("/def/service.ttl").content, "turtle")
+    truncated = URIRef(_truncated_link())
+    assert {o.language for o in vocabulary.objects(truncated, RDFS.label)} == {"nl", "en"}
+    assert (truncated, RDFS.isDefinedBy, URIRef(f"{DEF}/service")) in vocabulary
+
+
+@pytest.mark.slow
+def test_every_thing_iri_is_303_to_its_document_in_every_format(
+    each_client: httpx.Client, request: pytest.FixtureRequest
+) -> None:
+    """On the embedded store every thing in every format, by ``Accept`` and by extension. On
+    Virtuoso every thing too, but each in one RDF format (taking turns), by ``Accept``: what
+    depends on the store is finding the thing's triples; the serialising is the same code."""
+    client = each_client
+    every_format = request.node.callspec.params["each_client"] == "oxigraph"
+    formats = list(RDF_ACCEPT.items())
+    for number, iri in enumerate(THINGS):
         path = iri[len(BASE) :]
         answer = client.get(path, headers={"Accept": BROWSER})
         assert answer.status_code == 303, path
@@ -98,11 +247,13 @@ def test_every_thing_iri_is_303_to_its_document_in_every_format(client: httpx.Cl
         assert page.status_code == 200, doc
         assert page.headers["content-type"].startswith("text/html")
         assert iri in page.text
-        for media, (extension, rdf_format) in RDF_ACCEPT.items():
-            for answer in (
-                client.get(doc, headers={"Accept": media}),
-                client.get(f"{doc}.{extension}"),
-            ):
+        for media, (extension, rdf_format) in (
+            formats if every_format else [formats[number % len(formats)]]
+        ):
+            answers = [client.get(doc, headers={"Accept": media})]
+            if every_format:
+                answers.append(client.get(f"{doc}.{extension}"))
+            for answer in answers:
                 assert answer.status_code == 200, (doc, media)
                 assert answer.headers["content-type"].startswith(media)
                 graph = _parse(answer.content, rdf_format)
@@ -161,15 +312,15 @@ def test_every_rule_has_an_anchor_and_the_shapes_parse(client: httpx.Client) -> 
         ("*/*", "text/html"),
     ],
 )
-def test_q_values_choose_the_format(client: httpx.Client, accept: str, media: str) -> None:
-    answer = client.get("/doc/pijler/P1", headers={"Accept": accept})
+def test_q_values_choose_the_format(each_client: httpx.Client, accept: str, media: str) -> None:
+    answer = each_client.get("/doc/pijler/P1", headers={"Accept": accept})
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith(media)
     assert "Accept" in answer.headers["vary"]
 
 
-def test_an_unacceptable_format_is_406_with_the_offer(client: httpx.Client) -> None:
-    answer = client.get("/def", headers={"Accept": "image/png"})
+def test_an_unacceptable_format_is_406_with_the_offer(each_client: httpx.Client) -> None:
+    answer = each_client.get("/def", headers={"Accept": "image/png"})
     assert answer.status_code == 406
     assert answer.json()["error"] == "not-acceptable"
     assert "text/turtle" in answer.json()["message"]
@@ -205,12 +356,54 @@ def test_an_unknown_iri_gets_a_page_that_helps(client: httpx.Client) -> None:
     assert machine.status_code == 404
     assert machine.json()["error"] == "not-found"
     assert client.get("/def.exe", headers={"Accept": BROWSER}).status_code == 404
+    for path in ("/graph/%25zz", "/graph/a%20b", "/dumps/%25zz.ttl", "/graph/"):
+        assert client.get(path, headers={"Accept": BROWSER}).status_code == 404, path
+        assert client.get(path).json()["error"] == "not-found", path
+
+
+MISSING = {
+    # path: (error code for API clients, a suggestion the page makes, or None)
+    "/id/pijler": ("not-found", "/doc/pijler/P1"),
+    "/ID/keten/loonaangifteketen": ("not-found", "/doc/keten/loonaangifteketen"),
+    "/graph/onbekend": ("not-found", None),
+    "/graph/ontwerp/loonaangifteketn": ("not-found", "/graph/ontwerp/loonaangifteketen"),
+    "/graph/beheer/journaal": ("not-found", None),
+    "/nergens/te/vinden": ("not-found", None),
+    "/designs/onbekend": ("design-not-found", None),
+    "/queries/onbekend": ("not-found", None),
+}
+
+
+@pytest.mark.parametrize("path", sorted(MISSING))
+def test_every_404_is_a_page_for_browsers_and_json_for_clients(
+    each_client: httpx.Client, path: str
+) -> None:
+    code, suggestion = MISSING[path]
+    page = each_client.get(path, headers={"Accept": BROWSER})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<html lang="nl">' in page.text and "<h1>Niet gevonden</h1>" in page.text
+    assert f"<code>{path}</code>" in page.text
+    for href in ('href="/def"', 'href="/doc/begrippenkader/ketensturing"', 'href="/"'):
+        assert href in page.text, href
+    if suggestion:
+        assert f'href="{suggestion}"' in page.text
+    english = each_client.get(path, headers={"Accept": BROWSER, "Accept-Language": "en"})
+    assert '<html lang="en">' in english.text and "<h1>Not found</h1>" in english.text
+    assert 'href="/?lang=en"' in english.text and 'href="/def?lang=en"' in english.text
+    for accept in (None, "*/*", "application/json", "text/turtle", "text/html;q=0.5, */*"):
+        answer = each_client.get(path, headers={} if accept is None else {"Accept": accept})
+        assert answer.status_code == 404, accept
+        assert answer.headers["content-type"].startswith("application/json"), accept
+        body = answer.json()
+        assert body["error"] == code and body["message"], accept
 
 
 # --- VoID and dumps -------------------------------------------------------------------------------
 
 
-def test_void_names_the_endpoint_and_every_dump_resolves(client: httpx.Client) -> None:
+def test_void_names_the_endpoint_and_every_dump_resolves(each_client: httpx.Client) -> None:
+    client = each_client
     void = _parse(
         client.get("/.well-known/void", headers={"Accept": "text/turtle"}).content, "turtle"
     )
@@ -264,6 +457,11 @@ def _ids(html: str) -> set[str]:
 PAGES = [
     "/def",
     "/def?lang=en",
+    "/def/service",
+    "/graph/ontologie",
+    "/graph/ontwerp/voorbeeldketen-havenstad?lang=en",
+    "/graph/afgeleid/voorbeeldketen-havenstad",
+    "/graph/shapes/chain",
     "/shapes",
     "/doc/begrippenkader/ketensturing",
     "/doc/begrippenkader/ketensturing?lang=en",
@@ -278,7 +476,16 @@ PAGES = [
     "/doc/rol/ketenmanager-havenstad?inferred=true",
     "/.well-known/void",
     "/id/onbekend/ding",
+    "/ID/keten/loonaangifteketen",
+    "/graph/onbekend?lang=en",
+    "/nergens/te/vinden",
 ]
+NOT_FOUND_PAGES = {
+    "/id/onbekend/ding",
+    "/ID/keten/loonaangifteketen",
+    "/graph/onbekend",
+    "/nergens/te/vinden",
+}
 
 
 @pytest.fixture(scope="module")
@@ -292,7 +499,8 @@ def test_pages_are_valid_html_with_working_links(
     client: httpx.Client, fetched: dict[str, tuple[int, set[str]]], path: str
 ) -> None:
     answer = client.get(path, headers={"Accept": BROWSER}, follow_redirects=True)
-    assert answer.status_code == (404 if "onbekend" in path else 200)
+    missing = path.partition("?")[0] in NOT_FOUND_PAGES
+    assert answer.status_code == (404 if missing else 200)
     html = answer.text
     html5lib.HTMLParser(strict=True).parse(html)  # raises on any parse error
     collector = _Collector()
@@ -309,7 +517,7 @@ def test_pages_are_valid_html_with_working_links(
             continue  # outside the service: never fetched by the tests
         page, _, fragment = target.partition("#")
         same_page = urlsplit(page).path == urlsplit(path).path
-        if href.startswith("#") or page == path or (same_page and "onbekend" in path):
+        if href.startswith("#") or page == path or (same_page and missing):
             assert not fragment or fragment in collector.ids, f"{path}: {href}"
             continue
         if page not in fetched:
@@ -320,10 +528,10 @@ def test_pages_are_valid_html_with_working_links(
         assert not fragment or fragment in ids, f"{path}: {href}"
 
 
-def test_the_design_page_shows_the_validation_report(client: httpx.Client) -> None:
+def test_the_design_page_shows_the_validation_report(each_client: httpx.Client) -> None:
     root = Path(__file__).resolve().parents[1]
     report = validate(root / "data" / "loonaangifteketen.ttl")
-    page = client.get("/doc/keten/loonaangifteketen?lang=en").text
+    page = each_client.get("/doc/keten/loonaangifteketen?lang=en").text
     assert report.results, "the example design is expected to break a rule"
     for result in report.results:
         assert f'href="/shapes?lang=en#{result.rule}"' in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import os
 import re
 import shutil
@@ -15,12 +17,16 @@ import ketenontologie.publication as publication
 from ketenontologie import InputError, load_graph, load_ontology, summarize
 from ketenontologie.diagrams import DiagramError, chain_dot, chain_svg, render_svg
 from ketenontologie.namespaces import BASE, DEF, ID, KETEN, OWL, RDF
+from ketenontologie.publication.graphs import graph_view, kind_of
 from ketenontologie.publication.links import ServiceLinks, StaticLinks
 from ketenontologie.publication.model import ontology_view, rules_by_term, shapes_view
 from ketenontologie.publication.negotiation import (
+    GRAPH_FORMATS,
+    HTML,
     NotAcceptableError,
     negotiate,
     negotiate_language,
+    prefers_html,
     split_extension,
 )
 from ketenontologie.publication.service import Ask, LinkedData
@@ -95,6 +101,36 @@ def test_nothing_acceptable_is_refused_with_the_offer() -> None:
         negotiate("image/png")
 
 
+@pytest.mark.parametrize(
+    ("accept", "page"),
+    [
+        (BROWSER, True),
+        ("text/html", True),
+        ("application/xhtml+xml, application/json;q=0.9", True),
+        (None, False),
+        ("", False),
+        ("*/*", False),
+        ("text/*", False),
+        ("application/json", False),
+        ("text/html;q=0.5, */*", False),
+        ("text/html;q=0.9, text/turtle", False),
+        ("text/html;q=0, */*", False),
+    ],
+)
+def test_an_error_is_a_page_only_for_clients_that_name_html_first(
+    accept: str | None, page: bool
+) -> None:
+    assert prefers_html(accept) is page
+
+
+def test_a_graph_is_offered_with_its_name_too() -> None:
+    assert negotiate("application/trig", formats=GRAPH_FORMATS).is_dataset
+    assert negotiate("application/n-quads", formats=GRAPH_FORMATS).extension == "nq"
+    assert negotiate("*/*", formats=GRAPH_FORMATS) is HTML
+    with pytest.raises(NotAcceptableError):
+        negotiate("application/trig")  # documents have no graph name to keep
+
+
 def test_extension_wins_over_accept() -> None:
     _, fmt = split_extension("P1.nt")
     assert negotiate("text/html", extension=fmt).name == "ntriples"
@@ -122,6 +158,54 @@ def test_language_by_parameter_then_header(
 
 
 # --- links ----------------------------------------------------------------------------------------
+
+
+def test_graph_iris_link_to_their_page_and_download_as_their_dump() -> None:
+    links = ServiceLinks((BASE,), lang="en", explicit=True)
+    assert links.href(f"{BASE}/graph/ontwerp/x") == "/graph/ontwerp/x?lang=en"
+    assert links.download(f"{BASE}/graph/ontwerp/x", "trig") == "/dumps/ontwerp/x.trig"
+    assert links.href(f"{DEF}/service#truncated") == "/def/service?lang=en#truncated"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        (f"{BASE}/graph/ontologie", ("ontology", "")),
+        (f"{BASE}/graph/begrippenkader", ("scheme", "")),
+        (f"{BASE}/graph/afgeleid", ("inferred_ontology", "")),
+        (f"{BASE}/graph/afgeleid/a.b", ("inferred_design", "a.b")),
+        (f"{BASE}/graph/ontwerp/a", ("design", "a")),
+        (f"{BASE}/graph/shapes/chain", ("shapes", "chain")),
+        (f"{BASE}/graph/eigen", ("other", "eigen")),
+    ],
+)
+def test_every_graph_says_what_it_holds(name: str, kind: tuple[str, str]) -> None:
+    assert kind_of(name) == kind
+    for lang in ("nl", "en"):
+        view = graph_view(name, triples=3, stored=[name], chains=[], links=ServiceLinks(lang=lang))
+        assert view.about and "{" not in view.about
+        assert [d.href for d in view.downloads][-2:] == [
+            f"/dumps/{name[len(BASE) + 7 :]}.trig",
+            f"/dumps/{name[len(BASE) + 7 :]}.nq",
+        ]
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "ketenontologie.publication",
+        "ketenontologie.publication.graphs",
+        "ketenontologie.publication.links",
+        "ketenontologie.publication.negotiation",
+        "ketenontologie.publication.pages",
+        "ketenontologie.publication.void",
+        "ketenontologie.publication.w3id",
+        "ketenontologie.publication.words",
+    ],
+)
+def test_the_examples_in_the_docstrings_hold(module: str) -> None:
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
 
 
 def test_service_links_are_root_relative_and_keep_the_language() -> None:
@@ -281,9 +365,9 @@ def test_the_w3id_rules_forward_every_iri_path_unchanged() -> None:
     rules = htaccess("https://svc.example.nl")
     paths = {iri[len(BASE) + 1 :].partition("#")[0] for iri in _iris_in_sources()}
     paths |= {"def.ttl", "shapes.jsonld", ".well-known/void", "dumps/alles.nq", "sparql", ""}
+    paths |= {"def/service", "def/service.ttl", "graph/ontologie", "graph/ontwerp/x.y"}
+    paths |= {"graph/afgeleid", "graph/afgeleid/x", "graph/shapes/chain"}
     for path in sorted(paths):
-        if path.startswith("graph/"):
-            continue  # graph names are not documents; /graphs?graph= serves them
         forwarded = _apply(rules, path)
         expected = "https://svc.example.nl/" + (path or "def")
         assert forwarded == expected, path

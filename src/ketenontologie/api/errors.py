@@ -1,13 +1,16 @@
 """HTTP errors and the one mapping from the project's error tree to statuses and JSON bodies.
 
-Every error answer is ``{"error": CODE, "message": ...}`` with the status below.
+Every error answer is ``{"error": CODE, "message": ...}`` with the status below. A 404 for a
+client that prefers HTML by name (a browser) is the helpful page of the linked-data routes
+instead: what was asked, IRIs that look like it, and the ways in.
 """
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ketenontologie.errors import (
@@ -16,6 +19,7 @@ from ketenontologie.errors import (
     RDFSyntaxError,
     UnknownFormatError,
 )
+from ketenontologie.publication.negotiation import prefers_html
 from ketenontologie.queries import ParameterError, QueryHeaderError, UnknownQueryError
 from ketenontologie.sparql import ForbiddenOperationError, SparqlSyntaxError
 from ketenontologie.store import QueryTimeoutError, StoreError, UnknownGraphError
@@ -186,18 +190,38 @@ def error_response(error: KetenontologieError) -> JSONResponse:
     return JSONResponse(body, status_code=status_for(error), headers=headers)
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Answer every error, also FastAPI's own, as ``{"error": CODE, "message": ...}``."""
+def not_found_page(request: Request, *, message: str | None = None) -> Response | None:
+    """The helpful 404 page when the client prefers HTML (a browser), else None (send JSON)."""
+    if not prefers_html(request.headers.get("accept")):
+        return None
+    if getattr(request.app.state, "store", None) is None:
+        return None  # not started: nothing to suggest from
+    from .linked_data import ask_of, linked_data_of, send
 
-    async def project_error(request: Request, error: Exception) -> JSONResponse:
+    answer = linked_data_of(request).not_found(ask_of(request), message=message)
+    return send(answer)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every error, also FastAPI's own, as ``{"error": CODE, "message": ...}`` (or, for
+    a browser asking for something that is not there, as the helpful 404 page)."""
+
+    async def project_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, KetenontologieError)
+        if status_for(error) == 404:
+            page = await run_in_threadpool(not_found_page, request, message=error.message)
+            if page is not None:
+                return page
         return error_response(error)
 
-    async def http_error(request: Request, error: Exception) -> JSONResponse:
+    async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
         code = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http")
         message = str(error.detail)
         if error.status_code == 404:
+            page = await run_in_threadpool(not_found_page, request)
+            if page is not None:
+                return page
             message = f"There is nothing at {request.url.path}. See /docs for the routes."
         elif error.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path}. See /docs."

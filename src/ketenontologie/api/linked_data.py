@@ -1,4 +1,5 @@
-"""Linked data at the service's root: ``/def``, ``/shapes``, ``/id/…`` (303), ``/doc/…``, VoID.
+"""Linked data at the service's root: ``/def``, ``/shapes``, ``/id/…`` (303), ``/doc/…``,
+the named graphs ``/graph/…``, VoID and the dumps.
 
 Every handler reads the request into an :class:`~ketenontologie.publication.service.Ask`, calls
 :class:`~ketenontologie.publication.service.LinkedData` and copies its answer; negotiation,
@@ -17,7 +18,7 @@ from ketenontologie.publication.service import Answer, Ask, LinkedData
 
 from .common import settings_of, store_of
 
-__all__ = ["linked_data_of", "router"]
+__all__ = ["ask_of", "linked_data_of", "router", "send"]
 
 router = APIRouter(tags=["Linked data"])
 _GET = ["GET", "HEAD"]
@@ -51,7 +52,8 @@ def linked_data_of(request: Request) -> LinkedData:
     return service
 
 
-def _ask(request: Request) -> Ask:
+def ask_of(request: Request) -> Ask:
+    """What ``request`` asks, for :class:`LinkedData`."""
     params = request.query_params
     return Ask(
         path=request.url.path,
@@ -63,7 +65,8 @@ def _ask(request: Request) -> Ask:
     )
 
 
-def _send(answer: Answer) -> Response:
+def send(answer: Answer) -> Response:
+    """The HTTP response for ``answer``."""
     return Response(
         answer.body,
         status_code=answer.status,
@@ -75,13 +78,29 @@ def _send(answer: Answer) -> Response:
 @router.api_route("/def", methods=_GET, summary="The ontology", responses=_NEGOTIATED)
 def ontology(request: Request) -> Response:
     """The ontology: HTML for browsers, Turtle, JSON-LD, RDF/XML or N-Triples by Accept."""
-    return _send(linked_data_of(request).ontology(_ask(request)))
+    return send(linked_data_of(request).ontology(ask_of(request)))
 
 
 @router.api_route("/def.{ext}", methods=_GET, summary="The ontology in one format")
 def ontology_file(request: Request, ext: str) -> Response:
     """The ontology as ``ttl``, ``jsonld``, ``rdf``, ``nt`` or ``html``."""
-    return _send(linked_data_of(request).ontology(_ask(request), extension=ext))
+    return send(linked_data_of(request).ontology(ask_of(request), extension=ext))
+
+
+@router.api_route(
+    "/def/service", methods=_GET, summary="The service vocabulary", responses=_NEGOTIATED
+)
+def service_vocabulary(request: Request) -> Response:
+    """The terms the SPARQL service writes into its answers (``…/def/service#truncated``)."""
+    return send(linked_data_of(request).service_terms(ask_of(request)))
+
+
+@router.api_route(
+    "/def/service.{ext}", methods=_GET, summary="The service vocabulary in one format"
+)
+def service_vocabulary_file(request: Request, ext: str) -> Response:
+    """The service vocabulary as ``ttl``, ``jsonld``, ``rdf``, ``nt`` or ``html``."""
+    return send(linked_data_of(request).service_terms(ask_of(request), extension=ext))
 
 
 @router.api_route("/def/{version}", methods=_GET, summary="A version of the ontology")
@@ -89,20 +108,20 @@ def ontology_version(request: Request, version: str) -> Response:
     """The version IRI ``/def/{version}`` (the current version only), optionally ``.ttl`` etc."""
     number, fmt = split_extension(version)
     extension = None if fmt is None else fmt.extension
-    answer = linked_data_of(request).ontology(_ask(request), extension=extension, version=number)
-    return _send(answer)
+    answer = linked_data_of(request).ontology(ask_of(request), extension=extension, version=number)
+    return send(answer)
 
 
 @router.api_route("/shapes", methods=_GET, summary="The rules", responses=_NEGOTIATED)
 def shapes(request: Request) -> Response:
     """The SHACL shapes (rules ``KS-R01``…): HTML or RDF by Accept."""
-    return _send(linked_data_of(request).shapes_document(_ask(request)))
+    return send(linked_data_of(request).shapes_document(ask_of(request)))
 
 
 @router.api_route("/shapes.{ext}", methods=_GET, summary="The rules in one format")
 def shapes_file(request: Request, ext: str) -> Response:
     """The shapes as ``ttl``, ``jsonld``, ``rdf``, ``nt`` or ``html``."""
-    return _send(linked_data_of(request).shapes_document(_ask(request), extension=ext))
+    return send(linked_data_of(request).shapes_document(ask_of(request), extension=ext))
 
 
 @router.api_route(
@@ -113,7 +132,7 @@ def shapes_file(request: Request, ext: str) -> Response:
 )
 def thing(request: Request, kind: str, ref: str) -> Response:
     """A concept, the scheme or a thing in a stored design: redirects to its document."""
-    return _send(linked_data_of(request).thing(_ask(request), kind, ref))
+    return send(linked_data_of(request).thing(ask_of(request), kind, ref))
 
 
 @router.api_route(
@@ -121,34 +140,56 @@ def thing(request: Request, kind: str, ref: str) -> Response:
 )
 def document(request: Request, kind: str, ref: str) -> Response:
     """The document about ``/id/{kind}/{ref}``; ``?inferred=true`` adds inferred data."""
-    return _send(linked_data_of(request).document(_ask(request), kind, ref))
+    return send(linked_data_of(request).document(ask_of(request), kind, ref))
+
+
+@router.api_route(
+    "/graph/{path:path}",
+    methods=_GET,
+    summary="A named graph: its triples, or a page about it",
+    responses={
+        **_NEGOTIATED,
+        200: {
+            "description": "The graph's triples by Accept (TriG and N-Quads keep its name), "
+            "or a page about it for browsers.",
+            "content": {
+                **_NEGOTIATED[200]["content"],
+                "application/trig": {},
+                "application/n-quads": {},
+            },
+        },
+    },
+)
+def named_graph(request: Request, path: str) -> Response:
+    """The stored graph ``https://w3id.org/ketenontologie/graph/{path}``; files: ``/dumps/``."""
+    return send(linked_data_of(request).named_graph(ask_of(request), path))
 
 
 @router.api_route("/.well-known/void", methods=_GET, summary="VoID and DCAT of the dataset")
 def void(request: Request) -> Response:
     """The dataset description: a page with every dump for browsers, else RDF."""
-    return _send(linked_data_of(request).dataset(_ask(request)))
+    return send(linked_data_of(request).dataset(ask_of(request)))
 
 
 @router.api_route("/.well-known/void.{ext}", methods=_GET, summary="VoID in one format")
 def void_file(request: Request, ext: str) -> Response:
     """The dataset description as ``ttl``, ``jsonld``, ``rdf``, ``nt`` or ``html``."""
-    return _send(linked_data_of(request).dataset(_ask(request), extension=ext))
+    return send(linked_data_of(request).dataset(ask_of(request), extension=ext))
 
 
 @router.api_route("/dumps", methods=_GET, summary="The dumps (the dataset page)")
 def dumps(request: Request) -> Response:
     """Every graph and its downloads (the same page as ``/.well-known/void``)."""
-    return _send(linked_data_of(request).dataset(_ask(request)))
+    return send(linked_data_of(request).dataset(ask_of(request)))
 
 
 @router.api_route("/dumps/{path:path}", methods=_GET, summary="One graph, or all, as a file")
 def dump(request: Request, path: str) -> Response:
     """``/dumps/{graph}.{ext}`` (e.g. ``ontwerp/loonaangifteketen.ttl``) or ``alles.nq``."""
-    return _send(linked_data_of(request).dump(_ask(request), path))
+    return send(linked_data_of(request).dump(ask_of(request), path))
 
 
 @router.api_route("/assets/ketenontologie.css", methods=_GET, include_in_schema=False)
 def stylesheet(request: Request) -> Response:
     """The pages' one stylesheet."""
-    return _send(linked_data_of(request).stylesheet())
+    return send(linked_data_of(request).stylesheet())

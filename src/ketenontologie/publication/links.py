@@ -8,6 +8,8 @@ static documentation links file-relative (``../pijler/P1.html``), so it works fr
 '/doc/pijler/P1?lang=en'
 >>> links.href("https://w3id.org/ketenontologie/def#Chain")
 '/def?lang=en#Chain'
+>>> links.download("https://w3id.org/ketenontologie/graph/ontologie", "ttl")
+'/dumps/ontologie.ttl'
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ class ServiceLinks:
             return path
         if path.startswith("/id/"):
             return "/doc/" + path[len("/id/") :]
-        if path.startswith(("/doc/", "/dumps", "/.well-known/")):
+        if path.startswith(("/doc/", "/dumps", "/.well-known/", "/graph/")):
             return path
         return None
 
@@ -123,6 +125,8 @@ class ServiceLinks:
         if path is None:
             return None
         local = self._local(path.partition("#")[0])
+        if local is not None and local.startswith("/graph/"):
+            return f"/dumps/{local[len('/graph/') :]}.{extension}"
         if local is None or local.startswith(("/dumps", "/.well-known/")):
             return None
         return f"{local}.{extension}"

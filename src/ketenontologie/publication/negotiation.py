@@ -20,12 +20,15 @@ from ketenontologie.errors import KetenontologieError
 
 __all__ = [
     "FORMATS",
+    "GRAPH_FORMATS",
     "HTML",
     "JSONLD",
     "LANGUAGES",
+    "NQUADS",
     "NTRIPLES",
     "RDFXML",
     "RDF_FORMATS",
+    "TRIG",
     "TURTLE",
     "DocumentFormat",
     "Language",
@@ -34,6 +37,7 @@ __all__ = [
     "negotiate",
     "negotiate_language",
     "parse_accept",
+    "prefers_html",
     "split_extension",
 ]
 
@@ -72,6 +76,11 @@ class DocumentFormat:
         """True for the RDF serialisations, false for HTML."""
         return self.rdflib_format is not None
 
+    @property
+    def is_dataset(self) -> bool:
+        """True for the formats that name their graphs (TriG, N-Quads)."""
+        return self.rdflib_format in ("trig", "nquads")
+
 
 HTML = DocumentFormat("html", "text/html", "html", None, ("application/xhtml+xml",), "HTML")
 TURTLE = DocumentFormat(
@@ -89,12 +98,20 @@ NTRIPLES = DocumentFormat(
 FORMATS: tuple[DocumentFormat, ...] = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES)
 """Every representation, preferred first: HTML wins a tie (``*/*``)."""
 RDF_FORMATS: tuple[DocumentFormat, ...] = tuple(fmt for fmt in FORMATS if fmt.is_rdf)
+TRIG = DocumentFormat("trig", "application/trig", "trig", "trig", (), "TriG")
+NQUADS = DocumentFormat("nquads", "application/n-quads", "nq", "nquads", (), "N-Quads")
+GRAPH_FORMATS: tuple[DocumentFormat, ...] = (*FORMATS, TRIG, NQUADS)
+"""What a named graph (``/graph/…``) is offered as: the document formats, and the two that
+carry the graph's name."""
+_JSON = DocumentFormat("json", "application/json", "json", None)
 
 
-def format_for_extension(extension: str) -> DocumentFormat | None:
-    """The format whose extension is ``extension`` (without the dot), if any."""
+def format_for_extension(
+    extension: str, *, formats: tuple[DocumentFormat, ...] = FORMATS
+) -> DocumentFormat | None:
+    """The format among ``formats`` whose extension is ``extension`` (without the dot), if any."""
     wanted = extension.lower()
-    return next((fmt for fmt in FORMATS if fmt.extension == wanted), None)
+    return next((fmt for fmt in formats if fmt.extension == wanted), None)
 
 
 def split_extension(name: str) -> tuple[str, DocumentFormat | None]:
@@ -185,6 +202,26 @@ def negotiate(
             f"{', '.join(fmt.media_type for fmt in formats)}."
         )
     return best
+
+
+def prefers_html(accept: str | None) -> bool:
+    """True when ``Accept`` names HTML and likes it at least as much as JSON and RDF (a browser).
+
+    Error answers use this: ``*/*`` or no header (API clients, curl) keeps the JSON body; only a
+    client that asks for ``text/html`` by name gets a page.
+
+    >>> prefers_html("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+    True
+    >>> prefers_html("*/*"), prefers_html(None), prefers_html("text/html;q=0.5, text/turtle")
+    (False, False, False)
+    """
+    if not accept or not accept.strip():
+        return False
+    ranges = parse_accept(accept)
+    named = [q for media, q in ranges if media in (HTML.media_type, *HTML.aliases)]
+    html = max(named, default=0.0)
+    others = (_JSON, *RDF_FORMATS, TRIG, NQUADS)
+    return html > 0 and all(html >= _quality(fmt, ranges) for fmt in others)
 
 
 def negotiate_language(explicit: str | None, accept_language: str | None) -> Language:

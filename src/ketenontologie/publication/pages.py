@@ -1,7 +1,9 @@
 """Render the pages: Jinja2 templates from ``ketenontologie/templates``, escaped, no scripts.
 
 >>> from ketenontologie.publication.links import ServiceLinks
->>> html = render_page("not_found.html", links=ServiceLinks(), title="x", path="/id/x/y")
+>>> html = render_page(
+...     "not_found.html", links=ServiceLinks(), title="x", path="/x", message=None, suggestions=[]
+... )
 >>> html.startswith("<!DOCTYPE html>")
 True
 """

@@ -19,29 +19,40 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ketenontologie.namespaces import BASE, DEF, KETEN, OWL, RDF, RDFS, SHAPES, SKOS, bind_prefixes
 from ketenontologie.publication.chains import Switch, chain_page
+from ketenontologie.publication.graphs import (
+    graph_view,
+    kind_of,
+    service_vocabulary,
+    service_vocabulary_view,
+)
 from ketenontologie.publication.links import ServiceLinks, local_path
 from ketenontologie.publication.model import (
     Link,
     Text,
+    label_of,
     merge,
+    natural_key,
     ontology_view,
     shapes_view,
 )
 from ketenontologie.publication.negotiation import (
     FORMATS,
+    GRAPH_FORMATS,
     HTML,
     DocumentFormat,
     NotAcceptableError,
     format_for_extension,
     negotiate,
     negotiate_language,
+    prefers_html,
     split_extension,
 )
 from ketenontologie.publication.pages import Download, downloads_for, render_page, stylesheet
@@ -64,10 +75,12 @@ from ketenontologie.store import (
     is_inferred,
     shapes_graph,
 )
+from ketenontologie.store_sparql import ADMIN
 
 __all__ = ["Answer", "Ask", "LinkedData"]
 
 SCHEME = URIRef(f"{BASE}/id/begrippenkader/ketensturing")
+_UNUSABLE_IN_IRI = '<>"{}|^`\\ \t\n\r'
 _NT = format_by_name("ntriples", kind="graph")
 _JSON = format_by_name("json", kind="solutions")
 _VARY = "Accept, Accept-Language"
@@ -166,10 +179,17 @@ class LinkedData:
     def _format(self, ask: Ask, extension: DocumentFormat | None) -> DocumentFormat:
         return negotiate(ask.accept, extension=extension, formats=FORMATS)
 
-    def _headers(self, ask: Ask, fmt: DocumentFormat, stem: str) -> dict[str, str]:
+    def _headers(
+        self,
+        ask: Ask,
+        fmt: DocumentFormat,
+        stem: str,
+        *,
+        formats: Sequence[DocumentFormat] = FORMATS,
+    ) -> dict[str, str]:
         alternates = ", ".join(
             f'<{stem}.{other.extension}>; rel="alternate"; type="{other.media_type}"'
-            for other in FORMATS
+            for other in formats
             if other.is_rdf
         )
         headers = {"Vary": _VARY, "Link": alternates, "Content-Location": f"{stem}.{fmt.extension}"}
@@ -262,12 +282,85 @@ class LinkedData:
         )
         return self._html(html, ask, "/shapes")
 
+    def service_terms(self, ask: Ask, *, extension: str | None = None) -> Answer:
+        """``/def/service``: the terms the SPARQL service writes into its answers."""
+        try:
+            fmt = self._format(ask, _extension(extension))
+        except NotAcceptableError as error:
+            return _error(406, error.code, str(error))
+        except _UnknownExtension:
+            return self.not_found(ask)
+        vocabulary = service_vocabulary()
+        stem = "/def/service"
+        if fmt.is_rdf:
+            return self._rdf(vocabulary, fmt, ask, stem)
+        links = self._links(ask)
+        view = service_vocabulary_view(vocabulary, links=links)
+        files = self._alternates(links, view.iri)
+        html = render_page(
+            "service_vocabulary.html",
+            links=links,
+            title=view.title.value,
+            section="ontology",
+            alternates=files,
+            files=files,
+            view=view,
+        )
+        return self._html(html, ask, stem)
+
+    # --- named graphs ----------------------------------------------------------------------------
+
+    def named_graph(self, ask: Ask, path: str) -> Answer:
+        """``/graph/{path}``: the stored graph of that name, its triples by ``Accept`` (TriG and
+        N-Quads with its name) or its page. The files per format are its dumps."""
+        try:
+            fmt = negotiate(ask.accept, formats=GRAPH_FORMATS)
+        except NotAcceptableError as error:
+            return _error(406, error.code, str(error))
+        name = _graph_name(path)
+        if name is None or not self.store.has_graph(name):
+            message = None
+            if name is not None and name.startswith(ADMIN):
+                message = (
+                    "The …/graph/beheer/ graphs are the store's own bookkeeping on a SPARQL "
+                    "server (docs/deploy.md); they are not published "
+                    "(de beheergrafen worden niet gepubliceerd)."
+                )
+            return self.not_found(ask, message=message)
+        stem = f"/dumps/{path}"
+        headers = self._headers(ask, fmt, stem, formats=GRAPH_FORMATS)
+        if fmt.is_dataset:
+            return Answer(200, self._named([name], fmt.extension), fmt.content_type, headers)
+        if fmt.is_rdf:
+            answer = self._rdf(self.graph(name), fmt, ask, stem)
+            return Answer(answer.status, answer.body, answer.media_type, headers)
+        links = self._links(ask)
+        graph = self.graph(name)
+        chains: list[tuple[str, Text]] = []
+        if kind_of(name)[0] == "design":
+            found = {c for c in graph.subjects(RDF.type, KETEN.Chain) if isinstance(c, URIRef)}
+            chains = [(str(c), label_of(graph, c, links.lang)) for c in sorted(found)]
+        view = graph_view(
+            name, triples=len(graph), stored=self.store.graphs(), chains=chains, links=links
+        )
+        html = render_page(
+            "graph.html",
+            links=links,
+            title=words(links.lang)["graph_title"].format(path=path),
+            section="dataset",
+            alternates=view.downloads,
+            view=view,
+            sparql=f"{self.base}/sparql",
+        )
+        del headers["Content-Location"]  # the page has no file of its own
+        return Answer(200, html.encode("utf-8"), HTML.content_type, headers)
+
     # --- things and their documents ---------------------------------------------------------------
 
     def _find(self, kind: str, ref: str) -> tuple[URIRef, list[str]] | None:
         for base in self.bases:
             iri = f"{base}/id/{kind}/{ref}"
-            if any(c in iri for c in '<>"{}|^`\\ '):
+            if any(c in iri for c in _UNUSABLE_IN_IRI):
                 return None
             graphs = self.graphs_about(iri)
             if graphs:
@@ -390,8 +483,11 @@ class LinkedData:
 
     # --- not found ------------------------------------------------------------------------------
 
-    def suggestions(self, path: str, links: ServiceLinks, *, limit: int = 5) -> list[Link]:
-        """Known thing IRIs that look like ``path`` (by their path and their labels)."""
+    def suggestions(self, path: str, links: ServiceLinks, *, limit: int = 8) -> list[Link]:
+        """Known IRIs that look like ``path``: graphs for ``/graph/…``, else things (by their
+        path and their labels). Case does not matter: ``/ID/Pijler/p1`` finds ``/id/pijler/P1``."""
+        if path.lower().startswith(("/graph/", "/dumps/")):
+            return self._graph_suggestions(path, links, limit=limit)
         rows = self.select(
             "SELECT DISTINCT ?s ?label WHERE { GRAPH ?g { ?s ?p ?o } "
             f"OPTIONAL {{ GRAPH ?h {{ ?s <{RDFS.label}>|<{SKOS.prefLabel}> ?label }} }} "
@@ -406,24 +502,34 @@ class LinkedData:
             label = row.get("label", {})
             if local not in known or label.get("xml:lang") == links.lang:
                 known[local] = (iri, label.get("value") or iri)
-        wanted = path.replace("/doc/", "/id/", 1)
-        tail = wanted.rsplit("/", 1)[-1].lower()
-        by_path = difflib.get_close_matches(wanted, list(known), n=limit, cutoff=0.5)
-        by_ref = sorted(p for p in known if len(tail) > 2 and tail in p.lower())
-        chosen = list(dict.fromkeys([*by_path, *by_ref]))[:limit]
+        wanted = path.lower()
+        wanted = "/id/" + wanted[len("/doc/") :] if wanted.startswith("/doc/") else wanted
+        tail = wanted.rsplit("/", 1)[-1]
+        lowered = {local.lower(): local for local in sorted(known)}
+        by_path = _closest(wanted, lowered, limit=limit)
+        by_ref = sorted(p for p in lowered if len(tail) > 2 and tail in p)
+        chosen = list(dict.fromkeys(lowered[p] for p in [*by_path, *by_ref]))[:limit]
         return [
             Link(Text(known[local][1]), known[local][0], links.href(known[local][0]))
             for local in chosen
         ]
 
+    def _graph_suggestions(self, path: str, links: ServiceLinks, *, limit: int) -> list[Link]:
+        names = {dump_path(name).lower(): name for name in self.store.graphs() if dump_path(name)}
+        wanted = path.lower().split("/", 2)[-1]
+        wanted = wanted.rpartition(".")[0] if path.lower().startswith("/dumps/") else wanted
+        chosen = _closest(wanted, names, limit=limit)
+        chosen += sorted(n for n in names if len(wanted) > 2 and wanted in n)
+        return [
+            Link(Text(dump_path(names[n])), names[n], links.href(names[n]))
+            for n in list(dict.fromkeys(chosen))[:limit]
+        ]
+
     def not_found(self, ask: Ask, *, message: str | None = None) -> Answer:
-        """A 404 that helps: a page with suggestions and ways in, or JSON for machines."""
+        """A 404 that helps: a page with suggestions and ways in for a client that prefers HTML
+        (:func:`prefers_html`), else ``{"error": "not-found", "message": …}``."""
         text = message or f"Nothing is known at {ask.path} (hier is niets bekend)."
-        try:
-            fmt = negotiate(ask.accept, formats=FORMATS)
-        except NotAcceptableError:
-            fmt = HTML
-        if fmt.is_rdf:
+        if not prefers_html(ask.accept):
             return _error(404, "not-found", f"{text} See /def, /shapes and /.well-known/void.")
         links = self._links(ask)
         html = render_page(
@@ -465,6 +571,7 @@ class LinkedData:
         graphs = [
             {
                 "name": info.path,
+                "href": links.href(info.name),
                 "inferred": info.inferred,
                 "triples": info.triples,
                 "downloads": [
@@ -499,33 +606,71 @@ class LinkedData:
         return self._html(html, ask, stem)
 
     def dump(self, ask: Ask, path: str) -> Answer:
-        """``/dumps/{graph}.{ext}``: one graph in an RDF format; ``/dumps/alles.nq``: all."""
+        """``/dumps/{graph}.{ext}``: one graph in an RDF format (TriG and N-Quads keep its
+        name); ``/dumps/alles.nq``, ``/dumps/alles.trig``: every graph."""
         stem, dot, extension = path.rpartition(".")
         if dot and stem == "alles" and extension in DUMP_FORMATS:
-            return self._whole(extension)
-        fmt = format_for_extension(extension) if dot else None
-        name = graph_for_dump(stem)
-        if fmt is None or not fmt.is_rdf or not self.store.has_graph(name):
+            names = [info.name for info in self.graph_infos()]
+            return Answer(200, self._named(names, extension), _dataset_type(extension), {})
+        fmt = format_for_extension(extension, formats=GRAPH_FORMATS) if dot else None
+        name = _graph_name(stem)
+        if fmt is None or not fmt.is_rdf or name is None or not self.store.has_graph(name):
             return self.not_found(ask, message=f"There is no dump at /dumps/{path}.")
+        if fmt.is_dataset:
+            return Answer(200, self._named([name], extension), _dataset_type(extension), {})
         return self._rdf(self.graph(name), fmt, ask, f"/dumps/{stem}")
 
-    def _whole(self, extension: str) -> Answer:
+    def _named(self, names: Sequence[str], extension: str) -> bytes:
+        """The graphs ``names`` with their names, as N-Quads (``nq``) or TriG (``trig``)."""
         from rdflib import Dataset
 
         dataset = Dataset()
         bind_prefixes(dataset)
-        for info in self.graph_infos():
-            target = dataset.graph(URIRef(info.name))
-            for triple in self.graph(info.name):
+        for name in names:
+            target = dataset.graph(URIRef(name))
+            for triple in self.graph(name):
                 target.add(triple)
-        body = dataset.serialize(format="nquads" if extension == "nq" else "trig", encoding="utf-8")
-        return Answer(200, body, f"{DUMP_FORMATS[extension][1]}; charset=utf-8", {})
+        body: bytes = dataset.serialize(
+            format="nquads" if extension == "nq" else "trig", encoding="utf-8"
+        )
+        return body
 
     def stylesheet(self) -> Answer:
         """The pages' stylesheet."""
         return Answer(
             200, stylesheet(), "text/css; charset=utf-8", {"Cache-Control": "max-age=3600"}
         )
+
+
+def _closest(wanted: str, candidates: Iterable[str], *, limit: int) -> list[str]:
+    """The ``limit`` candidates most like ``wanted`` (ratio 0.5 at least), ties in natural order
+    (``P1`` before ``P2``)."""
+    matcher = difflib.SequenceMatcher(b=wanted, autojunk=False)
+    scored = []
+    for candidate in candidates:
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() < 0.5 or matcher.quick_ratio() < 0.5:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= 0.5:
+            scored.append((-ratio, natural_key(candidate), candidate))
+    return [candidate for *_, candidate in sorted(scored)[:limit]]
+
+
+def _graph_name(path: str) -> str | None:
+    """The graph ``…/graph/{path}``, or None when that is not an IRI (``/graph/%zz``)."""
+    if not path or any(c in path for c in _UNUSABLE_IN_IRI):
+        return None
+    name = graph_for_dump(path)
+    try:
+        ox.NamedNode(name)
+    except ValueError:
+        return None
+    return name
+
+
+def _dataset_type(extension: str) -> str:
+    return f"{DUMP_FORMATS[extension][1]}; charset=utf-8"
 
 
 class _UnknownExtension(Exception):

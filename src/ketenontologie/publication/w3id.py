@@ -47,7 +47,8 @@ def htaccess(target: str = DEFAULT_TARGET) -> str:
 Options +FollowSymLinks
 RewriteEngine on
 
-# The ontology (/def#Term) and its version IRIs (/def/0.1.0)
+# The ontology (/def#Term), its version IRIs (/def/0.1.0) and the service vocabulary
+# (/def/service#truncated)
 RewriteRule ^def{formats}$ {target}/def$1 [R=302,L]
 RewriteRule ^def/([^/]+)$ {target}/def/$1 [R=302,L]
 
@@ -57,6 +58,9 @@ RewriteRule ^shapes{formats}$ {target}/shapes$1 [R=302,L]
 # Things and the documents about them
 RewriteRule ^id/(.+)$ {target}/id/$1 [R=302,L]
 RewriteRule ^doc/(.+)$ {target}/doc/$1 [R=302,L]
+
+# The named graphs (their triples, or a page about them)
+RewriteRule ^graph/(.+)$ {target}/graph/$1 [R=302,L]
 
 # The dataset description, the dumps and the SPARQL endpoint (307 keeps a POST a POST)
 RewriteRule ^\\.well-known/void{formats}$ {target}/.well-known/void$1 [R=302,L]

@@ -154,6 +154,32 @@ WORDS: Mapping[Language, Mapping[str, str]] = {
         "graph": "Graaf",
         "triples": "Tripels",
         "whole_dataset": "Hele dataset (alle grafen)",
+        "graph_title": "Graaf {path}",
+        "graph_intro": "Een benoemde graaf van deze kennisgraaf. Het IRI van de graaf geeft "
+        "zijn tripels als RDF (naar de Accept-kop: Turtle, JSON-LD, RDF/XML, N-Triples, of TriG "
+        "en N-Quads met de naam van de graaf erbij) en in een browser deze pagina.",
+        "graph_about_ontology": "De ontologie: de klassen en eigenschappen van de "
+        "ketenontologie, uit ontology/ketenontologie.ttl.",
+        "graph_about_scheme": "Het begrippenkader (NL-SBB), uit ontology/begrippenkader.ttl.",
+        "graph_about_inferred_ontology": "De tripels die de redeneerder (OWL 2 RL) afleidt uit "
+        "de ontologie en het begrippenkader alleen.",
+        "graph_about_design": "Het ketenontwerp {part} zoals het is opgeslagen: alleen de "
+        "vastgelegde tripels.",
+        "graph_about_inferred_design": "De tripels die de redeneerder (OWL 2 RL) afleidt uit "
+        "het ketenontwerp {part}, voor zover ze niet al uit de ontologie alleen volgen.",
+        "graph_about_shapes": "De regels (SHACL) van de familie {part}, uit shapes/{part}.ttl.",
+        "graph_about_other": "Een graaf van deze kennisgraaf ({part}).",
+        "graph_size": "Omvang",
+        "graph_related": "Hoort bij",
+        "graph_inferred_from_it": "de tripels die hieruit zijn afgeleid (graaf)",
+        "graph_the_ontology": "de ontologie (graaf)",
+        "graph_the_scheme": "het begrippenkader (graaf)",
+        "graph_the_design": "het ontwerp waaruit ze zijn afgeleid (graaf)",
+        "graph_query": "Bevragen",
+        "graph_query_intro": "Met SPARQL op het eindpunt, of op de vraagpagina. Bijvoorbeeld:",
+        "query_page": "Vraagpagina (SPARQL)",
+        "api_docs": "De routes van de dienst (OpenAPI)",
+        "service_terms": "Termen",
         "not_found": "Niet gevonden",
         "not_found_intro": "Onder dit adres is niets bekend.",
         "suggestions": "Bedoelde u",
@@ -303,6 +329,32 @@ WORDS: Mapping[Language, Mapping[str, str]] = {
         "graph": "Graph",
         "triples": "Triples",
         "whole_dataset": "Whole dataset (every graph)",
+        "graph_title": "Graph {path}",
+        "graph_intro": "A named graph of this knowledge graph. The graph's IRI gives its triples "
+        "as RDF (by the Accept header: Turtle, JSON-LD, RDF/XML, N-Triples, or TriG and N-Quads "
+        "with the graph's name kept) and, in a browser, this page.",
+        "graph_about_ontology": "The ontology: the classes and properties of the "
+        "ketenontologie, from ontology/ketenontologie.ttl.",
+        "graph_about_scheme": "The concept scheme (NL-SBB), from ontology/begrippenkader.ttl.",
+        "graph_about_inferred_ontology": "The triples the reasoner (OWL 2 RL) infers from the "
+        "ontology and the concept scheme alone.",
+        "graph_about_design": "The chain design {part} as it was stored: only the asserted "
+        "triples.",
+        "graph_about_inferred_design": "The triples the reasoner (OWL 2 RL) infers from the "
+        "chain design {part}, as far as they do not already follow from the ontology alone.",
+        "graph_about_shapes": "The rules (SHACL) of the family {part}, from shapes/{part}.ttl.",
+        "graph_about_other": "A graph of this knowledge graph ({part}).",
+        "graph_size": "Size",
+        "graph_related": "Goes with",
+        "graph_inferred_from_it": "the triples inferred from it (graph)",
+        "graph_the_ontology": "the ontology (graph)",
+        "graph_the_scheme": "the concept scheme (graph)",
+        "graph_the_design": "the design they are inferred from (graph)",
+        "graph_query": "Query it",
+        "graph_query_intro": "With SPARQL at the endpoint, or on the query page. For example:",
+        "query_page": "Query page (SPARQL)",
+        "api_docs": "The service's routes (OpenAPI)",
+        "service_terms": "Terms",
         "not_found": "Not found",
         "not_found_intro": "Nothing is known at this address.",
         "suggestions": "Did you mean",
