@@ -24,9 +24,9 @@ import httpx
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from api.conftest import STORES, Server, start_server, store_env
+from api.conftest import STORES, TOKEN, Server, start_server, store_env
 from ketenontologie import load_graph
-from ketenontologie.namespaces import BASE, DEF, KETEN, RDFS, SHAPES
+from ketenontologie.namespaces import BASE, DEF, KETEN, RDF, RDFS, SHAPES
 from ketenontologie.resources import design_files, ontology_files, shape_files
 from ketenontologie.sparql import format_by_name, write_solutions
 from ketenontologie.store import GRAPH, ONTOLOGY_GRAPH, SCHEME_GRAPH, design_graph, inferred_graph
@@ -563,3 +563,88 @@ def test_the_rdf_of_a_chain_is_its_whole_design(client: httpx.Client) -> None:
     assert len(inferred) > len(cbd)
     assert json.loads(client.get("/doc/organisatie/gemeente-havenstad.jsonld").content)
     assert (partner, KETEN.partnerIn, None) in cbd
+
+
+# --- a publisher's own base IRI ----------------------------------------------------------------
+
+PUBLISHER = "https://ketens.example.nl"
+OWN_DESIGN = f"""
+@prefix keten: <{DEF}#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<{PUBLISHER}/id/keten/eigen> a keten:Chain ;
+  rdfs:label "eigen keten"@nl , "own chain"@en ;
+  keten:hasPartner <{PUBLISHER}/id/organisatie/eigen-partner> .
+<{PUBLISHER}/id/organisatie/eigen-partner> a org:Organization ;
+  rdfs:label "eigen partner"@nl , "own partner"@en .
+"""
+
+
+@pytest.fixture(scope="module")
+def publisher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """The service started with a publisher's base IRI, holding one design in its IRIs."""
+    running = start_server(
+        tmp_path_factory.mktemp("publisher") / "data",
+        env={"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN},
+        args=["--base-iri", PUBLISHER],
+    )
+    try:
+        with running.client() as client:
+            stored = client.post(
+                "/designs",
+                params={"id": "eigen"},
+                content=OWN_DESIGN.encode(),
+                headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"},
+            )
+            assert stored.status_code in (200, 201), stored.text
+            yield client
+    finally:
+        running.stop()
+
+
+def test_a_publishers_void_names_its_endpoint_and_dumps(publisher: httpx.Client) -> None:
+    void = _void(publisher)
+    assert set(void.objects(None, URIRef(VOID + "sparqlEndpoint"))) == {
+        URIRef(f"{PUBLISHER}/sparql")
+    }
+    assert {str(o) for o in void.objects(None, URIRef(VOID + "uriSpace"))} == {f"{PUBLISHER}/id/"}
+    dumps = {str(o) for o in void.objects(None, URIRef(VOID + "dataDump"))}
+    assert f"{PUBLISHER}/dumps/ontwerp/eigen.ttl" in dumps
+    assert all(dump.startswith(f"{PUBLISHER}/dumps/") for dump in dumps)
+    for dump in sorted(d for d in dumps if "eigen" in d or "alles" in d):
+        assert publisher.get(dump[len(PUBLISHER) :]).status_code == 200, dump
+    # Graph names stay the project's, and resolve on the publisher's host as well.
+    assert design_graph("eigen") in {str(o) for o in void.objects(None, URIRef(SD + "name"))}
+    graph = publisher.get(design_graph("eigen")[len(BASE) :], headers={"Accept": "text/turtle"})
+    assert (URIRef(f"{PUBLISHER}/id/keten/eigen"), None, None) in _parse(graph.content, "turtle")
+    page = publisher.get("/.well-known/void", headers={"Accept": BROWSER}).text
+    assert f"<code>{PUBLISHER}/sparql</code>" in page
+
+
+def test_a_publishers_things_resolve_in_its_own_iris_and_ours_too(
+    publisher: httpx.Client,
+) -> None:
+    own = publisher.get("/id/keten/eigen?lang=en")
+    assert own.status_code == 303
+    assert own.headers["location"] == "/doc/keten/eigen?lang=en"
+    chain = URIRef(f"{PUBLISHER}/id/keten/eigen")
+    partner = URIRef(f"{PUBLISHER}/id/organisatie/eigen-partner")
+    for media, (extension, rdf_format) in RDF_ACCEPT.items():
+        described = _parse(
+            publisher.get("/doc/keten/eigen", headers={"Accept": media}).content, rdf_format
+        )
+        assert (chain, RDF.type, KETEN.Chain) in described, media
+        assert (chain, KETEN.hasPartner, partner) in described, media
+        assert not _iris_in(described, f"{BASE}/id/"), "our base must not replace theirs"
+        assert len(_parse(publisher.get(f"/doc/keten/eigen.{extension}").content, rdf_format))
+    page = publisher.get("/doc/keten/eigen", headers={"Accept": BROWSER, "Accept-Language": "en"})
+    assert page.status_code == 200
+    assert "own chain" in page.text and str(chain) in page.text
+    assert 'href="/doc/organisatie/eigen-partner?lang=en"' in page.text
+    assert publisher.get("/id/organisatie/eigen-partner").status_code == 303
+    assert publisher.get("/id/keten/onbekend", headers={"Accept": BROWSER}).status_code == 404
+    ours = publisher.get("/id/pijler/P1")
+    assert ours.status_code == 303 and ours.headers["location"] == "/doc/pijler/P1"
+    pillar = _parse(publisher.get("/doc/pijler/P1.ttl").content, "turtle")
+    assert (URIRef(f"{BASE}/id/pijler/P1"), None, None) in pillar
+    assert publisher.get("/def", headers={"Accept": "text/turtle"}).status_code == 200
