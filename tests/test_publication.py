@@ -373,6 +373,31 @@ def test_the_w3id_rules_forward_every_iri_path_unchanged() -> None:
         assert forwarded == expected, path
 
 
+def test_the_committed_rules_say_that_their_target_is_a_placeholder() -> None:
+    committed = (ROOT / HTACCESS_PATH).read_text(encoding="utf-8")
+    assert DEFAULT_TARGET.endswith(".example.org")  # until the service has a public address
+    assert f"# PLACEHOLDER: {DEFAULT_TARGET} is not a real host" in committed
+    assert "--target https://<host>" in committed
+
+
+def test_publish_w3id_writes_the_rules_for_the_given_target(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ketenontologie.cli import main
+
+    out = tmp_path / "w3id" / ".htaccess"
+    target = "https://ketens.example.nl"
+    assert main(["publish", "w3id", "--target", target + "/", "--out", str(out)]) == 0
+    assert str(out) in capsys.readouterr().out
+    rules = out.read_text(encoding="utf-8")
+    assert rules == htaccess(target)
+    assert "PLACEHOLDER" not in rules and DEFAULT_TARGET not in rules
+    assert f"RewriteRule ^graph/(.+)$ {target}/graph/$1 [R=302,L]" in rules
+    assert main(["publish", "w3id", "--target", "ftp://x", "--out", str(out)]) == 2
+    assert "absolute http" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == rules  # a refused target writes nothing
+
+
 def test_a_bad_target_is_refused() -> None:
     with pytest.raises(InputError, match="absolute http"):
         htaccess("not a url")

@@ -6,6 +6,8 @@ edited: ``ketenontologie publish w3id`` writes ``docs/w3id/.htaccess``.
 
 >>> print(htaccess("https://ketens.example.nl").splitlines()[-1])
 RewriteRule ^$ https://ketens.example.nl/def [R=302,L]
+>>> "PLACEHOLDER" in htaccess(DEFAULT_TARGET), "PLACEHOLDER" in htaccess("https://ketens.nl")
+(True, False)
 """
 
 from __future__ import annotations
@@ -18,8 +20,20 @@ from ketenontologie.publication.negotiation import FORMATS
 __all__ = ["DEFAULT_TARGET", "HTACCESS_PATH", "htaccess", "write_htaccess"]
 
 DEFAULT_TARGET = "https://ketenontologie.example.org"
-"""Where the service is deployed. A placeholder until the project has a host: change it here,
-run ``ketenontologie publish w3id`` and send the new file to the w3id registry."""
+"""A placeholder (``example.org`` never resolves) until the service has a public address. The
+committed ``docs/w3id/.htaccess`` is generated with it and says so in its header; for the
+registry, generate the file with ``ketenontologie publish w3id --target https://<host>`` (and,
+once the address is settled, make it the default here so the committed file stays the real
+one)."""
+
+_PLACEHOLDER_NOTE = """\
+#
+# PLACEHOLDER: {target} is not a real host. Do not send this file to
+# w3id.org as it is: generate it for the service's public address with
+#   ketenontologie publish w3id --target https://<host>
+# (docs/publication.md, "w3id.org", has the steps).
+#
+"""
 
 HTACCESS_PATH = Path("docs") / "w3id" / ".htaccess"
 """Where the committed copy of the rules lives, relative to the repository root."""
@@ -35,13 +49,14 @@ def htaccess(target: str = DEFAULT_TARGET) -> str:
         )
     extensions = "|".join(fmt.extension for fmt in FORMATS)
     formats = rf"(\.({extensions}))?"
+    note = _PLACEHOLDER_NOTE.format(target=target) if target == DEFAULT_TARGET else ""
     return f"""\
 # Redirect rules for https://w3id.org/ketenontologie/ (generated, do not edit by hand:
 # run `ketenontologie publish w3id --target URL`). This file goes into the ketenontologie/
 # folder of the w3id.org repository.
 #
 # Service: {target}
-# The service answers every path itself: HTML or RDF by Accept header or extension, Dutch or
+{note}# The service answers every path itself: HTML or RDF by Accept header or extension, Dutch or
 # English by Accept-Language or ?lang=, and 303 See Other from /id/... to /doc/.... So w3id
 # only forwards, and Apache keeps the query string.
 Options +FollowSymLinks
