@@ -17,6 +17,9 @@ from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
+from ketenontologie.queries import NamedQuery, load_queries
+from test_queries import BEFORE, table
+
 from .conftest import ORIGIN, TOKEN, Listener, Server, start_server
 
 KETEN = "https://w3id.org/ketenontologie/def#"
@@ -554,6 +557,24 @@ def test_named_queries_are_listed_and_callable(client: httpx.Client) -> None:
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert rows and all(row["phase"] == phase for row in rows)
+
+
+@pytest.mark.parametrize("name", sorted(BEFORE))
+def test_rewritten_named_queries_answer_as_their_plain_forms(
+    client: httpx.Client, name: str
+) -> None:
+    """On both stores: the fast forms of queries/ give the rows of the plain ones."""
+    query = load_queries()[name]
+    examples = {p.name: p.example for p in query.parameters if p.example}
+    for values in [{}, examples] if examples else [{}]:
+        fast = client.get(f"/queries/{name}", params=values)
+        assert fast.status_code == 200, fast.text
+        plain_text = NamedQuery.parse(name, "#+ summary: x / x\n" + BEFORE[name]).bind(values)
+        plain = client.post("/sparql", data={"query": plain_text})
+        assert plain.status_code == 200, plain.text
+        found = table(fast.json()["results"]["bindings"])
+        assert found, f"{name} {values}"
+        assert found == table(plain.json()["results"]["bindings"]), f"{name} {values}"
 
 
 def test_a_bad_named_query_parameter_is_400(client: httpx.Client) -> None:
