@@ -311,11 +311,14 @@ def _add_publish(subcommands: argparse._SubParsersAction[argparse.ArgumentParser
     dist = targets.add_parser("dist", help="release artefacts and static HTML documentation")
     dist.add_argument("--out", type=Path, default=Path("dist"), help="folder (default: dist)")
     dist.set_defaults(handler=_run_publish_dist)
-    from ketenontologie.publication.w3id import DEFAULT_TARGET, HTACCESS_PATH
-
+    # The defaults are resolved when the command runs: importing the publication package here
+    # would cost every other command (validate in a CI job) a third of a second at start-up.
     w3id = targets.add_parser("w3id", help="redirect rules for w3id.org (.htaccess)")
-    w3id.add_argument("--out", type=Path, default=HTACCESS_PATH, help=f"(default: {HTACCESS_PATH})")
-    w3id.add_argument("--target", default=DEFAULT_TARGET, help="the service's address")
+    w3id.add_argument("--out", type=Path, help="(default: docs/w3id/.htaccess)")
+    w3id.add_argument(
+        "--target",
+        help="the service's address (default: a placeholder, https://ketenontologie.example.org)",
+    )
     w3id.set_defaults(handler=_run_publish_w3id)
 
 
@@ -328,9 +331,9 @@ def _run_publish_dist(args: argparse.Namespace) -> int:
 
 
 def _run_publish_w3id(args: argparse.Namespace) -> int:
-    from ketenontologie.publication import write_htaccess
+    from ketenontologie.publication.w3id import DEFAULT_TARGET, HTACCESS_PATH, write_htaccess
 
-    print(write_htaccess(args.out, target=args.target))
+    print(write_htaccess(args.out or HTACCESS_PATH, target=args.target or DEFAULT_TARGET))
     return EXIT_OK
 
 

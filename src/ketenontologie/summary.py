@@ -15,6 +15,7 @@ Loonaangifteketen
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,7 +24,6 @@ from typing import Literal, TypeAlias
 
 from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import ResultRow
 from rdflib.term import Node
 
@@ -162,30 +162,20 @@ class ChainSummary:
 
 _NS = {"keten": KETEN, "org": ORG, "rdf": RDF, "rdfs": RDFS, "skos": SKOS}
 
-_CHAINS = prepareQuery(
-    "SELECT DISTINCT ?chain WHERE { ?chain rdf:type/rdfs:subClassOf* keten:Chain }",
-    initNs=_NS,
-)
+_CHAINS = "SELECT DISTINCT ?chain WHERE { ?chain rdf:type/rdfs:subClassOf* keten:Chain }"
 
-_PARTNERS = prepareQuery(
-    "SELECT DISTINCT ?partner WHERE { ?chain keten:hasPartner|^keten:partnerIn ?partner }",
-    initNs=_NS,
-)
+_PARTNERS = "SELECT DISTINCT ?partner WHERE { ?chain keten:hasPartner|^keten:partnerIn ?partner }"
 
 # Actors stated for the chain, from either side, including sub-properties such as keten:hasBoard.
-_DIRECT_ACTORS = prepareQuery(
-    """
+_DIRECT_ACTORS = """
     SELECT DISTINCT ?actor WHERE {
       { ?chain ?p ?actor . ?p rdfs:subPropertyOf* keten:hasGovernanceActor }
       UNION { ?chain keten:hasBoard|keten:hasBureau ?actor }
       UNION { ?actor keten:actsIn ?chain }
     }
-    """,
-    initNs=_NS,
-)
-
-_KINDS = prepareQuery(
     """
+
+_KINDS = """
     SELECT DISTINCT ?category WHERE {
       VALUES ?category {
         keten:ChainBoard keten:ChainBureau keten:CoreTeam keten:GovernanceBody
@@ -194,20 +184,15 @@ _KINDS = prepareQuery(
       }
       ?actor rdf:type/rdfs:subClassOf* ?category
     }
-    """,
-    initNs=_NS,
-)
+    """
 
 # An actor's asserted governance classes; the most specific ones name its kind.
-_TYPES = prepareQuery(
-    """
+_TYPES = """
     SELECT DISTINCT ?type ?super WHERE {
       ?actor rdf:type ?type .
       OPTIONAL { ?type rdfs:subClassOf+ ?super }
     }
-    """,
-    initNs=_NS,
-)
+    """
 
 
 # --- labels -------------------------------------------------------------------------------------
@@ -251,8 +236,18 @@ class _Labeller:
 # --- building one summary -----------------------------------------------------------------------
 
 
-def _select(graph: Graph, query: object, **bindings: Node) -> list[ResultRow]:
-    return [row for row in graph.query(query, initBindings=bindings) if isinstance(row, ResultRow)]  # type: ignore[arg-type]
+@functools.cache
+def _prepared(text: str) -> object:
+    # Parsed on first use, not at import: rdflib's SPARQL parser costs a command that never
+    # summarises (validate in a CI job) a fifth of a second at start-up.
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text, initNs=_NS)
+
+
+def _select(graph: Graph, query: str, **bindings: Node) -> list[ResultRow]:
+    rows = graph.query(_prepared(query), initBindings=bindings)  # type: ignore[arg-type]
+    return [row for row in rows if isinstance(row, ResultRow)]
 
 
 class _ChainReader:
