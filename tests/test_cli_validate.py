@@ -320,5 +320,7 @@ def test_github_annotations_point_at_the_lines(capsys: pytest.CaptureFixture[str
     for line, result in zip(lines, report.results, strict=True):
         command = "error" if result.severity == "Violation" else "warning"
         assert line.startswith(f"::{command} file={result.file},line={result.line},title=")
-        assert line.endswith(f"({result.focus_node})")
+        value = f"; value: {result.value}" if result.value else ""
+        assert line.endswith(f"({result.focus_node}{value})")
         assert result.message["en"] in line
+    assert any("; value: " in line for line in lines), "KS-R13 names the partner without a seat"

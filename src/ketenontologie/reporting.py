@@ -325,7 +325,9 @@ def render_github(report: ValidationReport, *, lang: Language = "nl") -> str:
             if result.line:
                 properties.append(f"line={result.line}")
         properties.append(f"title={_escape_property(result.rule)}")
-        message = f"{_text_in(result.message, lang)} ({result.focus_node})"
+        words = _WORDS[lang]
+        value = f"; {words['value']}: {result.value}" if result.value else ""
+        message = f"{_text_in(result.message, lang)} ({result.focus_node}{value})"
         command = _GITHUB_COMMAND[result.severity]
         lines.append(f"::{command} {','.join(properties)}::{_escape_data(message)}")
     return "\n".join(lines)
