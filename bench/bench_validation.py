@@ -263,7 +263,8 @@ def markdown(
             "",
             f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}; load average {load[0]:.1f} at the start and "
-            f"{load[1]:.1f} at the end (above 0.5 means other work shared the machine). "
+            f"{load[1]:.1f} at the end (the benchmark's own process accounts for about 1; more "
+            "means other work shared the machine). "
             "Whole-process times include interpreter start-up and imports; typical-design times "
             "are medians.",
             "",
