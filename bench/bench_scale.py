@@ -552,6 +552,13 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(work, ignore_errors=True)
             runs.append({"triples": triples, "designs": count, "stores": results})
             path.unlink()
+            # after every size, so that a long run cut short keeps what it measured
+            write_results(runs, args)
+    return 0
+
+
+def write_results(runs: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    """Write the Markdown results, the plots and the raw figures of the sizes measured so far."""
     command = "python bench/bench_scale.py" + (
         " --quick" if args.quick else " --with-10m" if args.with_10m else ""
     )
@@ -560,8 +567,7 @@ def main(argv: list[str] | None = None) -> int:
     plots(runs)
     saved = Path(tempfile.gettempdir()) / "ketenontologie-scale.json"
     saved.write_text(json.dumps({"command": command, "runs": runs}, indent=1), encoding="utf-8")
-    print(f"wrote {args.output} and {IMAGES}/scale-*.png (figures in {saved})")
-    return 0
+    print(f"wrote {args.output} and {IMAGES}/scale-*.png (figures in {saved})", flush=True)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import queue
+import re
 import shutil
 import threading
 import time
@@ -464,6 +465,27 @@ def _update_text(graphs: Mapping[GraphName, Iterable[ox.Triple]], drop: Iterable
     return " ;\n".join(parts)
 
 
+_ROW_START = re.compile(rb'[\[,]\{"[^},]')
+
+
+def json_rows(body: bytes) -> int:
+    """The number of rows in SPARQL JSON results as Oxigraph writes them (compact).
+
+    A row is an object in the ``bindings`` array, so it starts with ``[{"`` or ``,{"`` followed
+    by a variable name. Inside a string a quote is escaped, so these bytes occur unescaped only
+    where a string *ends* in ``[{`` or ``,{`` — and then a ``,`` or ``}`` follows, never a
+    variable name. Rows without any binding (``{}``) are not told apart from string content
+    this way; when the body holds ``{}`` anywhere, the rows are counted by parsing it.
+
+    >>> row = b'{"o":{"type":"literal","value":"a,{"}}'
+    >>> json_rows(b'{"head":{"vars":["o"]},"results":{"bindings":[' + row + b"," + row + b"]}}")
+    2
+    """
+    if b"{}" in body:
+        return len(json.loads(body)["results"]["bindings"])
+    return len(_ROW_START.findall(body))
+
+
 @dataclass
 class _Snapshots:
     """Read-only checkpoints of the store for the query workers, one per write generation."""
@@ -636,7 +658,7 @@ class OxigraphStore:
             return None
         body = results.serialize(format=_RESULTS_FORMATS[format.name]) or b""
         if format.name == "json":
-            count = len(json.loads(body)["results"]["bindings"])
+            count = json_rows(body)
         elif format.name == "tsv":
             count = body.count(b"\n") - 1
         else:  # CSV and XML rows are not told by line: count on a second run

@@ -99,7 +99,8 @@ def _plan(text: str, base_iri: str | None) -> LookupPlan | None:
     )
     if head and head[-1].keyword == "WHERE":
         head = head[:-1]
-    if any(t.keyword in _REFUSED_WORDS for t in [*head, *group, *tail]):
+    words = {t.text.upper() for part in (head, group, tail) for t in part if t.kind == "word"}
+    if not _REFUSED_WORDS.isdisjoint(words):
         return None
     if not _one_pattern(group):
         return None
@@ -108,7 +109,7 @@ def _plan(text: str, base_iri: str | None) -> LookupPlan | None:
             iri = prologue.resolve(token)
             if iri is None:
                 return None
-            repeatable = not any(t.keyword in _UNREPEATABLE for t in tokens)
+            repeatable = _UNREPEATABLE.isdisjoint(words)
             try:
                 return LookupPlan(kind, ox.NamedNode(iri), position, repeatable)  # type: ignore[arg-type]
             except ValueError:

@@ -98,11 +98,13 @@ class Prologue:
     def resolve(self, token: Token) -> str | None:
         """The IRI of an IRI or prefixed-name token; None for other tokens or unknown prefixes."""
         if token.kind == "iri":
-            iri = re.sub(
-                r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
-                lambda m: chr(int(m.group(1) or m.group(2), 16)),
-                token.text[1:-1],
-            )
+            iri = token.text[1:-1]
+            if "\\" in iri:
+                iri = re.sub(
+                    r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
+                    lambda m: chr(int(m.group(1) or m.group(2), 16)),
+                    iri,
+                )
             return urljoin(self.base, iri) if self.base else iri
         if token.kind == "pname":
             prefix, _, local = token.text.partition(":")
