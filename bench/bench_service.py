@@ -247,6 +247,23 @@ def wrk(url: str, *, connections: int, seconds: int, script: Path | None = None)
     )
 
 
+def cpu_times() -> list[int]:
+    """The machine's CPU time counters (``/proc/stat``): user … steal, in clock ticks."""
+    try:
+        with Path("/proc/stat").open(encoding="ascii") as stat:
+            return [int(v) for v in stat.readline().split()[1:9]]
+    except OSError:
+        return []
+
+
+def stolen(before: list[int], after: list[int]) -> float | None:
+    """The share of CPU time the host took from this machine (steal) between two readings."""
+    if len(before) < 8 or len(after) < 8:
+        return None
+    total = sum(after) - sum(before)
+    return (after[7] - before[7]) / total if total else None
+
+
 def rotating_script(directory: Path, paths: Sequence[str]) -> Path:
     """A wrk script that asks for a different resource on each request (unique query texts)."""
     listed = ",\n".join(json.dumps(p) for p in paths)
@@ -455,14 +472,18 @@ def bench_lookups(work: Path, *, seconds: int, rounds: int, skip_rdflib_endpoint
         for service in services.values():
             for _, path, connections, script in runs:
                 wrk(service.url + path, connections=connections, seconds=1, script=script)
+        # Within a round each kind of run goes to every server in turn, so that the figures a
+        # ratio compares are measured within a minute of each other.
+        steal_before = cpu_times()
         for round_number in range(rounds):
-            for name, service in services.items():
-                for key, path, connections, script in runs:
+            for key, path, connections, script in runs:
+                for name, service in services.items():
                     load = wrk(
                         service.url + path, connections=connections, seconds=seconds, script=script
                     )
                     results["targets"][name][key].append(load)
                     print(f"   round {round_number + 1}, {name}, {key}: {load}", flush=True)
+        results["steal"] = stolen(steal_before, cpu_times())
     for measured in results["targets"].values():
         for key in (1, 10, "rotating", "rotating10"):
             loads = measured[key]
@@ -593,9 +614,8 @@ def machine() -> str:
     )
 
 
-def report(lookups: dict | None, named: dict | None, *, seconds: int, quick: bool) -> str:
+def report(lookups: dict | None, named: dict | None, *, seconds: int, command: str) -> str:
     today = datetime.date.today().isoformat()
-    command = "python bench/bench_service.py" + (" --quick" if quick else "")
     out = [
         "# Service benchmark",
         "",
@@ -618,7 +638,13 @@ def report(lookups: dict | None, named: dict | None, *, seconds: int, quick: boo
             f"({lookups['quads']:,} quads: ontology, concept scheme, shapes, example designs and "
             f"their inferred triples). `wrk` for {seconds} s per run after a 1 s warm-up, all "
             f"servers running, {lookups['rounds']} rounds interleaving them, the median of the "
-            "rounds; 1 connection is one `wrk` thread, 10 connections two.",
+            "rounds; 1 connection is one `wrk` thread, 10 connections two."
+            + (
+                f" The host took {lookups['steal']:.0%} of this machine's CPU time during these "
+                "runs (steal), which is where most of the variation between rounds comes from."
+                if lookups.get("steal") is not None
+                else ""
+            ),
             "",
             "| server | rows | req/s, 1 conn. | p50 / p99 | req/s, 10 conn. | p50 / p99 |",
             "|---|---:|---:|---:|---:|---:|",
@@ -754,6 +780,23 @@ def report(lookups: dict | None, named: dict | None, *, seconds: int, quick: boo
     return "\n".join(out) + "\n"
 
 
+def keep_other_part(text: str, previous: str, only: str) -> str:
+    """The results of one part (``--only``), with the other part kept from ``previous``."""
+    if "\n## 1. " not in previous or "\n## 2. " not in previous:
+        return text
+    earlier = re.search(r"^Run (\S+) with `([^`]*)`", previous, re.MULTILINE)
+    when = f" of {earlier.group(1)} with `{earlier.group(2)}`" if earlier else ""
+    head, _, measured = text.partition("\n\n## ")
+    lookups = previous[previous.index("\n## 1. ") : previous.index("\n## 2. ")].strip("\n")
+    named = previous[previous.index("\n## 2. ") :].strip("\n")
+    measured = "## " + measured.strip("\n")
+    if only == "lookups":
+        head += f" Part 2 is kept from the run{when}."
+        return f"{head}\n\n{measured}\n\n{named}\n"
+    head += f" Part 1 is kept from the run{when}."
+    return f"{head}\n\n{lookups}\n\n{measured}\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="3 s runs and 100,000 triples")
@@ -766,6 +809,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--keep", action="store_true", help="keep the working directory")
     args = parser.parse_args()
+    options = [a for a in sys.argv[1:] if not a.startswith("--out") and a != str(args.out)]
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
     seconds = args.seconds or (3 if args.quick else 10)
@@ -784,7 +828,10 @@ def main() -> None:
             named = bench_named_queries(
                 work, triples=triples, repeat=3, rdflib_timeout=args.rdflib_timeout
             )
-        text = report(lookups, named, seconds=seconds, quick=args.quick)
+        command = " ".join(["python bench/bench_service.py", *options])
+        text = report(lookups, named, seconds=seconds, command=command)
+        if args.only and args.out.exists():
+            text = keep_other_part(text, args.out.read_text(encoding="utf-8"), args.only)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")
         print(text)
