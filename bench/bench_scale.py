@@ -4,7 +4,7 @@ Run from the repository root::
 
     python bench/bench_scale.py               # 10k, 100k and 1M triples of designs
     python bench/bench_scale.py --quick       # 10k and 100k
-    python bench/bench_scale.py --with-10m    # also 10M (about an hour; see below)
+    python bench/bench_scale.py --with-10m    # also 10M (hours: see docs/deploy.md)
 
 For each size, synthetic designs (``bench/synthetic.py``, about 1,000 triples each) are written
 as one N-Quads file (a graph per design) to a temporary directory. Then, for each store — the
