@@ -144,9 +144,8 @@ def run_one(store_kind: str, path: Path, data_dir: Path, count: int) -> dict[str
 
     from ketenontologie.api.catalogue import DesignCatalogue
     from ketenontologie.queries import load_queries
-    from ketenontologie.reasoning import infer
     from ketenontologie.sparql import format_by_name
-    from ketenontologie.store import load_project, put_design, run_query
+    from ketenontologie.store import load_project, put_design, reasoner_inference, run_query
     from ketenontologie.stores import open_store
     from ketenontologie.validation import validate
 
@@ -208,6 +207,7 @@ def run_one(store_kind: str, path: Path, data_dir: Path, count: int) -> dict[str
 
         adds = []
         writes: list[float] = []
+        infer = None
         validations = []
         for extra in range(3):
             text = design(count + 10 + extra)
@@ -224,11 +224,8 @@ def run_one(store_kind: str, path: Path, data_dir: Path, count: int) -> dict[str
                 )
                 adds.append(seconds)
             else:  # no reasoning state: reason the design alone, time only its write
-                consequences = infer(graph).serialize(format="nt").encode()
-                inferred = [
-                    ox.Triple(q.subject, q.predicate, q.object)
-                    for q in ox.parse(consequences, format=ox.RdfFormat.N_TRIPLES)
-                ]
+                infer = infer or reasoner_inference()
+                inferred = infer(triples)
                 seconds, _ = timed(
                     lambda extra=extra, triples=triples, inferred=inferred: put_design(
                         store, f"nieuw-{extra}", asserted=triples, inferred=inferred

@@ -99,7 +99,7 @@ def _plan(text: str, base_iri: str | None) -> LookupPlan | None:
     )
     if head and head[-1].keyword == "WHERE":
         head = head[:-1]
-    words = {t.text.upper() for part in (head, group, tail) for t in part if t.kind == "word"}
+    words = {t.keyword for part in (head, group, tail) for t in part} - {None}
     if not _REFUSED_WORDS.isdisjoint(words):
         return None
     if not _one_pattern(group):
