@@ -103,7 +103,7 @@ def children_rss() -> int:
 
 def write_designs(size: int, folder: Path) -> tuple[Path, int, int]:
     """Write designs of about ``size`` triples as N-Quads (graph per design); counts back."""
-    from ketenontologie.store import design_graph
+    from ketenontologie.namespaces import design_graph
 
     path = folder / f"designs-{size}.nq"
     triples = 0
@@ -142,11 +142,11 @@ def run_one(store_kind: str, path: Path, data_dir: Path, count: int) -> dict[str
     """Every measurement for one store and one designs file; returns them as a dict."""
     from rdflib import Graph
 
-    from ketenontologie.api.catalogue import DesignCatalogue
+    from ketenontologie.api.designs import put_design
+    from ketenontologie.designs import DesignCatalogue, load_project
     from ketenontologie.queries import load_queries
-    from ketenontologie.sparql import format_by_name
-    from ketenontologie.store import load_project, put_design, reasoner_inference, run_query
-    from ketenontologie.stores import open_store
+    from ketenontologie.sparql.results import format_by_name
+    from ketenontologie.store import open_store, reasoner_inference, run_query
     from ketenontologie.validation import validate
 
     class Settings:

@@ -307,8 +307,8 @@ def store_project(data_dir: Path, designs_total: int = 0) -> tuple[float, list[f
     import pyoxigraph as ox
     from synthetic import designs
 
-    from ketenontologie.api.catalogue import DesignCatalogue
-    from ketenontologie.store import OxigraphStore, load_project
+    from ketenontologie.designs import DesignCatalogue, load_project
+    from ketenontologie.store import OxigraphStore
 
     store = OxigraphStore(data_dir, workers=1)
     try:

@@ -8,9 +8,8 @@ import importlib
 import pyoxigraph as ox
 import pytest
 
-from ketenontologie.sparql_http import Endpoints, StoreSettingError, guess_dialect
-from ketenontologie.store import StoreError
-from ketenontologie.store_sparql import (
+from ketenontologie.errors import StoreError, StoreSettingError
+from ketenontologie.store.remote import (
     DEFAULT_GRAPH_IRI,
     TRIPLES_PER_OPERATION,
     _blank_groups,
@@ -19,6 +18,7 @@ from ketenontologie.store_sparql import (
     _rewrite_update,
     _where_reads_named_graphs,
 )
+from ketenontologie.store.remote_http import Endpoints, guess_dialect
 
 EX = "https://example.org/"
 

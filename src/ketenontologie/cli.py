@@ -91,7 +91,7 @@ def _run_summary(args: argparse.Namespace) -> int:
 
 
 def _add_serve(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from ketenontologie.api.settings import add_arguments
+    from ketenontologie.config import add_arguments
 
     parser = subcommands.add_parser(
         "serve",
@@ -106,7 +106,7 @@ def _add_serve(subcommands: argparse._SubParsersAction[argparse.ArgumentParser])
 
 def _run_serve(args: argparse.Namespace) -> int:
     from ketenontologie.api import serve
-    from ketenontologie.api.settings import settings_from_args
+    from ketenontologie.config import settings_from_args
 
     serve(settings_from_args(args))
     return EXIT_OK
@@ -195,11 +195,11 @@ def _add_validate(subcommands: argparse._SubParsersAction[argparse.ArgumentParse
 def _run_validate(args: argparse.Namespace) -> int:
     import os
 
-    from ketenontologie.validation import validate
+    from ketenontologie.validation import render, validate
 
     report = validate(args.paths, shapes=args.shapes or None, fail_on=args.fail_on)
     color = args.output == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    output = report.render(args.output, lang=args.lang, color=color)
+    output = render(report, args.output, lang=args.lang, color=color)
     if output:
         print(output)
     return report.exit_code
@@ -323,7 +323,7 @@ def _add_publish(subcommands: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def _run_publish_dist(args: argparse.Namespace) -> int:
-    from ketenontologie.publication import build_dist
+    from ketenontologie.publication.dist import build_dist
 
     written = build_dist(args.out)
     print(f"{len(written)} files written to {args.out}/")

@@ -7,9 +7,10 @@ import importlib
 
 import pytest
 
-from ketenontologie.api.protection import DesignGraphWriteError, check_update, is_protected
-from ketenontologie.api.uploads import upload_name
-from ketenontologie.store import design_graph, inferred_graph
+from ketenontologie.designs import upload_name
+from ketenontologie.errors import DesignGraphWriteError
+from ketenontologie.namespaces import design_graph, inferred_graph
+from ketenontologie.sparql.policy import check_update, is_protected
 
 DESIGN = design_graph("loonaangifteketen")
 STORED = [DESIGN, inferred_graph("loonaangifteketen")]

@@ -7,13 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from ketenontologie.api.errors import NotAcceptableError, status_for
+from ketenontologie.api.errors import status_for
 from ketenontologie.api.negotiation import choose, parse_accept
-from ketenontologie.api.settings import Settings, add_arguments, settings_from_args
-from ketenontologie.errors import InputError, KetenontologieError
-from ketenontologie.queries import ParameterError, UnknownQueryError
-from ketenontologie.sparql import ForbiddenOperationError, SparqlSyntaxError
-from ketenontologie.store import QueryTimeoutError, UnknownGraphError
+from ketenontologie.config import Settings, add_arguments, settings_from_args
+from ketenontologie.errors import (
+    ForbiddenOperationError,
+    InputError,
+    KetenontologieError,
+    NotAcceptableError,
+    ParameterError,
+    QueryTimeoutError,
+    SparqlSyntaxError,
+    UnknownGraphError,
+    UnknownQueryError,
+)
 
 
 def test_parse_accept_reads_q_values_and_tolerates_junk() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ketenontologie.api import serve
-from ketenontologie.api.settings import add_arguments, settings_from_args
+from ketenontologie.config import add_arguments, settings_from_args
 
 
 def main() -> None:

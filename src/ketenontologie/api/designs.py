@@ -1,13 +1,14 @@
 """``/designs`` (upload, list, fetch, replace, delete chain designs) and ``/validate``.
 
-Handlers are thin: :mod:`.uploads` reads and validates an upload, :mod:`.catalogue` reasons and
-stores it. An upload answers with the validation report, the same JSON as
+Handlers are thin: :mod:`ketenontologie.designs` reads, validates, reasons and stores an
+upload. An upload answers with the validation report, the same JSON as
 ``ketenontologie validate --format json``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Annotated, Any, Literal
 
 import pyoxigraph as ox
@@ -15,22 +16,22 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ketenontologie.sparql import FORMATS, RDF_FORMATS
-from ketenontologie.store import UPLOAD_FORMATS
-from ketenontologie.validation import ValidationReport
-
-from .catalogue import DesignCatalogue, DesignInfo
-from .common import PREFIXES, media_type_of, require_writer
-from .errors import (
-    READ_ERRORS,
-    WRITE_ERRORS,
-    BadRequestError,
-    DesignExistsError,
-    NotAcceptableError,
-    documented,
+from ketenontologie.designs import (
+    DesignCatalogue,
+    DesignInfo,
+    read_upload,
+    store_upload,
+    upload_name,
 )
+from ketenontologie.errors import BadRequestError, DesignExistsError, NotAcceptableError
+from ketenontologie.loading import UPLOAD_MEDIA_TYPES
+from ketenontologie.namespaces import PREFIXES
+from ketenontologie.sparql.results import FORMATS, RDF_FORMATS
+from ketenontologie.validation import ValidationReport, render, validate
+
+from .common import media_type_of, require_writer
+from .errors import READ_ERRORS, WRITE_ERRORS, documented
 from .negotiation import choose, parse_accept
-from .uploads import read_upload, store_upload, upload_name, validate_upload
 
 __all__ = ["REPORT_SCHEMA", "catalogue_of", "router"]
 
@@ -115,7 +116,7 @@ _UPLOAD_BODY = {
     "requestBody": {
         "required": True,
         "description": "The design as Turtle, N-Triples, JSON-LD or RDF/XML.",
-        "content": {media: {"schema": {"type": "string"}} for media in UPLOAD_FORMATS},
+        "content": {media: {"schema": {"type": "string"}} for media in UPLOAD_MEDIA_TYPES},
     }
 }
 _REPORT_CONTENT = {"application/json": {"schema": REPORT_SCHEMA}}
@@ -313,7 +314,7 @@ async def get_design(
     catalogue = catalogue_of(request)
     triples = await run_in_threadpool(catalogue.read, design_id, include=include)
     if fmt.name == "turtle":
-        body = ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes=PREFIXES)
+        body = ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes=dict(PREFIXES))
     else:
         body = ox.serialize(triples, format=RDF_FORMATS[fmt.name])
     return Response(
@@ -378,20 +379,13 @@ async def validate_design(request: Request, fail_on: FailOnParam = "violation") 
     base = str(request.url.replace(query="", fragment=""))
 
     def run() -> ValidationReport:
-        triples = read_upload(data, media_type=media_type, name=name, base_iri=base)
-        return validate_upload(
-            data,
-            media_type=media_type,
-            name=name,
-            base_iri=base,
-            triples=triples,
-            fail_on=fail_on,
-        )
+        upload = read_upload(data, media_type=media_type, name=name, base_iri=base)
+        return validate(upload, fail_on=fail_on)
 
     report = await run_in_threadpool(run)
     if answer == "turtle":
         return Response(
-            report.render("turtle"),
+            render(report, "turtle"),
             media_type="text/turtle; charset=utf-8",
             headers={"Vary": "Accept"},
         )
@@ -432,8 +426,6 @@ def _report_format(accept: str | None) -> Literal["json", "turtle"]:
 
 
 def _valid_id(design_id: str) -> bool:
-    import re
-
     return re.fullmatch(DESIGN_ID, design_id) is not None
 
 

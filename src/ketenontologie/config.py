@@ -1,20 +1,23 @@
-"""Service settings: defaults, ``KETENONTOLOGIE_*`` environment variables, then CLI options.
+"""Settings of the command line and the service: defaults, ``KETENONTOLOGIE_*`` variables, options.
 
->>> Settings.from_env({"KETENONTOLOGIE_PORT": "9000", "KETENONTOLOGIE_CORS_ORIGINS": "a, b"}).port
-9000
+Each field of :class:`Settings` is also the environment variable ``KETENONTOLOGIE_<FIELD>``;
+options given on the command line win over the environment, which wins over the defaults.
+
+>>> Settings(port=9000, cors_origins="a, b").cors_origins
+('a', 'b')
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from ketenontologie.errors import InputError
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from ketenontologie.errors import SettingError
 from ketenontologie.namespaces import BASE
 
 __all__ = ["ENV_PREFIX", "Settings", "add_arguments", "default_data_dir", "settings_from_args"]
@@ -28,67 +31,57 @@ def default_data_dir() -> Path:
     return Path(root) / "ketenontologie"
 
 
-@dataclass(frozen=True, kw_only=True)
-class Settings:
+class Settings(BaseSettings):
     """Everything the service can be told; each field is also ``KETENONTOLOGIE_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid")
 
     host: str = "127.0.0.1"
     port: int = 8000
-    data_dir: Path = field(default_factory=default_data_dir)
-    update_token: str | None = None
+    data_dir: Path = Field(default_factory=default_data_dir)
+    update_token: str | None = Field(default=None, repr=False)
     """Bearer token for writes (SPARQL Update, Graph Store PUT/POST/DELETE); none: writes off."""
-    query_timeout: float = 10.0
+    query_timeout: float = Field(default=10.0, gt=0)
     """Seconds a query may run before it is stopped."""
-    row_limit: int = 10_000
+    row_limit: int = Field(default=10_000, gt=0)
     """Rows (or triples) a query returns at most; a cut result is reported, never silent."""
-    max_body_bytes: int = 10 * 1024 * 1024
-    cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    """Origins allowed to query from a browser; in the environment, separated by commas."""
     base_iri: str = BASE
-    query_workers: int = 2
+    query_workers: int = Field(default=2, ge=1)
     load_project: bool = True
     """On an empty data directory, load ontology, concept scheme, shapes and example designs."""
     store: str = "oxigraph"
     """``oxigraph`` (embedded, in ``data_dir``) or ``sparql+http(s)://host:port/sparql``."""
     store_user: str | None = None
     """Account on the SPARQL server for writes (``KETENONTOLOGIE_STORE_USER``)."""
-    store_password: str | None = field(default=None, repr=False)
+    store_password: str | None = Field(default=None, repr=False)
     """Its password; only from ``KETENONTOLOGIE_STORE_PASSWORD``, never an option."""
 
+    @field_validator("cors_origins", mode="before")
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Settings from ``KETENONTOLOGIE_*`` variables; ``overrides`` (not None) win."""
-        environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for spec in dataclasses.fields(cls):
-            raw = environ.get(ENV_PREFIX + spec.name.upper())
-            if raw is not None and raw != "":
-                values[spec.name] = _convert(spec.name, raw)
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        if isinstance(values.get("data_dir"), str):
-            values["data_dir"] = Path(values["data_dir"])
-        return cls(**values)
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
+        return value
 
+    @classmethod
+    def load(cls, **overrides: Any) -> Settings:
+        """Settings from the environment, with ``overrides`` (those not None) on top.
 
-def _convert(name: str, raw: str) -> Any:
-    try:
-        if name in ("port", "row_limit", "max_body_bytes", "query_workers"):
-            return int(raw)
-        if name == "query_timeout":
-            return float(raw)
-        if name == "load_project":
-            if raw.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
-                raise ValueError(raw)
-            return raw.lower() in ("1", "true", "yes", "on")
-        if name == "cors_origins":
-            return tuple(origin.strip() for origin in raw.split(",") if origin.strip())
-        if name == "data_dir":
-            return Path(raw)
-    except ValueError:
-        raise InputError(
-            f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid value. "
-            "Set it to a number (or true/false) and start again."
-        ) from None
-    return raw
+        Raises :class:`~ketenontologie.errors.SettingError` naming the variable or option whose
+        value cannot be used.
+        """
+        try:
+            return cls(**{name: value for name, value in overrides.items() if value is not None})
+        except ValidationError as error:
+            problem = error.errors()[0]
+            name = str(problem["loc"][0]) if problem["loc"] else "?"
+            raise SettingError(
+                f"{ENV_PREFIX}{name.upper()} (or --{name.replace('_', '-')}) is not valid: "
+                f"{problem['msg']}. Set it to a usable value and start again."
+            ) from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -153,4 +146,4 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     }
     if getattr(args, "cors_origins", None):
         options["cors_origins"] = tuple(args.cors_origins)
-    return Settings.from_env(**options)
+    return Settings.load(**options)
