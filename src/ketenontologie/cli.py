@@ -14,11 +14,12 @@ ketenontologie ...
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 from rdflib import Graph
 
@@ -27,6 +28,9 @@ from ketenontologie.errors import InputError, InputNotFoundError, Ketenontologie
 from ketenontologie.loading import RDFFormat, load_graph
 from ketenontologie.resources import design_files, ontology_files
 from ketenontologie.summary import Language, render_summary, summarize
+
+if TYPE_CHECKING:
+    from ketenontologie.designs import DesignCatalogue
 
 __all__ = ["build_parser", "exit_code_for", "main"]
 
@@ -296,6 +300,108 @@ def _run_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- designs in a store ------------------------------------------------------------------------
+
+
+def _add_designs(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from ketenontologie.config import add_store_arguments
+
+    parser = subcommands.add_parser(
+        "designs",
+        help="store, list, show and remove chain designs in the service's store",
+        description="Work on the designs in a store as the service does: 'put' validates a "
+        "design and stores it with its inferred triples in one transaction, 'list', 'show' and "
+        "'rm' do what they say. The store comes from --store/--data-dir or the "
+        "KETENONTOLOGIE_* variables (docs/deploy.md); the embedded store can be opened by one "
+        "process at a time, so stop a service that uses the same data directory first.",
+    )
+    actions = parser.add_subparsers(title="action", metavar="ACTION", required=True)
+    put = actions.add_parser("put", help="validate and store (or replace) a design")
+    put.add_argument("design_id", metavar="ID", help="the design's id (letters, digits, . _ -)")
+    put.add_argument("path", type=Path, metavar="FILE", help="the design, an RDF file")
+    put.add_argument(
+        "--strict",
+        action="store_true",
+        help="store only a design that conforms (exit 1 and nothing stored otherwise)",
+    )
+    show = actions.add_parser("show", help="write a stored design as Turtle")
+    show.add_argument("design_id", metavar="ID")
+    show.add_argument(
+        "--include",
+        choices=("asserted", "inferred", "all"),
+        default="asserted",
+        help="the design's own triples, those inferred from it, or both (default: %(default)s)",
+    )
+    listing = actions.add_parser("list", help="the stored designs and their sizes")
+    remove = actions.add_parser("rm", help="remove a design and what only it supported")
+    remove.add_argument("design_id", metavar="ID")
+    for action, handler in ((put, _run_designs_put), (show, _run_designs_show)):
+        action.set_defaults(handler=handler)
+    listing.set_defaults(handler=_run_designs_list)
+    remove.set_defaults(handler=_run_designs_rm)
+    for action in (put, show, listing, remove):
+        add_store_arguments(action)
+
+
+@contextlib.contextmanager
+def _catalogue(args: argparse.Namespace) -> Iterator[DesignCatalogue]:
+    from ketenontologie.config import settings_from_args
+    from ketenontologie.designs import open_catalogue
+    from ketenontologie.store import open_store
+
+    settings = settings_from_args(args)
+    store = open_store(settings)
+    try:
+        yield open_catalogue(store, load_project=settings.load_project)
+    finally:
+        store.close()
+
+
+def _run_designs_put(args: argparse.Namespace) -> int:
+    from ketenontologie.designs import check_design_id, store_design
+    from ketenontologie.loading import parse_file
+    from ketenontologie.namespaces import design_graph
+    from ketenontologie.validation import render
+
+    design = parse_file(args.path, base_iri=design_graph(check_design_id(args.design_id)))
+    with _catalogue(args) as catalogue:
+        outcome, report = store_design(
+            catalogue, design, design_id=args.design_id, strict=args.strict
+        )
+    print(render(report, "text"))
+    what = "stored" if outcome.created else "replaced"
+    info = outcome.info
+    print(f"{args.design_id}: {what}, {info.triples} triples, {info.inferred} inferred")
+    return EXIT_OK
+
+
+def _run_designs_show(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
+    from ketenontologie.namespaces import PREFIXES
+
+    with _catalogue(args) as catalogue:
+        triples = catalogue.read(args.design_id, include=args.include)
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES)) or b""
+    sys.stdout.write(text.decode("utf-8"))
+    return EXIT_OK
+
+
+def _run_designs_list(args: argparse.Namespace) -> int:
+    with _catalogue(args) as catalogue:
+        infos = catalogue.infos()
+    for info in infos:
+        print(f"{info.id}\t{info.triples} triples\t{info.inferred} inferred")
+    return EXIT_OK
+
+
+def _run_designs_rm(args: argparse.Namespace) -> int:
+    with _catalogue(args) as catalogue:
+        removed = catalogue.remove(args.design_id)
+    print(f"{args.design_id}: removed, {removed} inferred triples went with it")
+    return EXIT_OK
+
+
 # --- publish -----------------------------------------------------------------------------------
 
 
@@ -362,6 +468,7 @@ _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser
     _add_reason,
     _add_explain,
     _add_serve,
+    _add_designs,
     _add_publish,
 )
 

@@ -20,7 +20,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from ketenontologie.errors import SettingError
 from ketenontologie.namespaces import BASE
 
-__all__ = ["ENV_PREFIX", "Settings", "add_arguments", "default_data_dir", "settings_from_args"]
+__all__ = [
+    "ENV_PREFIX",
+    "Settings",
+    "add_arguments",
+    "add_store_arguments",
+    "default_data_dir",
+    "settings_from_args",
+]
 
 ENV_PREFIX = "KETENONTOLOGIE_"
 
@@ -84,10 +91,8 @@ class Settings(BaseSettings):
             ) from None
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the ``serve`` options; each one defaults to its ``KETENONTOLOGIE_*`` variable."""
-    parser.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port to listen on (default: 8000)")
+def add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--data-dir`` and ``--store``: which store to open."""
     parser.add_argument(
         "--data-dir",
         type=Path,
@@ -101,6 +106,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "SPARQL 1.1 server, sparql+http://host:8890/sparql; its account comes from "
         "KETENONTOLOGIE_STORE_USER and KETENONTOLOGIE_STORE_PASSWORD (docs/deploy.md)",
     )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``serve`` options; each one defaults to its ``KETENONTOLOGIE_*`` variable."""
+    parser.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default: 8000)")
+    add_store_arguments(parser)
     parser.add_argument("--query-timeout", type=float, help="seconds per query (default: 10)")
     parser.add_argument("--row-limit", type=int, help="rows per result at most (default: 10000)")
     parser.add_argument("--max-body-bytes", type=int, help="largest request body (default: 10 MB)")

@@ -29,6 +29,7 @@ the same functions.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -58,17 +59,21 @@ from ketenontologie.namespaces import (
 from ketenontologie.reasoning.reasoner import Delta, Inconsistency, Reasoner, ReasoningState
 from ketenontologie.resources import design_files, ontology_files, shape_files
 from ketenontologie.sparql.results import format_by_name
-from ketenontologie.store import GraphName, GraphStore, design_ids
+from ketenontologie.store import GraphName, GraphStore, OpenedStore, design_ids
 from ketenontologie.terms import TermCache
 from ketenontologie.validation import FailOn, ValidationReport, validate
 
 __all__ = [
+    "DESIGN_ID",
     "DesignCatalogue",
     "DesignInfo",
     "Include",
     "PutOutcome",
+    "check_design_id",
     "load_project",
+    "open_catalogue",
     "read_upload",
+    "store_design",
     "store_upload",
     "upload_name",
 ]
@@ -78,6 +83,24 @@ Include: TypeAlias = Literal["asserted", "inferred", "all"]
 """What :meth:`DesignCatalogue.read` returns: the design, its inferred triples, or both."""
 
 _NTRIPLES = format_by_name("ntriples", kind="graph")
+
+DESIGN_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+"""What a design id may be: letters, digits, ``.``, ``_`` and ``-``, at most 100, starting with a
+letter or digit (it becomes part of graph IRIs and URLs)."""
+
+
+def check_design_id(design_id: str) -> str:
+    """``design_id`` when it is usable as one; else :class:`~ketenontologie.errors.InputError`.
+
+    >>> check_design_id("loonaangifteketen")
+    'loonaangifteketen'
+    """
+    if re.fullmatch(DESIGN_ID, design_id) is None:
+        raise InputError(
+            f"The design id {design_id!r} is not usable. Use letters, digits, '.', '_' and '-' "
+            "(at most 100), starting with a letter or digit."
+        )
+    return design_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +214,7 @@ class DesignCatalogue:
         Raises :class:`~ketenontologie.errors.InconsistencyError`, storing nothing, when the
         design makes the knowledge graph inconsistent with the ontology.
         """
+        check_design_id(design_id)
         rdf = self._terms.rdflib_triples(triples)
         with self._lock:
             old = self._asserted.get(design_id)
@@ -524,7 +548,23 @@ def store_upload(
     """
     name = upload_name(design_id, media_type)
     upload = read_upload(data, media_type=media_type, name=name, base_iri=design_graph(design_id))
-    report = validate(upload, fail_on=fail_on)
+    return store_design(catalogue, upload, design_id=design_id, strict=strict, fail_on=fail_on)
+
+
+def store_design(
+    catalogue: DesignCatalogue,
+    design: Parsed,
+    *,
+    design_id: str,
+    strict: bool = False,
+    fail_on: FailOn = "violation",
+) -> tuple[PutOutcome, ValidationReport]:
+    """Validate a parsed design and store it with its inferred triples (see :func:`store_upload`).
+
+    The design's relative IRIs should have been resolved against its graph IRI
+    (:func:`~ketenontologie.namespaces.design_graph`), as the service does.
+    """
+    report = validate(design, fail_on=fail_on)
     if strict and not report.conforms:
         counts = report.summary
         raise NotConformingError(
@@ -534,8 +574,19 @@ def store_upload(
             "again, or upload without mode=strict.",
             report=report.to_dict(),
         )
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in upload.quads]
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in design.quads]
     return catalogue.put(design_id, triples), report
+
+
+def open_catalogue(store: OpenedStore, *, load_project: bool = True) -> DesignCatalogue:
+    """The designs of ``store``: the project's own on a first start (an empty store, unless
+    ``load_project`` is false), else those it holds, with their reasoning state rebuilt."""
+    catalogue = DesignCatalogue(store)
+    if load_project and store.is_empty():
+        catalogue.load_project()
+    else:
+        catalogue.rebuild()
+    return catalogue
 
 
 def load_project(store: GraphStore, *, reasoner: Reasoner | None = None) -> DesignCatalogue:

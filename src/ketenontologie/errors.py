@@ -304,8 +304,8 @@ class UnknownDesignError(KetenontologieError):
     def __init__(self, design_id: str) -> None:
         self.design_id = design_id
         super().__init__(
-            f"There is no design {design_id!r} (dit ontwerp bestaat niet). "
-            "GET /designs lists the stored designs."
+            f"There is no design {design_id!r} (dit ontwerp bestaat niet). The stored designs "
+            "are listed by GET /designs and by 'ketenontologie designs list'."
         )
 
 

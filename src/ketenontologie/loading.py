@@ -262,8 +262,12 @@ class Parsed:
         return self.data.decode("utf-8", errors="replace")
 
 
-def parse_file(path: PathLike, *, format: RDFFormat | None = None) -> Parsed:
+def parse_file(
+    path: PathLike, *, format: RDFFormat | None = None, base_iri: str | None = None
+) -> Parsed:
     """Read and parse one file (its format from the extension unless ``format`` is given).
+
+    Relative IRIs resolve against ``base_iri``, by default the file's own ``file:`` IRI.
 
     >>> parse_file("tests/fixtures/loading/valid/chain.ttl").format
     'turtle'
@@ -271,7 +275,7 @@ def parse_file(path: PathLike, *, format: RDFFormat | None = None) -> Parsed:
     path = Path(path)
     rdf_format = format_for(path, format=format)
     data = _read_bytes(path).removeprefix(_UTF8_BOM)
-    base = path.resolve().as_uri()
+    base = base_iri or path.resolve().as_uri()
     quads = parse_bytes(data, format=rdf_format, name=str(path), base_iri=base)
     return Parsed(str(path), rdf_format, data, base, quads, path)
 

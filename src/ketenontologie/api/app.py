@@ -13,9 +13,9 @@ from starlette.concurrency import run_in_threadpool
 
 from ketenontologie import __version__
 from ketenontologie.config import Settings
-from ketenontologie.designs import DesignCatalogue
+from ketenontologie.designs import open_catalogue
 from ketenontologie.queries import load_queries
-from ketenontologie.store import OpenedStore, open_store
+from ketenontologie.store import open_store
 
 from . import designs, graphs, linked_data, sparql
 from .common import INFERENCE_HEADER
@@ -52,7 +52,9 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = await run_in_threadpool(open_store, settings)
         try:
-            app.state.catalogue = await run_in_threadpool(_catalogue, store, settings)
+            app.state.catalogue = await run_in_threadpool(
+                open_catalogue, store, load_project=settings.load_project
+            )
             app.state.store = store
             # What start-up built (ontology rules, reasoning state) lives as long as the
             # process: keep the cyclic GC from walking it again and again under load.
@@ -99,16 +101,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     _document_400_not_422(app)
     return app
-
-
-def _catalogue(store: OpenedStore, settings: Settings) -> DesignCatalogue:
-    """The designs of ``store``: the project's own on a first start, else those it holds."""
-    catalogue = DesignCatalogue(store)
-    if settings.load_project and store.is_empty():
-        catalogue.load_project()
-    else:
-        catalogue.rebuild()
-    return catalogue
 
 
 def _document_400_not_422(app: FastAPI) -> None:

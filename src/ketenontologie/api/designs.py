@@ -8,7 +8,6 @@ upload. An upload answers with the validation report, the same JSON as
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Annotated, Any, Literal
 
 import pyoxigraph as ox
@@ -17,13 +16,15 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ketenontologie.designs import (
+    DESIGN_ID,
     DesignCatalogue,
     DesignInfo,
+    check_design_id,
     read_upload,
     store_upload,
     upload_name,
 )
-from ketenontologie.errors import BadRequestError, DesignExistsError, NotAcceptableError
+from ketenontologie.errors import DesignExistsError, NotAcceptableError
 from ketenontologie.loading import UPLOAD_MEDIA_TYPES
 from ketenontologie.namespaces import PREFIXES
 from ketenontologie.sparql.results import FORMATS, RDF_FORMATS
@@ -36,8 +37,6 @@ from .negotiation import choose, parse_accept
 __all__ = ["REPORT_SCHEMA", "catalogue_of", "router"]
 
 router = APIRouter(tags=["Designs"])
-
-DESIGN_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 REPORT_SCHEMA: dict[str, Any] = {
@@ -218,12 +217,7 @@ async def create_design(
     """Store a new design."""
     require_writer(request)
     data = await request.body()
-    design_id = id or request.headers.get("slug") or _content_id(data)
-    if not _valid_id(design_id):
-        raise BadRequestError(
-            f"The design id {design_id!r} is not usable. Use letters, digits, '.', '_' and '-' "
-            "(at most 100), starting with a letter or digit."
-        )
+    design_id = check_design_id(id or request.headers.get("slug") or _content_id(data))
     catalogue = catalogue_of(request)
     if design_id in catalogue:
         raise DesignExistsError(
@@ -423,10 +417,6 @@ def _report_format(accept: str | None) -> Literal["json", "turtle"]:
             "takes neither."
         )
     return "turtle" if turtle_q > json_q else "json"
-
-
-def _valid_id(design_id: str) -> bool:
-    return re.fullmatch(DESIGN_ID, design_id) is not None
 
 
 def _content_id(data: bytes) -> str:
