@@ -58,7 +58,6 @@ def test_public_surface_is_pinned() -> None:
         "DocumentFormat",
         "Language",
         "LinkedData",
-        "NotAcceptableError",
         "build_dist",
         "dataset_description",
         "htaccess",

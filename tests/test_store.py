@@ -214,7 +214,8 @@ WRITER = textwrap.dedent(
     """
     import sys
     import pyoxigraph as ox
-    from ketenontologie.store import OxigraphStore, put_design
+    from ketenontologie.namespaces import design_graph, inferred_graph
+    from ketenontologie.store import OxigraphStore
 
     EX = "https://example.org/"
     store = OxigraphStore(sys.argv[1], workers=1)
@@ -229,7 +230,7 @@ WRITER = textwrap.dedent(
             ox.Triple(ox.NamedNode(f"{EX}{ident}/{i}"), ox.NamedNode(EX + "q"), ox.Literal(str(i)))
             for i in range(size)
         ]
-        write_design(store, ident, asserted=asserted, inferred=inferred)
+        store.replace_graphs({design_graph(ident): asserted, inferred_graph(ident): inferred})
         print(ident, flush=True)
     """
 )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import pyoxigraph as ox
 import pytest
 
@@ -21,14 +18,6 @@ from ketenontologie.store.remote import (
 from ketenontologie.store.remote_http import Endpoints, guess_dialect
 
 EX = "https://example.org/"
-
-
-@pytest.mark.parametrize("module", ["ketenontologie.sparql_http", "ketenontologie.stores"])
-def test_docstring_examples(module: str) -> None:
-    failures, _ = doctest.testmod(
-        importlib.import_module(module), optionflags=doctest.ELLIPSIS, verbose=False
-    )
-    assert failures == 0
 
 
 def test_endpoints_from_the_store_url() -> None:

@@ -32,7 +32,7 @@ from ketenontologie.summary import Language, render_summary, summarize
 if TYPE_CHECKING:
     from ketenontologie.designs import DesignCatalogue
 
-__all__ = ["build_parser", "exit_code_for", "main"]
+__all__ = ["add_serve_arguments", "build_parser", "exit_code_for", "main"]
 
 PROG = "ketenontologie"
 
@@ -95,8 +95,6 @@ def _run_summary(args: argparse.Namespace) -> int:
 
 
 def _add_serve(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from ketenontologie.config import add_arguments
-
     parser = subcommands.add_parser(
         "serve",
         help="run the SPARQL service (SPARQL 1.1 Protocol, Graph Store, named queries)",
@@ -104,7 +102,7 @@ def _add_serve(subcommands: argparse._SubParsersAction[argparse.ArgumentParser])
         "KETENONTOLOGIE_* environment variable; the update token only from "
         "KETENONTOLOGIE_UPDATE_TOKEN. See docs/service.md.",
     )
-    add_arguments(parser)
+    add_serve_arguments(parser)
     parser.set_defaults(handler=_run_serve)
 
 
@@ -304,8 +302,6 @@ def _run_explain(args: argparse.Namespace) -> int:
 
 
 def _add_designs(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from ketenontologie.config import add_store_arguments
-
     parser = subcommands.add_parser(
         "designs",
         help="store, list, show and remove chain designs in the service's store",
@@ -340,7 +336,7 @@ def _add_designs(subcommands: argparse._SubParsersAction[argparse.ArgumentParser
     listing.set_defaults(handler=_run_designs_list)
     remove.set_defaults(handler=_run_designs_rm)
     for action in (put, show, listing, remove):
-        add_store_arguments(action)
+        _add_store_arguments(action)
 
 
 @contextlib.contextmanager
@@ -441,6 +437,52 @@ def _run_publish_w3id(args: argparse.Namespace) -> int:
 
     print(write_htaccess(args.out or HTACCESS_PATH, target=args.target or DEFAULT_TARGET))
     return EXIT_OK
+
+
+# --- options shared by serve and designs --------------------------------------------------------
+
+
+def _add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--data-dir`` and ``--store``: which store to open."""
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="directory of the store; an empty one is filled with the project's data "
+        "(default: $XDG_DATA_HOME/ketenontologie, or ~/.local/share/ketenontologie)",
+    )
+    parser.add_argument(
+        "--store",
+        metavar="STORE",
+        help="'oxigraph' (the embedded store in --data-dir, the default) or the URL of a "
+        "SPARQL 1.1 server, sparql+http://host:8890/sparql; its account comes from "
+        "KETENONTOLOGIE_STORE_USER and KETENONTOLOGIE_STORE_PASSWORD (docs/deploy.md)",
+    )
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``serve`` options; each one defaults to its ``KETENONTOLOGIE_*`` variable."""
+    parser.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default: 8000)")
+    _add_store_arguments(parser)
+    parser.add_argument("--query-timeout", type=float, help="seconds per query (default: 10)")
+    parser.add_argument("--row-limit", type=int, help="rows per result at most (default: 10000)")
+    parser.add_argument("--max-body-bytes", type=int, help="largest request body (default: 10 MB)")
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        dest="cors_origins",
+        metavar="ORIGIN",
+        help="origin allowed to query from a browser (repeat for more)",
+    )
+    parser.add_argument("--base-iri", help="base IRI of the knowledge graph")
+    parser.add_argument("--query-workers", type=int, help="query worker processes (default: 2)")
+    parser.add_argument(
+        "--no-load-project",
+        dest="load_project",
+        action="store_const",
+        const=False,
+        help="start empty instead of loading the project's data into an empty data directory",
+    )
 
 
 # --- parser ------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Settings of the command line and the service: defaults, ``KETENONTOLOGIE_*`` variables, options.
 
 Each field of :class:`Settings` is also the environment variable ``KETENONTOLOGIE_<FIELD>``;
-options given on the command line win over the environment, which wins over the defaults.
+options given on the command line (:mod:`ketenontologie.cli` defines them) win over the
+environment, which wins over the defaults.
 
 >>> Settings(port=9000, cors_origins="a, b").cors_origins
 ('a', 'b')
@@ -20,14 +21,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from ketenontologie.errors import SettingError
 from ketenontologie.namespaces import BASE
 
-__all__ = [
-    "ENV_PREFIX",
-    "Settings",
-    "add_arguments",
-    "add_store_arguments",
-    "default_data_dir",
-    "settings_from_args",
-]
+__all__ = ["ENV_PREFIX", "Settings", "default_data_dir", "settings_from_args"]
 
 ENV_PREFIX = "KETENONTOLOGIE_"
 
@@ -89,49 +83,6 @@ class Settings(BaseSettings):
                 f"{ENV_PREFIX}{name.upper()} (or --{name.replace('_', '-')}) is not valid: "
                 f"{problem['msg']}. Set it to a usable value and start again."
             ) from None
-
-
-def add_store_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--data-dir`` and ``--store``: which store to open."""
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        help="directory of the store; an empty one is filled with the project's data "
-        f"(default: {default_data_dir()})",
-    )
-    parser.add_argument(
-        "--store",
-        metavar="STORE",
-        help="'oxigraph' (the embedded store in --data-dir, the default) or the URL of a "
-        "SPARQL 1.1 server, sparql+http://host:8890/sparql; its account comes from "
-        "KETENONTOLOGIE_STORE_USER and KETENONTOLOGIE_STORE_PASSWORD (docs/deploy.md)",
-    )
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the ``serve`` options; each one defaults to its ``KETENONTOLOGIE_*`` variable."""
-    parser.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port to listen on (default: 8000)")
-    add_store_arguments(parser)
-    parser.add_argument("--query-timeout", type=float, help="seconds per query (default: 10)")
-    parser.add_argument("--row-limit", type=int, help="rows per result at most (default: 10000)")
-    parser.add_argument("--max-body-bytes", type=int, help="largest request body (default: 10 MB)")
-    parser.add_argument(
-        "--cors-origin",
-        action="append",
-        dest="cors_origins",
-        metavar="ORIGIN",
-        help="origin allowed to query from a browser (repeat for more)",
-    )
-    parser.add_argument("--base-iri", help="base IRI of the knowledge graph")
-    parser.add_argument("--query-workers", type=int, help="query worker processes (default: 2)")
-    parser.add_argument(
-        "--no-load-project",
-        dest="load_project",
-        action="store_const",
-        const=False,
-        help="start empty instead of loading the project's data into an empty data directory",
-    )
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:

@@ -72,22 +72,19 @@ class KetenontologieError(Exception):
         return {"error": self.code, "message": self.message}
 
 
-# --- settings -----------------------------------------------------------------------------------
-
-
-class SettingError(KetenontologieError):
-    """A setting (``KETENONTOLOGIE_*`` variable or option) has a value that cannot be used."""
-
-    code = "setting"
-
-
-# --- input: files, uploads, their formats -------------------------------------------------------
+# --- input: settings, files, uploads, their formats -------------------------------------
 
 
 class InputError(KetenontologieError):
     """The input cannot be used: missing, unreadable, unknown format or not valid RDF."""
 
     code = "input"
+
+
+class SettingError(InputError):
+    """A setting (``KETENONTOLOGIE_*`` variable or option) has a value that cannot be used."""
+
+    code = "setting"
 
 
 class InputNotFoundError(InputError):
