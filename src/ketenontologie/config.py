@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     row_limit: int = Field(default=10_000, gt=0)
     """Rows (or triples) a query returns at most; a cut result is reported, never silent."""
     max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    """The largest request body (an upload, a query sent by POST)."""
+    max_query_bytes: int = Field(default=100_000, gt=0)
+    """The longest query or update text."""
+    max_result_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
+    """The largest answer to a query; a longer one is cut and reported, like the row limit."""
+    query_memory_mb: int = Field(default=2048, gt=0)
+    """Memory a query worker may use (its data segment), in MiB."""
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     """Origins allowed to query from a browser; in the environment, separated by commas."""
     base_iri: str = BASE

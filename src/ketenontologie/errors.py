@@ -32,6 +32,8 @@ __all__ = [
     "InconsistencyError",
     "InputError",
     "InputNotFoundError",
+    "InputTooDeepError",
+    "InputTooLargeError",
     "KetenontologieError",
     "NotAcceptableError",
     "NotConformingError",
@@ -39,13 +41,16 @@ __all__ = [
     "ParameterError",
     "PayloadTooLargeError",
     "QueryHeaderError",
+    "QueryResourceError",
     "QueryTimeoutError",
     "RDFSyntaxError",
     "ReasoningError",
     "RemoteContextError",
+    "ServiceBusyError",
     "SettingError",
     "SparqlSyntaxError",
     "StoreError",
+    "StoreFullError",
     "StoreSettingError",
     "StoreUnavailableError",
     "UnknownDesignError",
@@ -71,6 +76,23 @@ class KetenontologieError(Exception):
         """The JSON body for this error: ``{"error": code, "message": ...}``."""
         return {"error": self.code, "message": self.message}
 
+    @classmethod
+    def rebuilt(cls, code: str, message: str) -> KetenontologieError:
+        """The error of class ``code`` with ``message``, as a worker process reported it.
+
+        >>> KetenontologieError.rebuilt("unknown-graph", "<g> is not stored.").code
+        'unknown-graph'
+        """
+        pending: list[type[KetenontologieError]] = [KetenontologieError]
+        while pending:
+            candidate = pending.pop()
+            if candidate.code == code:
+                error = candidate.__new__(candidate)
+                Exception.__init__(error, message)
+                return error
+            pending.extend(candidate.__subclasses__())
+        return KetenontologieError(message)
+
 
 # --- input: settings, files, uploads, their formats -------------------------------------
 
@@ -85,6 +107,36 @@ class SettingError(InputError):
     """A setting (``KETENONTOLOGIE_*`` variable or option) has a value that cannot be used."""
 
     code = "setting"
+
+
+class InputTooLargeError(InputError):
+    """An input is larger than the bound the project sets for it; the message names the bound."""
+
+    code = "too-large"
+
+    def __init__(self, what: str, *, size: int, limit: int, setting: str | None = None) -> None:
+        self.size = size
+        self.limit = limit
+        raise_it = f" or raise {setting}" if setting else ""
+        super().__init__(
+            f"{what} is {size:,} bytes, more than the {limit:,} this service reads (te groot). "
+            f"Send less{raise_it}."
+        )
+
+
+class InputTooDeepError(InputError):
+    """An input nests deeper than the bound the project sets; the message names the bound."""
+
+    code = "too-deep"
+
+    def __init__(self, what: str, *, limit: int, line: int | None = None) -> None:
+        self.limit = limit
+        self.line = line
+        where = f" (line {line})" if line is not None else ""
+        super().__init__(
+            f"{what} nests brackets, groups or elements more than {limit} deep{where}, which "
+            "this service does not read (te diep genest). Flatten it and send it again."
+        )
 
 
 class InputNotFoundError(InputError):
@@ -221,6 +273,37 @@ class QueryTimeoutError(StoreError):
             f"The query did not finish within {seconds:g} s and was stopped (de query duurde te "
             "lang). Make it more selective (fewer unbound variables, a LIMIT, filters early), "
             "or ask the administrator for a longer time limit."
+        )
+
+
+class QueryResourceError(StoreError):
+    """A query needed more memory than a query may use, or made its worker fail."""
+
+    code = "query-resource"
+
+
+class ServiceBusyError(StoreError):
+    """Too many requests wait for a query worker; the client should try again shortly."""
+
+    code = "busy"
+
+
+class StoreFullError(StoreError):
+    """The disk of the store is full; the message says whether the write was stored."""
+
+    code = "store-full"
+
+    def __init__(self, *, stored: bool) -> None:
+        self.stored = stored
+        outcome = (
+            "The write WAS stored (opgeslagen), but the service could not prepare it for "
+            "queries yet; queries see the state before it until the next write succeeds."
+            if stored
+            else "Nothing of the write was stored (niets opgeslagen)."
+        )
+        super().__init__(
+            f"The disk of the store is full (de schijf is vol). {outcome} Free disk space "
+            "and try again; no restart is needed."
         )
 
 

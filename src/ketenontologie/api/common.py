@@ -24,6 +24,7 @@ from .negotiation import choose
 __all__ = [
     "INFERENCE_HEADER",
     "answer_query",
+    "client_of",
     "dataset_from",
     "form_fields",
     "inference_from",
@@ -42,6 +43,11 @@ def store_of(request: Request) -> GraphStore:
     """The store the application opened at start-up."""
     store: GraphStore = request.app.state.store
     return store
+
+
+def client_of(request: Request) -> str | None:
+    """Who asks, for a fair share of the query workers: the client's address."""
+    return request.client.host if request.client else None
 
 
 def settings_of(request: Request) -> Settings:
@@ -138,8 +144,12 @@ async def answer_query(
     dataset: QueryDataset | None,
     inference: bool,
     format: str | None,
+    checked: bool = False,
 ) -> Response:
-    """Run a query under the service's rules and answer with the negotiated serialisation."""
+    """Run a query under the service's rules and answer with the negotiated serialisation.
+
+    ``checked``: the text is a named query's, whose template was checked when it was loaded.
+    """
     settings = settings_of(request)
     accept = request.headers.get("accept")
     base = str(request.url.replace(query="", fragment=""))
@@ -153,6 +163,10 @@ async def answer_query(
         base_iri=base,
         timeout=settings.query_timeout,
         row_limit=settings.row_limit,
+        max_query_bytes=settings.max_query_bytes,
+        max_bytes=settings.max_result_bytes,
+        checked=checked,
+        client=client_of(request),
     )
     return Response(
         result.body,

@@ -25,15 +25,20 @@ from ketenontologie.errors import (
     GraphNotFoundError,
     InconsistencyError,
     InputError,
+    InputTooDeepError,
+    InputTooLargeError,
     KetenontologieError,
     NotAcceptableError,
     NotConformingError,
     ParameterError,
     PayloadTooLargeError,
     QueryHeaderError,
+    QueryResourceError,
     QueryTimeoutError,
+    ServiceBusyError,
     SparqlSyntaxError,
     StoreError,
+    StoreFullError,
     UnknownDesignError,
     UnknownFormatError,
     UnknownGraphError,
@@ -70,6 +75,11 @@ _STATUS: list[tuple[type[KetenontologieError], int]] = [
     (UnsupportedMediaTypeError, 415),
     (UnknownFormatError, 415),
     (QueryTimeoutError, 503),
+    (ServiceBusyError, 503),
+    (QueryResourceError, 503),
+    (StoreFullError, 507),
+    (InputTooLargeError, 413),
+    (InputTooDeepError, 400),
     (QueryHeaderError, 500),
     (SparqlSyntaxError, 400),
     (ForbiddenOperationError, 400),
@@ -100,9 +110,9 @@ READ_ERRORS = documented(
     (400, "Bad request: syntax error, refused operation, unknown graph or parameter"),
     (404, "Not found"),
     (406, "No acceptable result format"),
-    (413, "Request body too large"),
+    (413, "Request body or query text too large"),
     (415, "Unsupported request media type"),
-    (503, "The query ran past its time limit and was stopped"),
+    (503, "The query ran past its time or memory limit, or the service is busy: try again"),
 )
 """Error answers of the read routes, for OpenAPI."""
 
@@ -111,8 +121,10 @@ WRITE_ERRORS = documented(
     (401, "No or wrong bearer token"),
     (403, "Writes are off: no token configured"),
     (404, "No such graph"),
-    (413, "Request body too large"),
+    (413, "Request body or update text too large"),
     (415, "Unsupported request media type"),
+    (503, "The update's check ran past its time limit, or the service is busy: try again"),
+    (507, "The disk of the store is full; the message says whether the write was stored"),
 )
 """Error answers of the write routes, for OpenAPI."""
 
@@ -130,7 +142,7 @@ def error_response(error: KetenontologieError) -> JSONResponse:
     headers = {}
     if isinstance(error, AuthenticationRequiredError):
         headers["WWW-Authenticate"] = 'Bearer realm="ketenontologie"'
-    if isinstance(error, QueryTimeoutError):
+    if isinstance(error, QueryTimeoutError | ServiceBusyError | QueryResourceError):
         headers["Retry-After"] = "1"
     return JSONResponse(error.to_dict(), status_code=status_for(error), headers=headers)
 

@@ -1,15 +1,18 @@
-"""Lookups answered in the server process, before the rest of the application sees them.
+"""Lookups answered before the rest of the application sees them, and remembered.
 
-A query that :func:`~ketenontologie.sparql.lookup.lookup_plan` finds to be a lookup (one triple
-pattern on an anchor, its work bounded by the row limit) is answered here by
-:meth:`~ketenontologie.store.OxigraphStore.lookup`, without the round trip to a query worker.
-Anything else, and every error, goes the usual way through the FastAPI route, which gives the
-errors their answers.
+A ``GET /sparql`` query that :func:`~ketenontologie.sparql.lookup.lookup_plan` finds to be a
+lookup (one triple pattern on an anchor) is run here, like any query, by a confined query worker
+under the time limit (:func:`~ketenontologie.store.run_query`), without the routing and
+middleware layers; its answer is kept until the store's next write. Errors get the same answers
+as on the route (:func:`~ketenontologie.api.errors.error_response`). Anything else goes the
+usual way. An unexpected failure here is logged with its traceback, and the request then goes
+the usual way too: the fast path never hides an error.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
@@ -23,16 +26,16 @@ from ketenontologie.errors import KetenontologieError
 from ketenontologie.sparql.lookup import lookup_plan
 from ketenontologie.sparql.results import ResultFormat
 from ketenontologie.sparql.text import ResultKind
-from ketenontologie.store import OxigraphStore, QueryResult
+from ketenontologie.store import OxigraphStore, QueryResult, run_query
 
 from .common import INFERENCE_HEADER, inference_from
+from .errors import error_response
 from .negotiation import choose
 
 __all__ = ["FastLookupMiddleware", "install_fast_path"]
 
 _INFERENCE = INFERENCE_HEADER.lower().encode()
-_INLINE_BELOW = 1_000
-"""Lookups on anchors with fewer quads run on the event loop; larger ones in a thread."""
+_log = logging.getLogger(__name__)
 
 
 class FastLookupMiddleware:
@@ -56,7 +59,11 @@ class FastLookupMiddleware:
         ):
             try:
                 answer = await self._answer(scope)
+            except KetenontologieError as error:
+                await error_response(error)(scope, receive, send)
+                return
             except Exception:
+                _log.exception("the fast path failed; the route answers instead")
                 answer = None
             if answer is not None:
                 await _send(send, answer)
@@ -105,22 +112,22 @@ class FastLookupMiddleware:
                 return None
             inference = inference_from(inference_param, _header(headers, _INFERENCE))
             fmt = _choose(_header(headers, b"accept"), plan.kind, format_param)
-            lookup = functools.partial(
-                store.lookup,
-                text,
-                anchor=plan.anchor,
-                position=plan.position,
-                format=fmt,
-                inference=inference,
-                base_iri=base,
-            )
-            result = lookup(row_limit=min(settings.row_limit, _INLINE_BELOW))
-            if result is None and settings.row_limit > _INLINE_BELOW:
-                result = await run_in_threadpool(lookup, row_limit=settings.row_limit)
-        except (KetenontologieError, SyntaxError, ValueError, OSError):
-            return None  # the route gives the error its answer
-        if result is None:
-            return None
+        except KetenontologieError:
+            return None  # the route explains a bad parameter
+        client = scope.get("client")
+        result = await run_in_threadpool(
+            run_query,
+            store,
+            text,
+            choose_format=lambda kind: fmt,
+            inference=inference,
+            base_iri=base,
+            timeout=settings.query_timeout,
+            row_limit=settings.row_limit,
+            max_query_bytes=settings.max_query_bytes,
+            max_bytes=settings.max_result_bytes,
+            client=client[0] if client else None,
+        )
         return _Answer(result, settings.row_limit, inference, plan.repeatable)
 
 
@@ -184,7 +191,10 @@ class _Answer:
                 (b"content-length", str(len(self.result.body)).encode()),
                 (b"vary", b"Accept"),
                 (b"ketenontologie-result-count", str(self.result.count).encode()),
-                (b"ketenontologie-result-truncated", b"false"),
+                (
+                    b"ketenontologie-result-truncated",
+                    b"true" if self.result.truncated else b"false",
+                ),
                 (b"ketenontologie-row-limit", str(self.row_limit).encode()),
                 (b"ketenontologie-inference", b"true" if self.inference else b"false"),
             ]

@@ -78,6 +78,7 @@ def _endpoint(query: NamedQuery) -> Callable[[Request], Awaitable[Response]]:
                 params.get("inference"), request.headers.get(INFERENCE_HEADER)
             ),
             format=params.get("format"),
+            checked=True,  # the template is the project's; values are bound as typed terms
         )
 
     run.__doc__ = query.summary

@@ -10,13 +10,13 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ketenontologie.errors import BadRequestError, UnsupportedMediaTypeError
-from ketenontologie.sparql.policy import check_update
 from ketenontologie.sparql.results import FORMATS, RDF_FORMATS
-from ketenontologie.sparql.text import add_using
+from ketenontologie.store import run_update
 
 from .common import (
     INFERENCE_HEADER,
     answer_query,
+    client_of,
     dataset_from,
     form_fields,
     inference_from,
@@ -203,16 +203,17 @@ async def update_post(request: Request) -> Response:
         )
     if not text:
         raise BadRequestError("The request has no update. Send update=... or an update body.")
-    text = add_using(text, using=using, using_named=using_named)
-    base = str(request.url.replace(query="", fragment=""))
-    store = store_of(request)
-    check_update(
+    settings = settings_of(request)
+    await run_in_threadpool(
+        run_update,
+        store_of(request),
         text,
-        base_iri=base,
-        stored=await run_in_threadpool(store.graphs),
-        parameters=[*using, *using_named],
+        base_iri=str(request.url.replace(query="", fragment="")),
+        using=using,
+        using_named=using_named,
+        max_query_bytes=settings.max_query_bytes,
+        client=client_of(request),
     )
-    await run_in_threadpool(store.update, text, base_iri=base)
     return Response(status_code=204)
 
 

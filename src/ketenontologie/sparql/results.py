@@ -15,7 +15,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 from xml.sax.saxutils import escape, quoteattr
@@ -29,10 +29,12 @@ __all__ = [
     "FORMATS",
     "RDF_FORMATS",
     "ResultFormat",
+    "bounded_triples",
     "format_by_name",
     "formats_for",
     "json_rows",
     "write_boolean",
+    "write_bounded_solutions",
     "write_solutions",
 ]
 
@@ -168,52 +170,133 @@ def write_solutions(
     >>> write_solutions(["x"], [[ox.Literal("a,b")]], fmt=fmt)
     b'x\\r\\n"a,b"\\r\\n'
     """
+    encode = _ROW_WRITERS[fmt.name]
+    return _document(fmt, variables, [encode(variables, row) for row in rows], truncated)
+
+
+def write_bounded_solutions(
+    variables: Sequence[str],
+    rows: Iterable[Sequence[Term | None]],
+    *,
+    fmt: ResultFormat,
+    row_limit: int | None,
+    max_bytes: int | None,
+) -> tuple[bytes, int, bool]:
+    """Serialise at most ``row_limit`` rows in at most about ``max_bytes``; say if any were cut.
+
+    Returns the document, the number of rows in it and whether rows were left out. Rows are
+    written one by one, so a result is never built whole beyond its bounds.
+
+    >>> fmt = format_by_name("json", kind="solutions")
+    >>> rows = ([ox.Literal("x" * 100)] for _ in range(1000))
+    >>> body, count, truncated = write_bounded_solutions(
+    ...     ["o"], rows, fmt=fmt, row_limit=None, max_bytes=1000
+    ... )
+    >>> count, truncated, len(body) <= 1000
+    (5, True, True)
+    """
+    encode = _ROW_WRITERS[fmt.name]
+    budget = None if max_bytes is None else max_bytes - 256  # room for head and tail
+    written: list[str] = []
+    size = 0
+    truncated = False
+    for row in rows:
+        if row_limit is not None and len(written) >= row_limit:
+            truncated = True
+            break
+        text = encode(variables, row)
+        size += len(text.encode("utf-8")) + 1
+        if budget is not None and size > budget:
+            truncated = True
+            break
+        written.append(text)
+    return _document(fmt, variables, written, truncated), len(written), truncated
+
+
+def _document(
+    fmt: ResultFormat, variables: Sequence[str], rows: list[str], truncated: bool
+) -> bytes:
     if fmt.name == "json":
-        document: dict[str, object] = {
-            "head": {"vars": list(variables)},
-            "results": {
-                "bindings": [
-                    {
-                        var: _json_term(term)
-                        for var, term in zip(variables, row, strict=True)
-                        if term is not None
-                    }
-                    for row in rows
-                ]
-            },
-        }
-        if truncated:
-            document["truncated"] = True
-        return json.dumps(document, ensure_ascii=False).encode()
+        head = json.dumps({"vars": list(variables)}, ensure_ascii=False)
+        tail = ',"truncated":true}' if truncated else "}"
+        return f'{{"head":{head},"results":{{"bindings":[{",".join(rows)}]}}{tail}'.encode()
     if fmt.name == "xml":
         out = [
-            '<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
+            '<?xml version="1.0" encoding="utf-8"?>\n'
+            '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
         ]
         out += [f"<variable name={quoteattr(var)}/>" for var in variables]
         if truncated:
             out.append(f'<link href="{_TRUNCATED_LINK}"/>')
         out.append("</head><results>")
-        for row in rows:
-            out.append("<result>")
-            out += [
-                f"<binding name={quoteattr(var)}>{_xml_term(term)}</binding>"
-                for var, term in zip(variables, row, strict=True)
-                if term is not None
-            ]
-            out.append("</result>")
+        out += rows
         out.append("</results></sparql>\n")
         return "".join(out).encode()
     if fmt.name == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(variables)
-        writer.writerows([[_csv_term(t) if t is not None else "" for t in row] for row in rows])
-        return buffer.getvalue().encode()
+        return (_csv_line(variables) + "".join(rows)).encode()
     if fmt.name == "tsv":
-        lines = ["\t".join(f"?{var}" for var in variables)]
-        lines += ["\t".join(str(t) if t is not None else "" for t in row) for row in rows]
-        return ("\n".join(lines) + "\n").encode()
+        return ("\t".join(f"?{var}" for var in variables) + "\n" + "".join(rows)).encode()
     raise ValueError(f"{fmt.name} is not a SPARQL results format")
+
+
+def _json_row(variables: Sequence[str], row: Sequence[Term | None]) -> str:
+    return json.dumps(
+        {
+            var: _json_term(term)
+            for var, term in zip(variables, row, strict=True)
+            if term is not None
+        },
+        ensure_ascii=False,
+    )
+
+
+def _xml_row(variables: Sequence[str], row: Sequence[Term | None]) -> str:
+    bindings = "".join(
+        f"<binding name={quoteattr(var)}>{_xml_term(term)}</binding>"
+        for var, term in zip(variables, row, strict=True)
+        if term is not None
+    )
+    return f"<result>{bindings}</result>"
+
+
+def _csv_line(values: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue()
+
+
+def _csv_row(variables: Sequence[str], row: Sequence[Term | None]) -> str:
+    return _csv_line([_csv_term(t) if t is not None else "" for t in row])
+
+
+def _tsv_row(variables: Sequence[str], row: Sequence[Term | None]) -> str:
+    return "\t".join(str(t) if t is not None else "" for t in row) + "\n"
+
+
+_ROW_WRITERS: dict[str, Callable[[Sequence[str], Sequence[Term | None]], str]] = {
+    "json": _json_row,
+    "xml": _xml_row,
+    "csv": _csv_row,
+    "tsv": _tsv_row,
+}
+
+
+def bounded_triples(
+    triples: Iterable[ox.Triple], *, limit: int | None, max_bytes: int | None
+) -> tuple[list[ox.Triple], bool]:
+    """At most ``limit`` triples whose N-Triples take at most ``max_bytes``; and whether any
+    were left out (the answer of a CONSTRUCT or DESCRIBE is cut by the same bounds as a table).
+    """
+    kept: list[ox.Triple] = []
+    size = 0
+    for triple in triples:
+        if limit is not None and len(kept) >= limit:
+            return kept, True
+        size += len(str(triple).encode("utf-8")) + 3
+        if max_bytes is not None and size > max_bytes:
+            return kept, True
+        kept.append(triple)
+    return kept, False
 
 
 def write_boolean(value: bool, *, fmt: ResultFormat) -> bytes:

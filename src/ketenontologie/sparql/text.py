@@ -1,40 +1,42 @@
-"""SPARQL text without a store: tokenize, read the prologue, inspect queries and updates.
+"""SPARQL text before any parser: tokens, bounds, the prologue, the form of a query.
 
-The service must never send a request because of what a user wrote. Oxigraph would fetch for
-``SERVICE`` and ``LOAD``; ``FROM``/``FROM NAMED`` (and the protocol's dataset parameters) may only
-name graphs that are stored. :func:`inspect_query` and :func:`inspect_update` check this on a
-real SPARQL tokenizer, so an IRI, a string or a comment that *contains* ``SERVICE`` is no
-problem, and ``FROM`` with a prefixed name or a relative IRI is resolved like the parser would.
+Everything here runs in time linear in the text's length, in the service's own process:
+:func:`check_bounds` refuses text that is too long or nested too deep before a parser sees it,
+:func:`inspect_query` tells the form of a query (to choose its result format) and
+:func:`add_using` adds the protocol's ``USING`` graphs to an update. What a query or update
+may *do* is decided later, on its parsed algebra in a confined worker (:mod:`.algebra`,
+:mod:`.policy`).
 
 >>> info = inspect_query("PREFIX g: <https://example.org/> SELECT * FROM g:one { ?s ?p ?o }")
 >>> info.form, info.default_graphs
 ('SELECT', ('https://example.org/one',))
->>> inspect_query("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
-Traceback (most recent call last):
-...
-ketenontologie.errors.ForbiddenOperationError: The query uses SERVICE...
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 from urllib.parse import urljoin
 
-from ketenontologie.errors import ForbiddenOperationError, SparqlSyntaxError
+from ketenontologie.errors import (
+    ForbiddenOperationError,
+    InputTooDeepError,
+    InputTooLargeError,
+    SparqlSyntaxError,
+)
 
 __all__ = [
+    "MAX_NESTING",
     "Prologue",
     "QueryForm",
     "QueryInfo",
     "ResultKind",
     "Token",
-    "UpdateInfo",
     "add_using",
+    "check_bounds",
     "inspect_query",
-    "inspect_update",
     "operations",
     "tokenize",
     "unescape_iri",
@@ -59,7 +61,7 @@ _PNAME = (
 _TOKEN_PATTERNS: list[tuple[str, str]] = [
     ("ws", r"\s+"),
     ("comment", r"#[^\n\r]*"),
-    ("iri", r"<[^<>\"{}|^`\\\x00-\x20]*>"),
+    ("iri", r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"),
     ("string", r"'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""),
     ("string", r"'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\""),
     ("var", rf"[?$][{_PN_CHARS}]+"),
@@ -101,6 +103,40 @@ def tokenize(text: str) -> list[Token]:
         if kind in ("ws", "comment"):
             continue
         tokens.append(Token(kind, match.group(), match.start()))
+    return tokens
+
+
+MAX_NESTING = 48
+"""How deep groups, brackets and parentheses may nest in a query or update."""
+
+
+def check_bounds(text: str, *, max_bytes: int, what: str = "The query") -> list[Token]:
+    """Refuse text over ``max_bytes`` (UTF-8) or nested deeper than :data:`MAX_NESTING`.
+
+    Runs before any parser sees the text, in time linear in its length; returns its tokens.
+
+    >>> check_bounds("ASK {" * 60, max_bytes=1000)
+    Traceback (most recent call last):
+    ...
+    ketenontologie.errors.InputTooDeepError: The query nests brackets, groups or elements more...
+    """
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > max_bytes:
+        raise InputTooLargeError(
+            what, size=size, limit=max_bytes, setting="KETENONTOLOGIE_MAX_QUERY_BYTES"
+        )
+    tokens = tokenize(text)
+    depth = 0
+    for token in tokens:
+        if token.kind != "punct":
+            continue
+        if token.text in "({[":
+            depth += 1
+            if depth > MAX_NESTING:
+                line = text.count("\n", 0, token.start) + 1
+                raise InputTooDeepError(what, limit=MAX_NESTING, line=line)
+        elif token.text in ")}]":
+            depth -= 1
     return tokens
 
 
@@ -193,37 +229,13 @@ class QueryInfo:
         return "boolean" if self.form == "ASK" else "graph"
 
 
-@dataclass(frozen=True, slots=True)
-class UpdateInfo:
-    """The operations of an update request (upper-cased first keywords)."""
-
-    operations: tuple[str, ...]
-
-
-def _refuse_outbound(tokens: Iterable[Token], *, what: str) -> None:
-    for token in tokens:
-        if token.keyword == "SERVICE":
-            raise ForbiddenOperationError(
-                f"The {what} uses SERVICE, and this service never sends requests to other "
-                "endpoints (SERVICE wordt niet uitgevoerd). Query the other endpoint yourself "
-                "and combine the results, or remove the SERVICE clause."
-            )
-        if token.keyword == "LOAD":
-            raise ForbiddenOperationError(
-                f"The {what} uses LOAD, and this service never fetches documents from the web "
-                "(LOAD wordt niet uitgevoerd). Upload the data with the Graph Store Protocol "
-                "(PUT or POST /graphs?graph=...) instead."
-            )
-
-
 def inspect_query(text: str, *, base_iri: str | None = None) -> QueryInfo:
-    """Tell the form of a query and the graphs it names; refuse ``SERVICE``.
+    """Tell the form of a query and the graphs it names, from its tokens (cheap, early).
 
-    Raises :class:`ForbiddenOperationError` for ``SERVICE`` and :class:`SparqlSyntaxError` when
-    the text has no query form (the store's parser reports every other syntax error).
+    What the query may do is decided later, on its parsed algebra (:mod:`.algebra`,
+    :mod:`.policy`). Raises :class:`SparqlSyntaxError` when the text has no query form.
     """
     tokens = tokenize(text)
-    _refuse_outbound(tokens, what="query")
     prologue = Prologue(base_iri)
     index = prologue.read(tokens, 0)
     form = tokens[index].keyword if index < len(tokens) else None
@@ -249,13 +261,6 @@ def inspect_query(text: str, *, base_iri: str | None = None) -> QueryInfo:
             if target < len(tokens) and tokens[target].kind in ("iri", "pname"):
                 into.append(prologue.require(tokens[target]))
     return QueryInfo(form, tuple(default), tuple(named))  # type: ignore[arg-type]
-
-
-def inspect_update(text: str) -> UpdateInfo:
-    """List the operations of an update request; refuse ``LOAD`` and ``SERVICE``."""
-    tokens = tokenize(text)
-    _refuse_outbound(tokens, what="update")
-    return UpdateInfo(tuple(op[0].keyword or op[0].text for op in operations(tokens) if op))
 
 
 def operations(tokens: Sequence[Token]) -> list[list[Token]]:

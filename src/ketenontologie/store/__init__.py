@@ -21,7 +21,9 @@ data directory) or the URL of a SPARQL 1.1 server, ``sparql+http://host:port/spa
 ``KETENONTOLOGIE_STORE_PASSWORD``. See ``docs/deploy.md``.
 
 >>> from types import SimpleNamespace
->>> settings = SimpleNamespace(store="redis://x", data_dir=".", query_workers=1, query_timeout=1)
+>>> settings = SimpleNamespace(
+...     store="redis://x", data_dir=".", query_workers=1, query_timeout=1, query_memory_mb=512
+... )
 >>> open_store(settings)
 Traceback (most recent call last):
 ...
@@ -34,10 +36,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from ketenontologie.errors import UnknownGraphError
 from ketenontologie.namespaces import design_graph
 from ketenontologie.sparql.results import ResultFormat
-from ketenontologie.sparql.text import ResultKind, inspect_query
+from ketenontologie.sparql.text import ResultKind, add_using, check_bounds, inspect_query
 from ketenontologie.store.oxigraph import OxigraphStore
 from ketenontologie.store.protocol import (
     DEFAULT_GRAPH,
@@ -65,7 +66,11 @@ __all__ = [
     "design_ids",
     "open_store",
     "run_query",
+    "run_update",
 ]
+
+DEFAULT_MAX_QUERY_BYTES = 100_000
+"""The longest query or update text the service reads (``KETENONTOLOGIE_MAX_QUERY_BYTES``)."""
 
 
 class StoreSettings(Protocol):
@@ -80,6 +85,9 @@ class StoreSettings(Protocol):
     @property
     def query_timeout(self) -> float: ...
 
+    @property
+    def query_memory_mb(self) -> int: ...
+
 
 def open_store(settings: StoreSettings) -> OpenedStore:
     """Open the store the settings name: the embedded Oxigraph or a SPARQL server.
@@ -93,6 +101,7 @@ def open_store(settings: StoreSettings) -> OpenedStore:
             settings.data_dir,
             workers=settings.query_workers,
             default_timeout=settings.query_timeout,
+            memory_bytes=settings.query_memory_mb * 1024 * 1024,
         )
     Endpoints.parse(url)  # a clear error for anything else
     return SparqlStore(
@@ -100,6 +109,7 @@ def open_store(settings: StoreSettings) -> OpenedStore:
         user=getattr(settings, "store_user", None) or None,
         password=getattr(settings, "store_password", None) or None,
         default_timeout=settings.query_timeout,
+        memory_bytes=settings.query_memory_mb * 1024 * 1024,
     )
 
 
@@ -113,22 +123,20 @@ def run_query(
     base_iri: str | None = None,
     timeout: float | None = None,
     row_limit: int | None = None,
+    max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES,
+    max_bytes: int | None = None,
+    checked: bool = False,
+    client: str | None = None,
 ) -> QueryResult:
-    """Run a query under the service's rules: nothing outbound, only stored graphs.
+    """Run a query under the service's rules: bounded text, nothing outbound, stored graphs.
 
-    ``SERVICE`` is refused; graphs named by ``FROM``/``FROM NAMED`` or by ``dataset`` must be
-    stored. ``choose_format`` picks the serialisation once the kind of result is known.
+    The text's size and nesting are bounded before any parser sees it; the store then checks
+    the parsed query (``SERVICE`` refused, graphs named by ``FROM``/``FROM NAMED`` or by
+    ``dataset`` must be stored) and runs it under the time limit. ``choose_format`` picks the
+    serialisation once the kind of result is known.
     """
+    check_bounds(query, max_bytes=max_query_bytes)
     info = inspect_query(query, base_iri=base_iri)
-    if dataset is not None:
-        named: Sequence[GraphName] = (*dataset.default_graphs, *dataset.named_graphs)
-    else:
-        named = (*info.default_graphs, *info.named_graphs)
-    if named:
-        stored = set(store.graphs())
-        for graph in named:
-            if isinstance(graph, str) and graph not in stored:
-                raise UnknownGraphError(graph)
     return store.query(
         query,
         format=choose_format(info.kind),
@@ -137,7 +145,30 @@ def run_query(
         base_iri=base_iri,
         timeout=timeout,
         row_limit=row_limit,
+        max_bytes=max_bytes,
+        checked=checked,
+        client=client,
     )
+
+
+def run_update(
+    store: GraphStore,
+    update: str,
+    *,
+    base_iri: str | None = None,
+    using: Sequence[str] = (),
+    using_named: Sequence[str] = (),
+    max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES,
+    client: str | None = None,
+) -> None:
+    """Run an update under the service's rules (see :meth:`GraphStore.update`).
+
+    ``using``/``using_named`` are the protocol's using-graph-uri and using-named-graph-uri
+    parameters; they become ``USING`` clauses of the operations that read.
+    """
+    check_bounds(update, max_bytes=max_query_bytes, what="The update")
+    text = add_using(update, using=using, using_named=using_named)
+    store.update(text, base_iri=base_iri, parameters=[*using, *using_named], client=client)
 
 
 def design_ids(store: GraphStore) -> list[str]:

@@ -8,12 +8,16 @@ RocksDB commits as one write batch in its write-ahead log: after a crash, also `
 write is there whole or not at all (:meth:`OxigraphStore.replace_graphs` writes several graphs,
 a design with its inferred triples, in one such transaction).
 
-Time limits: queries run in worker processes on a read-only snapshot of the store (a RocksDB
-checkpoint made after each write, cheap because it hard-links the files). A query that runs past
-its time limit is stopped by killing its worker; the store itself is never touched by a query.
-The one exception is :meth:`OxigraphStore.lookup`: a query whose work the row limit bounds (one
-triple pattern on an anchor with at most row-limit quads) runs in this process, which saves the
-round trip to a worker.
+Time limits: every query runs in a confined worker process (:mod:`.workers`: no network
+sockets, bounded memory) on a read-only snapshot of the store, a RocksDB checkpoint made after
+each write (cheap: it hard-links the files). A query that runs past its time limit is stopped by
+killing its worker; the store itself is never touched by a query, and no query runs in the
+service's own process. A snapshot is kept while any query uses it.
+
+A full disk: a write that fails to commit stores nothing; a write that commits but whose
+snapshot cannot be made is stored, and queries see the previous snapshot until a later write
+makes one. Both are answered with :class:`~ketenontologie.errors.StoreFullError`, which says
+which of the two happened; nothing needs a restart once there is space again.
 
 >>> store = OxigraphStore("/tmp/ketenontologie-data")  # doctest: +SKIP
 >>> store.replace_graphs({"https://example.org/g": triples})  # doctest: +SKIP
@@ -22,24 +26,25 @@ round trip to a worker.
 from __future__ import annotations
 
 import contextlib
+import errno
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
 
 import pyoxigraph as ox
 
 from ketenontologie.errors import (
     SparqlSyntaxError,
     StoreError,
+    StoreFullError,
     UnknownGraphError,
 )
-from ketenontologie.namespaces import is_inferred
-from ketenontologie.sparql.results import RDF_FORMATS, ResultFormat, json_rows, write_boolean
-from ketenontologie.sparql.text import inspect_update
+from ketenontologie.sparql.algebra import Operation
+from ketenontologie.sparql.policy import check_update
+from ketenontologie.sparql.results import RDF_FORMATS, ResultFormat
 from ketenontologie.store.protocol import DefaultGraph, GraphName, QueryDataset, QueryResult
 from ketenontologie.store.workers import WorkerPool
 
@@ -75,27 +80,46 @@ def _update_text(graphs: Mapping[GraphName, Iterable[ox.Triple]], drop: Iterable
 
 @dataclass
 class _Snapshots:
-    """Read-only checkpoints of the store for the query workers, one per write generation."""
+    """Read-only checkpoints of the store for the query workers, one per write generation.
+
+    A checkpoint is made under a temporary name and renamed into place when it is whole; only
+    generations older than the current one and used by no query are removed.
+    """
 
     root: Path
     generation: int = 0
     in_use: Counter[int] = field(default_factory=Counter)
+    stale: bool = False
+    """True when the last write is stored but its checkpoint could not be made (disk full)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def path(self, generation: int) -> Path:
         return self.root / str(generation)
 
     def publish(self, store: ox.Store) -> None:
-        """Checkpoint the store as the next generation and forget unused older ones."""
+        """Checkpoint the store as the next generation and forget unused older ones.
+
+        Raises :class:`OSError` when the checkpoint cannot be made; the current generation
+        stays what it was, and ``stale`` says that a newer state waits for a checkpoint.
+        """
         with self.lock:
             generation = self.generation + 1
-        store.backup(str(self.path(generation)))
+            self.stale = True
+        partial = self.root / f"partial-{generation}"
+        shutil.rmtree(partial, ignore_errors=True)
+        try:
+            store.backup(str(partial))
+            partial.replace(self.path(generation))
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
         with self.lock:
             self.generation = generation
+            self.stale = False
         self.collect()
 
     @contextlib.contextmanager
-    def current(self) -> Any:
+    def current(self) -> Iterator[tuple[int, Path]]:
         with self.lock:
             generation = self.generation
             self.in_use[generation] += 1
@@ -104,18 +128,28 @@ class _Snapshots:
         finally:
             with self.lock:
                 self.in_use[generation] -= 1
+                if not self.in_use[generation]:
+                    del self.in_use[generation]
             self.collect()
 
     def collect(self) -> None:
+        """Remove the checkpoints of older generations that no query uses."""
         with self.lock:
-            keep = {self.generation} | {g for g, n in self.in_use.items() if n > 0}
-        for child in self.root.iterdir() if self.root.is_dir() else ():
-            if child.name.isdigit() and int(child.name) not in keep:
-                shutil.rmtree(child, ignore_errors=True)
+            current = self.generation
+            used = {g for g, n in self.in_use.items() if n > 0}
+            old = [
+                child
+                for child in (self.root.iterdir() if self.root.is_dir() else ())
+                if child.name.isdigit()
+                and int(child.name) < current
+                and int(child.name) not in used
+            ]
+        for child in old:
+            shutil.rmtree(child, ignore_errors=True)
 
 
 class OxigraphStore:
-    """An on-disk Oxigraph store in ``data_dir``, with queries in killable worker processes.
+    """An on-disk Oxigraph store in ``data_dir``, with queries in confined worker processes.
 
     ``data_dir/store`` holds the store; ``data_dir/snapshots`` the read-only checkpoints that
     the workers query. Writes are serialised by a lock; each one is a single transaction.
@@ -127,6 +161,7 @@ class OxigraphStore:
         *,
         workers: int = 2,
         default_timeout: float = 10.0,
+        memory_bytes: int | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -143,17 +178,13 @@ class OxigraphStore:
         shutil.rmtree(self._snapshots.root, ignore_errors=True)
         self._snapshots.root.mkdir()
         self._snapshots.publish(self._store)
-        self._pool = WorkerPool(size=workers)
-        self._asserted: tuple[int, list[ox.NamedNode]] | None = None
-        self._counts: dict[tuple[str, str], tuple[int, bool]] = {}
-        """Quads per lookup anchor (count, exact) in generation ``_counts_generation``."""
-        self._counts_generation = -1
+        self._pool = WorkerPool(size=workers, memory_bytes=memory_bytes)
 
     # reading
 
     @property
     def generation(self) -> int:
-        """A number that grows with every write (for caches of answers)."""
+        """A number that grows with every write queries can see (for caches of answers)."""
         return self._snapshots.generation
 
     def is_empty(self) -> bool:
@@ -187,11 +218,16 @@ class OxigraphStore:
         base_iri: str | None = None,
         timeout: float | None = None,
         row_limit: int | None = None,
+        max_bytes: int | None = None,
+        checked: bool = False,
+        client: str | None = None,
     ) -> QueryResult:
-        """Run a query in a worker process on the current snapshot; kill it at the time limit."""
+        """Check and run a query in a worker on the current snapshot; kill it at the time limit."""
         limit = self._default_timeout if timeout is None else timeout
+        self._publish_if_stale()
         with self._snapshots.current() as (_, path):
             job = {
+                "kind": "query",
                 "snapshot": str(path),
                 "query": query,
                 "base_iri": base_iri,
@@ -204,110 +240,37 @@ class OxigraphStore:
                 ),
                 "format": format.name,
                 "row_limit": row_limit,
+                "max_bytes": max_bytes,
+                "check": not checked,
             }
-            status, payload = self._pool.run(job, timeout=limit)
-        if status == "syntax":
-            raise SparqlSyntaxError(f"The query is not valid SPARQL: {payload}")
-        if status != "ok":
-            raise StoreError(f"The query failed in the store: {payload}")
-        body, kind, count, truncated = payload
+            body, kind, count, truncated = self._pool.run(job, timeout=limit, client=client)
         return QueryResult(body, format, kind, count, truncated)
 
-    def lookup(
-        self,
-        query: str,
-        *,
-        anchor: ox.NamedNode,
-        position: Literal["subject", "object"],
-        format: ResultFormat,
-        inference: bool = True,
-        base_iri: str | None = None,
-        row_limit: int = 10_000,
-    ) -> QueryResult | None:
-        """Answer a lookup in this process, when its work is bounded by the row limit.
-
-        For a query whose only triple pattern has ``anchor`` as its subject (or object) and
-        whose answer has at most as many rows as that pattern has matches (see
-        :mod:`ketenontologie.api.fastpath`): when the store holds at most ``row_limit`` quads
-        with ``anchor`` there, evaluating the query reads at most those, so it needs no time
-        limit; it runs here, without a worker round trip, and is serialised by Oxigraph.
-        Returns None when the anchor has more quads (ask :meth:`query` instead), or for a
-        result that is not a table or a boolean.
-        """
-        if self._anchored(anchor, position, row_limit) > row_limit:
-            return None
-        results = self._store.query(query, base_iri=base_iri, **self._dataset(inference))
-        if isinstance(results, ox.QueryBoolean):
-            return QueryResult(
-                write_boolean(bool(results), fmt=format), format, "boolean", 1, False
-            )
-        if not isinstance(results, ox.QuerySolutions) or format.name not in _RESULTS_FORMATS:
-            return None
-        body = results.serialize(format=_RESULTS_FORMATS[format.name]) or b""
-        if format.name == "json":
-            count = json_rows(body)
-        elif format.name == "tsv":
-            count = body.count(b"\n") - 1
-        else:  # CSV and XML rows are not told by line: count on a second run
-            again = self._store.query(query, base_iri=base_iri, **self._dataset(inference))
-            assert isinstance(again, ox.QuerySolutions)
-            count = sum(1 for _ in again)
-        return QueryResult(body, format, "solutions", count, False)
-
-    def _anchored(
-        self, anchor: ox.NamedNode, position: Literal["subject", "object"], limit: int
-    ) -> int:
-        """How many quads have ``anchor`` at ``position``, counting up to ``limit + 1``.
-
-        Counted by Oxigraph (a limited subquery per part of the dataset), remembered until the
-        next write.
-        """
-        generation = self._snapshots.generation
-        if self._counts_generation != generation or len(self._counts) > 10_000:
-            self._counts, self._counts_generation = {}, generation
-        key = (anchor.value, position)
-        known = self._counts.get(key)
-        if known is not None and (known[1] or known[0] > limit):
-            return known[0]
-        pattern = f"{anchor} ?p ?o" if position == "subject" else f"?s ?p {anchor}"
-        query = (
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT * WHERE {{ GRAPH ?g {{ {pattern} }} }} "
-            f"LIMIT {limit + 1} }} UNION {{ SELECT * WHERE {{ {pattern} }} LIMIT {limit + 1} }} }}"
+    def read_update(
+        self, update: str, *, base_iri: str | None = None, client: str | None = None
+    ) -> tuple[Operation, ...]:
+        """The operations of an update, read by its parser in a worker under the time limit."""
+        job = {"kind": "read", "update": True, "text": update, "base_iri": base_iri}
+        operations: tuple[Operation, ...] = self._pool.run(
+            job, timeout=self._default_timeout, client=client
         )
-        solutions = self._store.query(query)
-        assert isinstance(solutions, ox.QuerySolutions)
-        count = int(next(iter(solutions))[0].value)
-        self._counts[key] = (count, count <= limit)
-        return count
-
-    def _dataset(self, inference: bool) -> dict[str, Any]:
-        """The query options for the service's default dataset (see the module docstring)."""
-        if inference:
-            return {"use_default_graph_as_union": True}
-        generation = self._snapshots.generation
-        if self._asserted is None or self._asserted[0] != generation:
-            graphs = [
-                g
-                for g in self._store.named_graphs()
-                if isinstance(g, ox.NamedNode) and not is_inferred(g.value)
-            ]
-            self._asserted = (generation, graphs)
-        asserted = self._asserted[1]
-        return {"default_graph": [ox.DefaultGraph(), *asserted], "named_graphs": asserted}
+        return operations
 
     # writing
 
-    def update(self, update: str, *, base_iri: str | None = None) -> None:
-        """Run a SPARQL update as one transaction; ``LOAD`` and ``SERVICE`` are refused."""
-        inspect_update(update)
+    def update(
+        self,
+        update: str,
+        *,
+        base_iri: str | None = None,
+        parameters: Sequence[str] = (),
+        client: str | None = None,
+    ) -> None:
+        """Check a SPARQL update on its parsed operations, then run it as one transaction."""
+        operations = self.read_update(update, base_iri=base_iri, client=client)
         with self._write_lock:
-            try:
-                self._store.update(update, base_iri=base_iri)
-            except SyntaxError as error:
-                raise SparqlSyntaxError(f"The update is not valid SPARQL: {error}") from None
-            except (OSError, RuntimeError, ValueError) as error:
-                raise StoreError(f"The update failed: {error}") from None
-            self._snapshots.publish(self._store)
+            check_update(operations, stored=self.graphs(), parameters=parameters)
+            self._write(lambda: self._store.update(update, base_iri=base_iri))
 
     def replace_graphs(
         self,
@@ -318,25 +281,56 @@ class OxigraphStore:
         """Atomically drop ``drop``, then set each graph in ``graphs`` to exactly its triples."""
         text = _update_text(graphs, drop)
         with self._write_lock:
-            self._store.update(text)
-            self._snapshots.publish(self._store)
+            self._write(lambda: self._store.update(text))
 
     def add_triples(self, graph: GraphName, triples: Iterable[ox.Triple]) -> None:
         """Atomically add triples to a graph, creating it if needed."""
         name = _term(graph)
         quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
-        with self._write_lock:
+
+        def add() -> None:
             if isinstance(name, ox.NamedNode):
                 self._store.add_graph(name)
             self._store.extend(quads)
-            self._snapshots.publish(self._store)
+
+        with self._write_lock:
+            self._write(add)
 
     def drop_graphs(self, graphs: Iterable[GraphName]) -> None:
         """Atomically remove graphs (clear, for the default graph); missing ones are ignored."""
         text = _update_text({}, graphs)
         with self._write_lock:
-            self._store.update(text)
+            self._write(lambda: self._store.update(text))
+
+    def _write(self, commit: Callable[[], None]) -> None:
+        """Commit one transaction, then make the snapshot queries will read (lock held)."""
+        try:
+            commit()
+        except SyntaxError as error:
+            raise SparqlSyntaxError(f"The update is not valid SPARQL: {error}") from None
+        except (OSError, RuntimeError, ValueError) as error:
+            if _disk_full(error):
+                raise StoreFullError(stored=False) from None
+            raise StoreError(f"The update failed: {error}") from None
+        try:
             self._snapshots.publish(self._store)
+        except OSError as error:
+            if _disk_full(error):
+                raise StoreFullError(stored=True) from None
+            raise StoreError(
+                f"The write was stored, but its snapshot for queries failed ({error}); queries "
+                "see the state before it until the next write."
+            ) from None
+
+    def _publish_if_stale(self) -> None:
+        """Make the snapshot a stored write could not get (the disk was full), if there is room."""
+        if self._snapshots.stale and self._write_lock.acquire(blocking=False):
+            try:
+                if self._snapshots.stale:
+                    with contextlib.suppress(OSError):
+                        self._snapshots.publish(self._store)
+            finally:
+                self._write_lock.release()
 
     def close(self) -> None:
         """Stop the workers and flush the store."""
@@ -345,9 +339,5 @@ class OxigraphStore:
             self._store.flush()
 
 
-_RESULTS_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
+def _disk_full(error: BaseException) -> bool:
+    return getattr(error, "errno", None) == errno.ENOSPC or "No space left" in str(error)

@@ -7,7 +7,7 @@ Every store (:mod:`ketenontologie.store.oxigraph`, :mod:`ketenontologie.store.re
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeAlias
 
@@ -71,12 +71,34 @@ class GraphStore(Protocol):
         base_iri: str | None = None,
         timeout: float | None = None,
         row_limit: int | None = None,
+        max_bytes: int | None = None,
+        checked: bool = False,
+        client: str | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query and serialise its result (no policy checks: see run_query)."""
+        """Run a SPARQL query under the time limit and write its answer within the bounds.
+
+        Unless ``checked`` (the caller vouches for the text: a named query), the store first
+        reads the parsed query in a confined worker and refuses ``SERVICE``, graphs it does
+        not hold and functions it does not offer (:mod:`ketenontologie.sparql.policy`).
+        ``row_limit`` and ``max_bytes`` cut the answer (``truncated`` says so); ``client``
+        names who asks, for a fair share of the workers.
+        """
         ...
 
-    def update(self, update: str, *, base_iri: str | None = None) -> None:
-        """Run a SPARQL update as one transaction."""
+    def update(
+        self,
+        update: str,
+        *,
+        base_iri: str | None = None,
+        parameters: Sequence[str] = (),
+        client: str | None = None,
+    ) -> None:
+        """Run a SPARQL update as one transaction, after checking its parsed operations.
+
+        ``LOAD`` and ``SERVICE`` are refused, and so are writes to the graphs of designs,
+        inferred triples and the store's own bookkeeping, and reads of graphs that are not
+        stored (``parameters``: the graphs of the protocol's using-graph-uri parameters).
+        """
         ...
 
     def graphs(self) -> list[str]:

@@ -53,17 +53,25 @@ from typing import Any
 import pyoxigraph as ox
 
 from ketenontologie.errors import (
-    SparqlSyntaxError,
     StoreError,
     StoreSettingError,
     StoreUnavailableError,
     UnknownGraphError,
 )
 from ketenontologie.namespaces import ADMIN_GRAPH, is_inferred
-from ketenontologie.sparql.results import RDF_FORMATS, ResultFormat, write_boolean, write_solutions
-from ketenontologie.sparql.text import inspect_query, inspect_update, tokenize
+from ketenontologie.sparql.algebra import QueryFacts
+from ketenontologie.sparql.policy import check_query, check_update
+from ketenontologie.sparql.results import (
+    RDF_FORMATS,
+    ResultFormat,
+    bounded_triples,
+    write_boolean,
+    write_bounded_solutions,
+)
+from ketenontologie.sparql.text import tokenize
 from ketenontologie.store.protocol import DefaultGraph, GraphName, QueryDataset, QueryResult
 from ketenontologie.store.remote_http import SETTING, Endpoints, SparqlClient
+from ketenontologie.store.workers import WorkerPool
 
 __all__ = [
     "ADMIN_GRAPHS",
@@ -130,6 +138,8 @@ class SparqlStore:
         password: str | None = None,
         default_timeout: float = 10.0,
         refresh: float = 2.0,
+        readers: int = 2,
+        memory_bytes: int | None = None,
     ) -> None:
         self.url = url
         self._client = SparqlClient(Endpoints.parse(url), user=user, password=password)
@@ -141,6 +151,8 @@ class SparqlStore:
         self._backups: set[str] = set()
         """Backup graphs of the write in flight (left out of queries while it runs)."""
         self._read_only = user is None
+        self._readers = WorkerPool(size=readers, memory_bytes=memory_bytes)
+        """Confined processes that read queries and updates with their parser (see query)."""
         if not self._read_only:
             # Check the account at once (an empty update), not at the first upload.
             self._client.update("INSERT DATA { }")
@@ -240,11 +252,29 @@ class SparqlStore:
         base_iri: str | None = None,
         timeout: float | None = None,
         row_limit: int | None = None,
+        max_bytes: int | None = None,
+        checked: bool = False,
+        client: str | None = None,
     ) -> QueryResult:
-        """Run a query on the server within the time limit; read at most ``row_limit`` rows."""
-        _parse_locally(query, base_iri=base_iri)
-        info = inspect_query(query, base_iri=base_iri)
+        """Check a query, then run it on the server within the time limit and the bounds.
+
+        The query is read by its parser in a confined worker and checked there against the
+        service's rules, with the store's graphs and, on Virtuoso, no functions of the server's
+        own (``bif:``, ``sql:`` …): only SPARQL's own functions and XSD casts.
+        """
         limit = self._default_timeout if timeout is None else timeout
+        started = time.monotonic()
+        job = {"kind": "read", "update": False, "text": query, "base_iri": base_iri}
+        info: QueryFacts = self._readers.run(job, timeout=limit, client=client)
+        if not checked:
+            named = [] if dataset is None else [*dataset.default_graphs, *dataset.named_graphs]
+            check_query(
+                info,
+                stored=self._known().graphs,
+                dataset=[g for g in named if isinstance(g, str)],
+                functions=_standard_function if self.dialect == "virtuoso" else None,
+            )
+        limit = max(0.1, limit - (time.monotonic() - started))
         text, params = self._with_dataset(
             query, inference=inference, dataset=dataset, own=info.has_dataset
         )
@@ -257,19 +287,24 @@ class SparqlStore:
             if excluding:
                 text = _pin_graphs(text)
             text = pragma + excluding + text
-        if info.kind == "boolean":
+        if info.form == "ASK":
             answer = self._client.ask(text, params=params, timeout=limit)
             return QueryResult(write_boolean(answer, fmt=format), format, "boolean", 1, False)
-        if info.kind == "solutions":
+        if info.form == "SELECT":
             found = self._client.select(text, params=params, timeout=limit, limit=row_limit)
             keep = [i for i, v in enumerate(found.variables) if not v.startswith(_PINNED)]
             variables = [found.variables[i] for i in keep]
-            rows = [[row[i] for i in keep] for row in found.rows]
-            body = write_solutions(variables, rows, fmt=format, truncated=found.more)
-            return QueryResult(body, format, "solutions", len(found.rows), found.more)
-        triples, more = self._client.construct(text, params=params, timeout=limit, limit=row_limit)
+            rows = ([row[i] for i in keep] for row in found.rows)
+            body, count, cut = write_bounded_solutions(
+                variables, rows, fmt=format, row_limit=row_limit, max_bytes=max_bytes
+            )
+            return QueryResult(body, format, "solutions", count, found.more or cut)
+        found_triples, more = self._client.construct(
+            text, params=params, timeout=limit, limit=row_limit
+        )
+        triples, cut = bounded_triples(found_triples, limit=row_limit, max_bytes=max_bytes)
         body = ox.serialize(triples, format=RDF_FORMATS[format.name]) or b""
-        return QueryResult(body, format, "graph", len(triples), more)
+        return QueryResult(body, format, "graph", len(triples), more or cut)
 
     def _with_dataset(
         self,
@@ -323,14 +358,27 @@ class SparqlStore:
 
     # --- writing ------------------------------------------------------------------------------
 
-    def update(self, update: str, *, base_iri: str | None = None) -> None:
-        """Run a SPARQL update on the server; ``LOAD`` and ``SERVICE`` are refused.
+    def update(
+        self,
+        update: str,
+        *,
+        base_iri: str | None = None,
+        parameters: Sequence[str] = (),
+        client: str | None = None,
+    ) -> None:
+        """Check a SPARQL update on its parsed operations, then run it on the server.
 
         ``CLEAR``/``DROP`` of ``ALL``, ``NAMED`` or ``DEFAULT`` apply to the store's graphs only
         (never to the rest of the server); the register follows the graphs the update names.
         """
-        inspect_update(update)
-        _parse_locally(update, base_iri=base_iri, update=True)
+        job = {"kind": "read", "update": True, "text": update, "base_iri": base_iri}
+        operations = self._readers.run(job, timeout=self._default_timeout, client=client)
+        check_update(
+            operations,
+            stored=self.graphs(),
+            parameters=parameters,
+            functions=_standard_function if self.dialect == "virtuoso" else None,
+        )
         text, targets, unknown = _rewrite_update(update, self.graphs())
         if base_iri:
             text = f"BASE {_iri(base_iri)}\n{text}"
@@ -458,7 +506,8 @@ class SparqlStore:
         return sorted(writes)
 
     def close(self) -> None:
-        """Close the connections to the server."""
+        """Close the connections to the server and stop the readers."""
+        self._readers.close()
         self._client.close()
 
 
@@ -810,16 +859,13 @@ def _pin_graphs(query: str) -> str:
     return query
 
 
-def _parse_locally(text: str, *, base_iri: str | None, update: bool = False) -> None:
-    """Check the syntax with Oxigraph's parser, for the same messages as the embedded store."""
-    scratch = ox.Store()
-    try:
-        if update:
-            scratch.update(text, base_iri=base_iri)
-        else:
-            scratch.query(text, base_iri=base_iri)
-    except SyntaxError as error:
-        what = "update" if update else "query"
-        raise SparqlSyntaxError(f"The {what} is not valid SPARQL: {error}") from None
-    except (OSError, RuntimeError, ValueError):
-        pass  # valid syntax; evaluation on the empty scratch store does not matter
+_STANDARD_FUNCTIONS = ("http://www.w3.org/2001/XMLSchema#",)
+
+
+def _standard_function(iri: str) -> bool:
+    """Whether a query on a server with functions of its own may call ``iri``: XSD casts only.
+
+    SPARQL's own functions (``STR``, ``REGEX`` …) are no IRIs and always allowed; Virtuoso
+    resolves ``bif:`` and ``sql:`` names to functions that fetch URLs or run SQL.
+    """
+    return iri.startswith(_STANDARD_FUNCTIONS)

@@ -1,8 +1,26 @@
-"""Query workers: processes answering queries on a read-only snapshot, killed at the time limit."""
+"""Worker processes: read queries and run them, each under the time limit, none able to reach out.
+
+A :class:`WorkerPool` keeps a few processes, started with ``spawn`` and confined
+(:func:`~ketenontologie.store.sandbox.confine`: no network sockets, bounded memory) before they
+take their first job. A job is one of:
+
+* ``query``: parse the query (:mod:`ketenontologie.sparql.algebra`), check it against the
+  service's rules (:func:`~ketenontologie.sparql.policy.check_query`, with the graphs of the
+  snapshot it runs on), run it on a read-only snapshot of the embedded store and write the
+  answer within the row and size bounds;
+* ``read``: only parse a query or an update and return what it does (for a store on a SPARQL
+  server, and for updates, which the service checks before it writes).
+
+A job that runs past its time limit is stopped by killing its worker; a new one takes its place.
+Work is shared fairly: one client runs at most ``size - 1`` jobs at once (when there are two
+workers or more), so that its runaway queries cannot take every worker; and at most
+``queue_limit`` requests wait for a worker; more are answered at once with
+:class:`~ketenontologie.errors.ServiceBusyError` (503 with ``Retry-After``).
+"""
 
 from __future__ import annotations
 
-import itertools
+import collections
 import multiprocessing
 import multiprocessing.connection
 import queue
@@ -12,63 +30,130 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ketenontologie.errors import QueryTimeoutError
+from ketenontologie.errors import (
+    KetenontologieError,
+    QueryResourceError,
+    QueryTimeoutError,
+    ServiceBusyError,
+)
 from ketenontologie.namespaces import is_inferred
+from ketenontologie.sparql.algebra import query_facts, update_facts
+from ketenontologie.sparql.policy import check_query
 from ketenontologie.sparql.results import (
     RDF_FORMATS,
+    bounded_triples,
     format_by_name,
     write_boolean,
-    write_solutions,
+    write_bounded_solutions,
 )
-from ketenontologie.sparql.text import ResultKind, inspect_query
+from ketenontologie.store.sandbox import confine
 
 __all__ = ["WorkerPool"]
 
 
 class WorkerPool:
-    """Worker processes that run queries; a worker past its time limit is killed and replaced."""
+    """Confined worker processes that read and run queries; killed at the time limit."""
 
-    def __init__(self, *, size: int) -> None:
+    def __init__(
+        self, *, size: int, memory_bytes: int | None = None, queue_limit: int | None = None
+    ) -> None:
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
         self._size = max(1, size)
+        self._memory = memory_bytes
+        self._queue_limit = queue_limit if queue_limit is not None else 8 * self._size
+        self._per_client = max(1, self._size - 1)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._running: collections.Counter[str] = collections.Counter()
+        self._pending = 0
+        """Requests that have a worker or wait for one."""
         # Started at once: a worker's imports then overlap with the server's start-up.
         for _ in range(self._size):
-            self._idle.put(_Worker(self._context))
+            self._idle.put(_Worker(self._context, self._memory))
         self._started = self._size
+
+    @property
+    def size(self) -> int:
+        """How many workers run jobs at once."""
+        return self._size
+
+    def run(self, job: dict[str, Any], *, timeout: float, client: str | None = None) -> Any:
+        """Run ``job`` in a worker and return its result; raise what the job raised.
+
+        Raises :class:`QueryTimeoutError` at the time limit (the worker is killed),
+        :class:`ServiceBusyError` when too many requests wait already, and
+        :class:`QueryResourceError` when the worker died (out of memory, or a crash).
+        """
+        deadline = time.monotonic() + timeout
+        who = client or "-"
+        with self._changed:
+            if self._pending >= self._size + self._queue_limit:
+                raise ServiceBusyError(
+                    f"{self._pending - self._size} requests are waiting for a query worker "
+                    "already (het is te druk)."
+                )
+            self._pending += 1
+        try:
+            self._enter(who, deadline, timeout)
+            try:
+                worker = self._take(deadline)
+                if worker is None:  # every worker stayed busy until the time limit
+                    raise QueryTimeoutError(timeout)
+                return self._send(worker, job, deadline, timeout)
+            finally:
+                with self._changed:
+                    self._running[who] -= 1
+                    if self._running[who] <= 0:
+                        del self._running[who]
+                    self._changed.notify_all()
+        finally:
+            with self._changed:
+                self._pending -= 1
+
+    def _enter(self, who: str, deadline: float, timeout: float) -> None:
+        """Wait until ``who`` may start one more job (its share of the workers)."""
+        with self._changed:
+            while self._running[who] >= self._per_client:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise QueryTimeoutError(timeout)
+                self._changed.wait(remaining)
+            self._running[who] += 1
 
     def _take(self, deadline: float) -> _Worker | None:
         """An idle worker, a new one while fewer than ``size`` run, or None at the deadline."""
         with self._lock:
             if self._idle.empty() and self._started < self._size:
                 self._started += 1
-                return _Worker(self._context)
+                return _Worker(self._context, self._memory)
         try:
             return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
             return None
 
-    def run(self, job: dict[str, Any], *, timeout: float) -> tuple[str, Any]:
-        """Run ``job`` in a worker; kill the worker and raise at the time limit."""
-        deadline = time.monotonic() + timeout
-        worker = self._take(deadline)
-        if worker is None:  # every worker stayed busy until the time limit
-            raise QueryTimeoutError(timeout)
+    def _send(self, worker: _Worker, job: dict[str, Any], deadline: float, timeout: float) -> Any:
         try:
             worker.conn.send(job)
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 raise TimeoutError
-            result: tuple[str, Any] = worker.conn.recv()
-        except (TimeoutError, EOFError, OSError, BrokenPipeError) as error:
+            status, payload = worker.conn.recv()
+        except (TimeoutError, EOFError, OSError) as error:
             worker.kill()
             with self._lock:
                 self._started -= 1
             if isinstance(error, TimeoutError):
                 raise QueryTimeoutError(timeout) from None
-            return "error", f"the query worker stopped unexpectedly ({error!r})"
+            raise QueryResourceError(
+                "The query stopped its worker: it needed more memory than a query may use, or "
+                "it made the worker fail (de query liep vast). Make it ask for less (smaller "
+                "values, fewer rows) and try again."
+            ) from None
         self._idle.put(worker)
-        return result
+        if status == "raise":
+            code, message = payload
+            raise KetenontologieError.rebuilt(code, message)
+        return payload
 
     def close(self) -> None:
         """Stop the idle workers (busy ones are daemons and end with the process)."""
@@ -80,9 +165,9 @@ class WorkerPool:
 
 
 class _Worker:
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any, memory: int | None) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child,), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child, memory), daemon=True)
         self.process.start()
         child.close()
 
@@ -92,52 +177,85 @@ class _Worker:
         self.conn.close()
 
 
-def _worker_main(conn: multiprocessing.connection.Connection) -> None:
-    """Run query jobs from ``conn`` until it closes; opens each snapshot read-only once."""
-    opened: str | None = None
-    store: ox.Store | None = None
-    asserted: list[ox.NamedNode] = []
+# --- in the worker --------------------------------------------------------------------------------
+
+
+def _worker_main(conn: multiprocessing.connection.Connection, memory: int | None) -> None:
+    """Confine this process, then run jobs from ``conn`` until it closes."""
+    confine(memory_bytes=memory)
+    snapshot = _Snapshot()
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            if job["snapshot"] != opened or store is None:
-                store = None
-                store = ox.Store.read_only(job["snapshot"])
-                opened = job["snapshot"]
-                asserted = [
-                    g
-                    for g in store.named_graphs()
-                    if isinstance(g, ox.NamedNode) and not is_inferred(g.value)
-                ]
-            conn.send(("ok", _execute(store, job, asserted)))
+            if job["kind"] == "read":
+                reader = update_facts if job["update"] else query_facts
+                result: Any = reader(job["text"], base_iri=job["base_iri"])
+            else:
+                result = _query(snapshot, job)
+            conn.send(("ok", result))
+        except KetenontologieError as error:
+            conn.send(("raise", (error.code, error.message)))
         except SyntaxError as error:
-            conn.send(("syntax", str(error)))
+            conn.send(("raise", ("sparql-syntax", f"The query is not valid SPARQL: {error}")))
+        except MemoryError:
+            conn.send(("raise", ("query-resource", _MEMORY)))
         except Exception as error:  # reported to the caller, the worker lives on
-            conn.send(("error", f"{type(error).__name__}: {error}"))
+            message = f"The query failed in the store: {type(error).__name__}: {error}"
+            conn.send(("raise", ("store", message)))
 
 
-def _execute(
-    store: ox.Store, job: dict[str, Any], asserted: list[ox.NamedNode]
-) -> tuple[bytes, ResultKind, int, bool]:
+_MEMORY = (
+    "The query needed more memory than a query may use (de query vroeg te veel geheugen). Make "
+    "it ask for less (smaller values, fewer rows) and try again."
+)
+
+
+class _Snapshot:
+    """The read-only snapshot this worker has open, reopened when the job names another."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.store: ox.Store | None = None
+        self.graphs: frozenset[str] = frozenset()
+        self.asserted: list[ox.NamedNode] = []
+
+    def open(self, path: str) -> ox.Store:
+        if self.store is None or path != self.path:
+            self.store = None
+            self.store = ox.Store.read_only(path)
+            self.path = path
+            named = [g for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)]
+            self.graphs = frozenset(g.value for g in named)
+            self.asserted = [g for g in named if not is_inferred(g.value)]
+        return self.store
+
+
+def _query(snapshot: _Snapshot, job: dict[str, Any]) -> tuple[bytes, str, int, bool]:
+    store = snapshot.open(job["snapshot"])
+    dataset = job["dataset"]
+    facts = query_facts(job["query"], base_iri=job["base_iri"])
+    if job["check"]:
+        named = [g for g in (*dataset[0], *dataset[1]) if g is not None] if dataset else []
+        check_query(facts, stored=snapshot.graphs, dataset=named)
     options: dict[str, Any] = {}
-    if job["dataset"] is not None:
-        default, named = job["dataset"]
+    if dataset is not None:
+        default, named_graphs = dataset
         options["default_graph"] = [
             ox.DefaultGraph() if g is None else ox.NamedNode(g) for g in default
         ]
-        options["named_graphs"] = [ox.NamedNode(g) for g in named]
-    elif inspect_query(job["query"], base_iri=job["base_iri"]).has_dataset:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    elif facts.has_dataset:
         pass  # the query's own FROM / FROM NAMED
     elif job["inference"]:
         options["use_default_graph_as_union"] = True
     else:
-        options["default_graph"] = [ox.DefaultGraph(), *asserted]
-        options["named_graphs"] = asserted
+        options["default_graph"] = [ox.DefaultGraph(), *snapshot.asserted]
+        options["named_graphs"] = snapshot.asserted
     results = store.query(job["query"], base_iri=job["base_iri"], **options)
-    limit = job["row_limit"]
+    limit, max_bytes = job["row_limit"], job["max_bytes"]
     if isinstance(results, ox.QueryBoolean):
         fmt = format_by_name(job["format"], kind="boolean")
         assert fmt is not None
@@ -146,19 +264,13 @@ def _execute(
         fmt = format_by_name(job["format"], kind="solutions")
         assert fmt is not None
         variables = [v.value for v in results.variables]
-        rows = [[s[v] for v in variables] for s in itertools.islice(results, _plus_one(limit))]
-        truncated = limit is not None and len(rows) > limit
-        rows = rows[:limit] if truncated else rows
-        body = write_solutions(variables, rows, fmt=fmt, truncated=truncated)
-        return body, "solutions", len(rows), truncated
+        rows = ([s[v] for v in variables] for s in results)
+        body, count, truncated = write_bounded_solutions(
+            variables, rows, fmt=fmt, row_limit=limit, max_bytes=max_bytes
+        )
+        return body, "solutions", count, truncated
     fmt = format_by_name(job["format"], kind="graph")
     assert fmt is not None
-    triples = list(itertools.islice(results, _plus_one(limit)))
-    truncated = limit is not None and len(triples) > limit
-    triples = triples[:limit] if truncated else triples
+    triples, truncated = bounded_triples(results, limit=limit, max_bytes=max_bytes)
     body = ox.serialize(triples, format=RDF_FORMATS[fmt.name]) or b""
     return body, "graph", len(triples), truncated
-
-
-def _plus_one(limit: int | None) -> int | None:
-    return None if limit is None else limit + 1
