@@ -1,4 +1,5 @@
-"""Units of the design routes: which updates may write design graphs, upload names, examples."""
+"""Units of the design routes: which updates may write design graphs (decided on the parsed
+update), upload names."""
 
 from __future__ import annotations
 
@@ -7,10 +8,16 @@ import pytest
 from ketenontologie.designs import upload_name
 from ketenontologie.errors import DesignGraphWriteError
 from ketenontologie.namespaces import design_graph, inferred_graph
+from ketenontologie.sparql.algebra import update_facts
 from ketenontologie.sparql.policy import check_update, is_protected
 
 DESIGN = design_graph("loonaangifteketen")
 STORED = [DESIGN, inferred_graph("loonaangifteketen")]
+
+
+def check(update: str, *, stored: list[str] | None = None, base_iri: str | None = None) -> None:
+    """The policy's verdict on ``update`` as the parser reads it."""
+    check_update(update_facts(update, base_iri=base_iri), stored=stored or [])
 
 
 @pytest.mark.parametrize(
@@ -31,7 +38,7 @@ STORED = [DESIGN, inferred_graph("loonaangifteketen")]
     ],
 )
 def test_updates_that_write_elsewhere_pass(update: str) -> None:
-    check_update(update, stored=STORED)
+    check(update, stored=STORED)
 
 
 @pytest.mark.parametrize(
@@ -51,24 +58,38 @@ def test_updates_that_write_elsewhere_pass(update: str) -> None:
         "CREATE GRAPH <https://w3id.org/ketenontologie/graph/afgeleid>",
         "DROP ALL",
         "CLEAR SILENT NAMED",
+        # escapes and prefixed names decided on the parsed update, not on its spelling
+        r"INSERT DATA { GRAPH <https://w3id.org/ketenontologie/graph/ontwerp/\u006Coon> "
+        "{ <a:b> <a:c> <a:d> } }",
+        "PREFIX x: <https://w3id.org/ketenontologie/graph/afgeleid/> "
+        "INSERT DATA { GRAPH x:loonaangifteketen { <a:b> <a:c> <a:d> } }",
     ],
 )
 def test_updates_that_may_write_design_graphs_are_refused(update: str) -> None:
     with pytest.raises(DesignGraphWriteError) as refused:
-        check_update(update, stored=STORED)
+        check(update, stored=STORED)
     assert "/designs" in str(refused.value)
 
 
 def test_relative_graph_iris_resolve_against_the_base() -> None:
     with pytest.raises(DesignGraphWriteError):
-        check_update(
+        check(
             "DROP GRAPH <loonaangifteketen>",
             base_iri="https://w3id.org/ketenontologie/graph/ontwerp/x",
         )
 
 
 def test_clear_all_is_fine_without_designs() -> None:
-    check_update("CLEAR ALL", stored=["https://example.org/g"])
+    check("CLEAR ALL", stored=["https://example.org/g"])
+
+
+def test_the_stores_bookkeeping_graphs_are_never_written() -> None:
+    register = "https://w3id.org/ketenontologie/graph/beheer/register"
+    with pytest.raises(DesignGraphWriteError, match="bookkeeping"):
+        check(f"INSERT DATA {{ GRAPH <{register}> {{ <a:b> <a:c> <a:d> }} }}")
+    with pytest.raises(DesignGraphWriteError, match="bookkeeping"):
+        check(f"DROP GRAPH <{register}>")
+    assert is_protected(register)
 
 
 def test_which_graphs_are_protected() -> None:
