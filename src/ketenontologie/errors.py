@@ -119,7 +119,7 @@ class InputTooLargeError(InputError):
         self.limit = limit
         raise_it = f" or raise {setting}" if setting else ""
         super().__init__(
-            f"{what} is {size:,} bytes, more than the {limit:,} this service reads (te groot). "
+            f"{what} is {size:,} bytes, more than the {limit:,} read here (te groot). "
             f"Send less{raise_it}."
         )
 
@@ -134,8 +134,8 @@ class InputTooDeepError(InputError):
         self.line = line
         where = f" (line {line})" if line is not None else ""
         super().__init__(
-            f"{what} nests brackets, groups or elements more than {limit} deep{where}, which "
-            "this service does not read (te diep genest). Flatten it and send it again."
+            f"{what} nests brackets, groups or elements more than {limit} deep{where}, which is "
+            "not read here (te diep genest). Flatten it and try again."
         )
 
 

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import IdentifiedNode
 
+from ketenontologie.bounds import check_nesting, check_size
 from ketenontologie.errors import (
     InputError,
     InputNotFoundError,
@@ -194,6 +195,7 @@ def format_for(path: PathLike, *, format: RDFFormat | None = None) -> RDFFormat:
 
 def _read_bytes(path: Path) -> bytes:
     try:
+        check_size(path.stat().st_size, name=str(path))
         return path.read_bytes()
     except FileNotFoundError:
         raise InputNotFoundError(
@@ -315,6 +317,7 @@ def parse_bytes(
     _check_utf8(name, data)
     if format == "rdf-xml":
         _refuse_doctype(name, data)
+    check_nesting(data, format=format, name=name)
     try:
         return list(
             ox.parse(

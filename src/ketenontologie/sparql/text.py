@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeAlias
 from urllib.parse import urljoin
 
+from ketenontologie.bounds import MAX_NESTING
 from ketenontologie.errors import (
     ForbiddenOperationError,
     InputTooDeepError,
@@ -28,7 +29,6 @@ from ketenontologie.errors import (
 )
 
 __all__ = [
-    "MAX_NESTING",
     "Prologue",
     "QueryForm",
     "QueryInfo",
@@ -104,10 +104,6 @@ def tokenize(text: str) -> list[Token]:
             continue
         tokens.append(Token(kind, match.group(), match.start()))
     return tokens
-
-
-MAX_NESTING = 48
-"""How deep groups, brackets and parentheses may nest in a query or update."""
 
 
 def check_bounds(text: str, *, max_bytes: int, what: str = "The query") -> list[Token]:
