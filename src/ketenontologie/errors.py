@@ -59,7 +59,26 @@ __all__ = [
     "UnknownQueryError",
     "UnsupportedMediaTypeError",
     "WritesDisabledError",
+    "shown",
 ]
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A file name as messages show it: control characters written as escapes, so that a name
+    with a line break cannot start a line of its own (a CI log reads commands from lines).
+
+    >>> shown("ontwerp\\n::error::x.ttl")
+    'ontwerp\\\\n::error::x.ttl'
+    """
+    text = os.fspath(path)
+    if not any(ord(char) < 0x20 or ord(char) == 0x7F for char in text):
+        return text
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if ord(char) < 0x20 or ord(char) == 0x7F
+        else char
+        for char in text
+    )
 
 
 class KetenontologieError(Exception):
@@ -119,7 +138,7 @@ class InputTooLargeError(InputError):
         self.limit = limit
         raise_it = f" or raise {setting}" if setting else ""
         super().__init__(
-            f"{what} is {size:,} bytes, more than the {limit:,} read here (te groot). "
+            f"{shown(what)} is {size:,} bytes, more than the {limit:,} read here (te groot). "
             f"Send less{raise_it}."
         )
 
@@ -134,8 +153,8 @@ class InputTooDeepError(InputError):
         self.line = line
         where = f" (line {line})" if line is not None else ""
         super().__init__(
-            f"{what} nests brackets, groups or elements more than {limit} deep{where}, which is "
-            "not read here (te diep genest). Flatten it and try again."
+            f"{shown(what)} nests brackets, groups or elements more than {limit} deep{where}, "
+            "which is not read here (te diep genest). Flatten it and try again."
         )
 
 
@@ -146,7 +165,7 @@ class InputNotFoundError(InputError):
 
     def __init__(self, path: str | os.PathLike[str], *, problem: str, hint: str) -> None:
         self.path = os.fspath(path)
-        super().__init__(f"{self.path}: {problem}. {hint}")
+        super().__init__(f"{shown(self.path)}: {problem}. {hint}")
 
 
 class UnknownFormatError(InputError):
@@ -156,7 +175,7 @@ class UnknownFormatError(InputError):
 
     def __init__(self, path: str | os.PathLike[str], *, problem: str, hint: str) -> None:
         self.path = os.fspath(path)
-        super().__init__(f"{self.path}: {problem}. {hint}")
+        super().__init__(f"{shown(self.path)}: {problem}. {hint}")
 
 
 class RDFSyntaxError(InputError):
@@ -188,10 +207,10 @@ class RDFSyntaxError(InputError):
     def location(self) -> str:
         """``path:line:column``, or ``path:line`` / ``path`` with a note when unknown."""
         if self.line is None:
-            return f"{self.path} (line unknown)"
+            return f"{shown(self.path)} (line unknown)"
         if self.column is None:
-            return f"{self.path}:{self.line} (column unknown)"
-        return f"{self.path}:{self.line}:{self.column}"
+            return f"{shown(self.path)}:{self.line} (column unknown)"
+        return f"{shown(self.path)}:{self.line}:{self.column}"
 
     def to_dict(self) -> dict[str, object]:
         """The JSON body, with the position: ``file``, ``line`` and ``column``."""
@@ -210,7 +229,8 @@ class RemoteContextError(InputError):
             f"the remote JSON-LD @context {context!r}" if context else "a remote JSON-LD @context"
         )
         super().__init__(
-            f"{self.path}: the file refers to {what}, and remote documents are never fetched. "
+            f"{shown(self.path)}: the file refers to {what}, and remote documents are never "
+            "fetched. "
             "Put the context inline in the file (an @context object) and try again."
         )
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ketenontologie.errors import InputError
+from ketenontologie.errors import InputError, shown
 from ketenontologie.namespaces import SHAPES
 from ketenontologie.validation.report import (
     Language,
@@ -121,7 +121,7 @@ def render_text(report: ValidationReport, *, lang: Language = "nl", color: bool 
     words = _WORDS[lang]
     lines: list[str] = []
     for file, rules in sorted(_by_file_and_rule(report).items()):
-        lines.append(paint(_BOLD, file))
+        lines.append(paint(_BOLD, shown(file)))
         for rule_id, results in sorted(rules.items()):
             rule = report.rules.get(rule_id)
             severity = results[0].severity
@@ -236,7 +236,8 @@ def render_junit(report: ValidationReport, *, lang: Language = "nl") -> str:
 
 
 def _plain_line(result: ValidationResult, lang: Language) -> str:
-    where = f"{result.file or _NO_FILE}:{result.line}" if result.line else result.file or _NO_FILE
+    file = shown(result.file) if result.file else _NO_FILE
+    where = f"{file}:{result.line}" if result.line else file
     return f"{where}: {result.severity} {result.rule} {result.focus_node}: " + _text_in(
         result.message, lang
     )
