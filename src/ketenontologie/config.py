@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     """Rows (or triples) a query returns at most; a cut result is reported, never silent."""
     max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     """The largest request body (an upload, a query sent by POST)."""
+    body_timeout: float = Field(default=30.0, gt=0)
+    """Seconds a request body may pause before the request is answered 408 and let go."""
+    max_connections: int = Field(default=500, gt=0)
+    """Connections and requests the service handles at once; more are answered 503."""
     max_query_bytes: int = Field(default=100_000, gt=0)
     """The longest query or update text."""
     max_result_bytes: int = Field(default=64 * 1024 * 1024, gt=0)

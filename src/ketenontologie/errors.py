@@ -46,6 +46,7 @@ __all__ = [
     "RDFSyntaxError",
     "ReasoningError",
     "RemoteContextError",
+    "RequestTimeoutError",
     "ServiceBusyError",
     "SettingError",
     "SparqlSyntaxError",
@@ -493,6 +494,12 @@ class PayloadTooLargeError(KetenontologieError):
     """The request body is larger than the configured maximum."""
 
     code = "payload-too-large"
+
+
+class RequestTimeoutError(KetenontologieError):
+    """The client stopped sending the request body before it was whole."""
+
+    code = "request-timeout"
 
 
 class GraphNotFoundError(KetenontologieError):

@@ -38,4 +38,7 @@ def serve(settings: Settings) -> None:
         port=settings.port,
         log_level="info",
         proxy_headers=False,
+        # Idle connections close after 5 s; past max_connections, requests are answered 503.
+        timeout_keep_alive=5,
+        limit_concurrency=settings.max_connections,
     )

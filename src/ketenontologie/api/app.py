@@ -98,7 +98,9 @@ def create_app(settings: Settings) -> FastAPI:
         ],
         allow_credentials=False,
     )
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout
+    )
     _document_400_not_422(app)
     return app
 

@@ -1,22 +1,26 @@
-"""ASGI middleware: a request body limit counted on the stream, not taken from Content-Length."""
+"""ASGI middleware: a request body bounded in size (counted on the stream, not taken from
+``Content-Length``) and in time (a client that stops sending is answered 408 and let go)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ketenontologie.errors import PayloadTooLargeError
+from ketenontologie.errors import KetenontologieError, PayloadTooLargeError, RequestTimeoutError
 
 __all__ = ["BodyLimitMiddleware"]
 
 
 class BodyLimitMiddleware:
-    """Answer 413 once a request body grows past ``max_bytes``, however it is sent."""
+    """Answer 413 once a request body grows past ``max_bytes``, however it is sent, and 408
+    when no part of it arrives for ``timeout`` seconds."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, timeout: float = 30.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -24,18 +28,24 @@ class BodyLimitMiddleware:
             return
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                await self._refuse(send)
+                await _refuse(send, 413, PayloadTooLargeError(self._too_large()))
                 return
         received = 0
         started = False
 
-        async def counting_receive() -> Message:
+        async def bounded_receive() -> Message:
             nonlocal received
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.timeout)
+            except TimeoutError:
+                raise RequestTimeoutError(
+                    f"No part of the request body arrived for {self.timeout:g} s (te traag), so "
+                    "the connection is closed. Send the whole body at once and try again."
+                ) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise PayloadTooLargeError(self._message())
+                    raise PayloadTooLargeError(self._too_large())
             return message
 
         async def watching_send(message: Message) -> None:
@@ -44,27 +54,29 @@ class BodyLimitMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, counting_receive, watching_send)
-        except PayloadTooLargeError:
+            await self.app(scope, bounded_receive, watching_send)
+        except (PayloadTooLargeError, RequestTimeoutError) as error:
             if not started:
-                await self._refuse(send)
+                await _refuse(send, 413 if isinstance(error, PayloadTooLargeError) else 408, error)
 
-    def _message(self) -> str:
+    def _too_large(self) -> str:
         return (
             f"The request body is larger than {self.max_bytes} bytes (te groot). Send less, "
             "or ask the administrator to raise KETENONTOLOGIE_MAX_BODY_BYTES."
         )
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"error": PayloadTooLargeError.code, "message": self._message()})
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body.encode()})
+
+async def _refuse(send: Send, status: int, error: KetenontologieError) -> None:
+    body = json.dumps(error.to_dict()).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
