@@ -41,6 +41,7 @@ credentials); see ``docs/deploy.md``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import itertools
 import threading
@@ -146,7 +147,9 @@ class SparqlStore:
         self._client.connect()
         self._default_timeout = default_timeout
         self._refresh = refresh
-        self._write_lock = threading.Lock()
+        self._lock = _ReadWriteLock()
+        """Queries of this process share it; a write has it alone, so that no query of this
+        process sees a write half-done (see docs/deploy.md for other processes)."""
         self._registry = _Registry()
         self._backups: set[str] = set()
         """Backup graphs of the write in flight (left out of queries while it runs)."""
@@ -232,7 +235,8 @@ class SparqlStore:
         """Serialise one graph in an RDF format."""
         if not self.has_graph(graph):
             raise UnknownGraphError(str(graph))
-        triples = self._read_graph(self._physical(graph))
+        with self._lock.reading():
+            triples = self._read_graph(self._physical(graph))
         return ox.serialize(triples, format=RDF_FORMATS[format.name]) or b""
 
     def _read_graph(self, name: str) -> list[ox.Triple]:
@@ -275,6 +279,32 @@ class SparqlStore:
                 functions=_standard_function if self.dialect == "virtuoso" else None,
             )
         limit = max(0.1, limit - (time.monotonic() - started))
+        with self._lock.reading():
+            return self._run(
+                query,
+                info,
+                format=format,
+                inference=inference,
+                dataset=dataset,
+                base_iri=base_iri,
+                limit=limit,
+                row_limit=row_limit,
+                max_bytes=max_bytes,
+            )
+
+    def _run(
+        self,
+        query: str,
+        info: QueryFacts,
+        *,
+        format: ResultFormat,
+        inference: bool,
+        dataset: QueryDataset | None,
+        base_iri: str | None,
+        limit: float,
+        row_limit: int | None,
+        max_bytes: int | None,
+    ) -> QueryResult:
         text, params = self._with_dataset(
             query, inference=inference, dataset=dataset, own=info.has_dataset
         )
@@ -390,7 +420,7 @@ class SparqlStore:
             if self.dialect == "virtuoso" and not _where_reads_named_graphs(update)
             else {}
         )
-        with self._write_lock:
+        with self._lock.writing():
             self._require_writer()
             self._client.update(text, params=params)
             self._sync_register(targets, scan=unknown)
@@ -461,7 +491,7 @@ class SparqlStore:
         """One journaled write (see the module docstring for the protocol)."""
         replace = replace or {}
         add = add or {}
-        with self._write_lock:
+        with self._lock.writing():
             self._require_writer()
             known = self._registry.graphs
             changed = list(dict.fromkeys([*drop, *replace, *add]))
@@ -869,3 +899,41 @@ def _standard_function(iri: str) -> bool:
     resolves ``bif:`` and ``sql:`` names to functions that fetch URLs or run SQL.
     """
     return iri.startswith(_STANDARD_FUNCTIONS)
+
+
+class _ReadWriteLock:
+    """Many readers or one writer; a waiting writer goes before new readers."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._changed:
+            while self._writing or self._writers_waiting:
+                self._changed.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._readers -= 1
+                self._changed.notify_all()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._changed:
+            self._writers_waiting += 1
+            while self._writing or self._readers:
+                self._changed.wait()
+            self._writers_waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._writing = False
+                self._changed.notify_all()

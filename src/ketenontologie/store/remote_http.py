@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import re
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeAlias
@@ -34,6 +37,10 @@ from ketenontologie.errors import (
     StoreSettingError,
     StoreUnavailableError,
 )
+
+_log = logging.getLogger(__name__)
+_SERVER_CODE = re.compile(r"\bError ([0-9A-Z]{5})\b")
+"""The code in Virtuoso's error texts (``Virtuoso 37000 Error SP030: …``)."""
 
 __all__ = [
     "Dialect",
@@ -236,14 +243,17 @@ class SparqlClient:
                 f"Set KETENONTOLOGIE_STORE_USER and KETENONTOLOGIE_STORE_PASSWORD to an account "
                 "that may read and update its graphs (see docs/deploy.md)."
             )
+        _log.warning("the SPARQL server answered %s with %s: %s", what, status, text)
+        code = _SERVER_CODE.search(text)
+        reason = f" (the server's code: {code.group(1)})" if code else ""
         if status == 400 and query is not None:
             raise SparqlSyntaxError(
-                f"The SPARQL server refuses {what} (it may not support every SPARQL 1.1 "
-                f"construct): {text}"
+                f"The SPARQL server refuses {what}{reason}: it may not support every SPARQL 1.1 "
+                "construct. The service's log has the server's own words."
             )
         raise StoreUnavailableError(
-            f"The SPARQL server at {url} failed {what} ({status}): {text or 'no reason'}. "
-            "Check the server's log; the request was not completed."
+            f"The SPARQL server at {url} failed {what} ({status}){reason}. The service's log "
+            "has the server's own words; the request was not completed."
         )
 
     def update(self, text: str, *, params: Mapping[str, str | Sequence[str]] | None = None) -> None:
@@ -291,6 +301,8 @@ class SparqlClient:
             )
         except httpx.TimeoutException:
             raise QueryTimeoutError(timeout or self._timeout) from None
+        if timeout is not None:
+            response.extensions["ketenontologie-deadline"] = time.monotonic() + timeout
         try:
             self._check(response, what="a query", query=text)
             if response.headers.get("x-sql-state") == "S1TAT":
@@ -330,7 +342,7 @@ class SparqlClient:
                         more = True
                         break
                     rows.append([solution[v] for v in variables])
-            except httpx.TimeoutException:
+            except (httpx.TimeoutException, _PastDeadline):
                 raise QueryTimeoutError(timeout or self._timeout) from None
             except (SyntaxError, ValueError) as error:
                 raise StoreUnavailableError(
@@ -355,7 +367,7 @@ class SparqlClient:
         try:
             try:
                 document = json.loads(response.read())
-            except httpx.TimeoutException:
+            except (httpx.TimeoutException, _PastDeadline):
                 raise QueryTimeoutError(timeout or self._timeout) from None
             except ValueError as error:
                 raise StoreUnavailableError(
@@ -389,7 +401,7 @@ class SparqlClient:
                         more = True
                         break
                     triples.append(ox.Triple(quad.subject, quad.predicate, quad.object))
-            except httpx.TimeoutException:
+            except (httpx.TimeoutException, _PastDeadline):
                 raise QueryTimeoutError(timeout or self._timeout) from None
             except (SyntaxError, ValueError) as error:
                 raise StoreUnavailableError(
@@ -409,15 +421,21 @@ class _Chunks(io.RawIOBase):
 
     _BNODE = b"<bnode>nodeID://"
 
-    def __init__(self, chunks: Iterator[bytes]) -> None:
+    def __init__(self, chunks: Iterator[bytes], *, deadline: float | None = None) -> None:
         self._chunks = chunks
         self._rest = b""
         self._held = b""
+        self._deadline = deadline
+
+    def _check_time(self) -> None:
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise _PastDeadline
 
     def readable(self) -> bool:
         return True
 
     def _next(self) -> bytes:
+        self._check_time()
         chunk = next(self._chunks, None)
         if chunk is None:
             data, self._held = self._held, b""
@@ -436,6 +454,13 @@ class _Chunks(io.RawIOBase):
         return size
 
 
+class _PastDeadline(Exception):
+    """The answer is still arriving at the time limit."""
+
+
 def _stream(response: httpx.Response) -> io.BufferedReader:
-    """The response body as a file, read as the parser asks (for pyoxigraph's parsers)."""
-    return io.BufferedReader(_Chunks(response.iter_bytes()), buffer_size=1 << 16)
+    """The response body as a file, read as the parser asks (for pyoxigraph's parsers), up to
+    the deadline the request set (``response.extensions["deadline"]``)."""
+    deadline = response.extensions.get("ketenontologie-deadline")
+    chunks = _Chunks(response.iter_bytes(), deadline=deadline)
+    return io.BufferedReader(chunks, buffer_size=1 << 16)
