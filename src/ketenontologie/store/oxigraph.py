@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import shutil
 import threading
 from collections import Counter
@@ -179,6 +180,8 @@ class OxigraphStore:
         self._snapshots.root.mkdir()
         self._snapshots.publish(self._store)
         self._pool = WorkerPool(size=workers, memory_bytes=memory_bytes)
+        self._full = False
+        """True after a write failed on a full disk: the next write reopens the store first."""
 
     # reading
 
@@ -304,12 +307,15 @@ class OxigraphStore:
 
     def _write(self, commit: Callable[[], None]) -> None:
         """Commit one transaction, then make the snapshot queries will read (lock held)."""
+        if self._full:
+            self._reopen()  # RocksDB refuses every write after a full disk until it is reopened
         try:
             commit()
         except SyntaxError as error:
             raise SparqlSyntaxError(f"The update is not valid SPARQL: {error}") from None
         except (OSError, RuntimeError, ValueError) as error:
             if _disk_full(error):
+                self._full = True
                 raise StoreFullError(stored=False) from None
             raise StoreError(f"The update failed: {error}") from None
         try:
@@ -322,6 +328,21 @@ class OxigraphStore:
                 "see the state before it until the next write."
             ) from None
 
+    def _reopen(self) -> None:
+        """Open the store anew (after a full disk); what was committed is all there."""
+        path = str(self.data_dir / "store")
+        self._store = None  # type: ignore[assignment]  # release RocksDB's lock before reopening
+        gc.collect()
+        try:
+            self._store = ox.Store(path)
+        except OSError as error:
+            # Still full: keep reading (read-only) and try again at the next write.
+            self._store = ox.Store.read_only(path)
+            if _disk_full(error):
+                raise StoreFullError(stored=False) from None
+            raise StoreError(f"{self.data_dir}: the store cannot be reopened ({error}).") from None
+        self._full = False
+
     def _publish_if_stale(self) -> None:
         """Make the snapshot a stored write could not get (the disk was full), if there is room."""
         if self._snapshots.stale and self._write_lock.acquire(blocking=False):
@@ -333,9 +354,9 @@ class OxigraphStore:
                 self._write_lock.release()
 
     def close(self) -> None:
-        """Stop the workers and flush the store."""
+        """Stop the workers and flush the store (what cannot be flushed is in its log)."""
         self._pool.close()
-        with self._write_lock:
+        with self._write_lock, contextlib.suppress(OSError):
             self._store.flush()
 
 
