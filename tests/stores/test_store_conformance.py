@@ -12,6 +12,7 @@ import pytest
 
 from graph_writes import drop_design, write_design
 from ketenontologie.errors import (
+    DesignGraphWriteError,
     ForbiddenOperationError,
     QueryTimeoutError,
     SparqlSyntaxError,
@@ -235,6 +236,9 @@ def test_updates_keep_the_list_of_graphs(store: Any) -> None:
 
 
 def test_drop_all_touches_only_the_stores_graphs(store: Any) -> None:
+    with pytest.raises(DesignGraphWriteError):
+        store.update("DROP ALL")  # a design is stored: designs go through /designs
+    drop_design(store, "a")
     store.update("DROP ALL")
     assert store.graphs() == []
     assert store.is_empty()
