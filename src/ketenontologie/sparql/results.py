@@ -181,11 +181,13 @@ def write_bounded_solutions(
     fmt: ResultFormat,
     row_limit: int | None,
     max_bytes: int | None,
+    cut_before: bool = False,
 ) -> tuple[bytes, int, bool]:
     """Serialise at most ``row_limit`` rows in at most about ``max_bytes``; say if any were cut.
 
-    Returns the document, the number of rows in it and whether rows were left out. Rows are
-    written one by one, so a result is never built whole beyond its bounds.
+    Returns the document, the number of rows in it and whether rows were left out (also when
+    ``cut_before``: the rows given are already a cut answer). Rows are written one by one, so a
+    result is never built whole beyond its bounds.
 
     >>> fmt = format_by_name("json", kind="solutions")
     >>> rows = ([ox.Literal("x" * 100)] for _ in range(1000))
@@ -199,7 +201,7 @@ def write_bounded_solutions(
     budget = None if max_bytes is None else max_bytes - 256  # room for head and tail
     written: list[str] = []
     size = 0
-    truncated = False
+    truncated = cut_before
     for row in rows:
         if row_limit is not None and len(written) >= row_limit:
             truncated = True

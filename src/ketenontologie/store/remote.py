@@ -326,9 +326,14 @@ class SparqlStore:
             variables = [found.variables[i] for i in keep]
             rows = ([row[i] for i in keep] for row in found.rows)
             body, count, cut = write_bounded_solutions(
-                variables, rows, fmt=format, row_limit=row_limit, max_bytes=max_bytes
+                variables,
+                rows,
+                fmt=format,
+                row_limit=row_limit,
+                max_bytes=max_bytes,
+                cut_before=found.more,
             )
-            return QueryResult(body, format, "solutions", count, found.more or cut)
+            return QueryResult(body, format, "solutions", count, cut)
         found_triples, more = self._client.construct(
             text, params=params, timeout=limit, limit=row_limit
         )
