@@ -53,7 +53,11 @@ class _UnionStore(Store):
 
     def __init__(self, graphs: Iterable[Graph]) -> None:
         super().__init__()
-        self._graphs = tuple(graphs)
+        flat: list[Graph] = []
+        for graph in graphs:  # a union of unions reads the graphs themselves
+            store = graph.store
+            flat.extend(store._graphs if isinstance(store, _UnionStore) else [graph])
+        self._graphs: tuple[Graph, ...] = tuple(flat)
         self._prefixes = SimpleMemory()
 
     def triples(
