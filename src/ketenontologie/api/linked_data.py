@@ -32,9 +32,9 @@ from ketenontologie.publication.site import Ask, Document, LinkedData
 from .common import settings_of, store_of
 from .negotiation import choose_document, choose_language, prefers_html
 
-__all__ = ["VARY", "ask_of", "linked_data_of", "not_found_page", "router"]
+__all__ = ["ask_of", "linked_data_of", "not_found_page", "router"]
 
-VARY = "Accept, Accept-Language"
+_VARY = "Accept, Accept-Language"
 """What every linked-data answer depends on (also every 404: a browser gets a page)."""
 
 router = APIRouter(tags=["Linked data"])
@@ -107,7 +107,7 @@ def _headers(stem: str, fmt: DocumentFormat, formats: Sequence[DocumentFormat]) 
         for other in formats
         if other.is_rdf
     )
-    return {"Vary": VARY, "Link": alternates, "Content-Location": f"{stem}.{fmt.extension}"}
+    return {"Vary": _VARY, "Link": alternates, "Content-Location": f"{stem}.{fmt.extension}"}
 
 
 def _send(document: Document, fmt: DocumentFormat, ask: Ask) -> Response:
@@ -129,7 +129,7 @@ def not_found_page(request: Request, reason: str | None) -> Response | None:
         return None  # not started: nothing to suggest from
     html = linked_data_of(request).not_found_page(ask_of(request), reason=reason)
     return Response(
-        html.encode("utf-8"), status_code=404, media_type=HTML.content_type, headers={"Vary": VARY}
+        html.encode("utf-8"), status_code=404, media_type=HTML.content_type, headers={"Vary": _VARY}
     )
 
 
@@ -201,7 +201,7 @@ def thing(request: Request, kind: str, ref: str) -> Response:
     query = request.url.query
     location = f"/doc/{kind}/{ref}" + (f"?{query}" if query else "")
     return Response(
-        b"", status_code=303, media_type="text/plain", headers={"Location": location, "Vary": VARY}
+        b"", status_code=303, media_type="text/plain", headers={"Location": location, "Vary": _VARY}
     )
 
 
