@@ -22,7 +22,7 @@ The reasoner's inconsistencies are those violations, whichever engine runs the s
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -68,6 +68,8 @@ from ketenontologie.validation.shapes import (
 
 if TYPE_CHECKING:
     from rdflib import Graph
+
+    from ketenontologie.terms import TermTriple
 
 __all__ = ["Engine", "Source", "validate"]
 
@@ -133,25 +135,38 @@ class _Closed:
 
 
 @lru_cache(maxsize=4)
-def _reasoner(context: tuple[ox.Quad, ...]) -> Reasoner:
-    """The reasoner for the context (its compiled rules are cached by content, too)."""
-    return Reasoner.from_ontology(context)
+def _reasoner(context: tuple[ox.Quad, ...]) -> tuple[Reasoner, tuple[ox.Quad, ...]]:
+    """The reasoner for the context (its compiled rules are cached by content, too), and the
+    context's closure as quads: the ontology as the reasoner compiled it (its blank nodes as in
+    its closure) and what the reasoner infers from it alone."""
+    reasoner = Reasoner.from_ontology(context)
+    closure = chain(reasoner.ontology(), reasoner.ontology_inferred())
+    return reasoner, tuple(_quads(closure))
+
+
+def _quads(triples: Iterable[TermTriple]) -> Iterator[ox.Quad]:
+    # Generalised RDF (a predicate that is no IRI) cannot be stored; OWL 2 RL derives it only
+    # from schema such as "p rdfs:subPropertyOf _:b".
+    return (ox.Quad(s, p, o) for s, p, o in triples if isinstance(p, ox.NamedNode))  # type: ignore[arg-type]
 
 
 def _close(designs: Sequence[DesignInput], context: tuple[ox.Quad, ...]) -> _Closed:
     """The design, the context and their OWL 2 RL closure (:mod:`ketenontologie.reasoning`).
 
-    The reasoner equals owlrl's closure. The context is taken as the reasoner compiled it (its
-    blank nodes as in its closure). An inconsistency does not stop validation: it is returned,
-    and reported as a result.
+    The reasoner equals owlrl's closure. An inconsistency does not stop validation: it is
+    returned, and reported as a result.
     """
-    reasoner = _reasoner(context)
+    reasoner, context_closure = _reasoner(context)
     inferred = reasoner.infer([q for design in designs for q in design.quads])
-    data = [ox.Quad(q.subject, q.predicate, q.object) for d in designs for q in d.quads]
-    closure = chain(reasoner.ontology(), reasoner.ontology_inferred(), inferred)
-    # Generalised RDF (a predicate that is no IRI) cannot be stored; OWL 2 RL derives it only
-    # from schema such as "p rdfs:subPropertyOf _:b".
-    data.extend(ox.Quad(s, p, o) for s, p, o in closure if isinstance(p, ox.NamedNode))  # type: ignore[arg-type]
+    data = [
+        q
+        if isinstance(q.graph_name, ox.DefaultGraph)
+        else ox.Quad(q.subject, q.predicate, q.object)
+        for d in designs
+        for q in d.quads
+    ]
+    data.extend(context_closure)
+    data.extend(_quads(inferred))
     return _Closed(data, inferred.inconsistencies)
 
 
