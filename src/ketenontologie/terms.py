@@ -43,8 +43,8 @@ TermTriple: TypeAlias = tuple[OxTerm, OxTerm, OxTerm]
 """A triple as a tuple of pyoxigraph terms: what the reasoner takes and gives.
 
 Unlike :class:`pyoxigraph.Triple` it can hold the generalised RDF that OWL 2 RL derives on the
-way (a literal as subject); what the reasoner reports is always RDF (an IRI or blank node as
-subject, an IRI as predicate).
+way (a literal as subject); what the reasoner reports never has a literal as subject (and has an
+IRI as predicate unless a design's own schema makes a blank node a property).
 """
 RDFTriple: TypeAlias = "tuple[Node, Node, Node]"
 

@@ -51,6 +51,7 @@ __all__ = [
     "lexical_error",
     "ontology_key",
     "owlrl_closure",
+    "owlrl_lexical",
 ]
 
 Triple = tuple[int, int, int]
