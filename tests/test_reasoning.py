@@ -26,7 +26,10 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import json
+import os
 import pickle
+import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -574,3 +577,32 @@ def test_parse_triple(text: str, expected: RDFTriple) -> None:
 def test_parse_triple_refuses_what_is_not_one_triple(text: str) -> None:
     with pytest.raises(InputError):
         parse_triple(text)
+
+
+def test_compiled_rules_are_kept_on_disk_and_read_back_without_owlrl(tmp_path: Path) -> None:
+    """A new process reads the compiled rules instead of closing the ontology with owlrl again."""
+    probe = (
+        "import json, sys\n"
+        "from ketenontologie.reasoning import Reasoner\n"
+        "reasoner = Reasoner.from_ontology()\n"
+        "size = len(reasoner.rules.base)\n"
+        "print(json.dumps({'owlrl': 'owlrl' in sys.modules, 'rules': size}))\n"
+    )
+    env = {**os.environ, "KETENONTOLOGIE_CACHE_DIR": str(tmp_path)}
+    runs = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(2)
+    ]
+    assert [run["owlrl"] for run in runs] == [True, False]
+    assert runs[0]["rules"] == runs[1]["rules"] > 0
+    assert len(list(tmp_path.glob("rules-*.pickle"))) == 1
+    # a damaged cache file is ignored, not trusted
+    next(tmp_path.glob("rules-*.pickle")).write_bytes(b"not a pickle")
+    again = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(again.stdout)["owlrl"] is True

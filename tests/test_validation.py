@@ -157,9 +157,8 @@ def test_ontology_and_scheme_never_produce_results() -> None:
     from ketenontologie.validation import engine, shapes
 
     designs = engine._load_designs([FULL])
-    context = shapes.parsed_files(tuple(ontology_files()))
     rules = tuple(shapes.default_shape_files())
-    closed = engine._close(designs, context)
+    closed = engine._close(designs, tuple(ontology_files()))
     assert engine._run(closed, rules, engine="auto") == []
     assert engine.clashes_from(closed.inconsistencies, designs) == set()
 

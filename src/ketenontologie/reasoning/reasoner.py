@@ -24,14 +24,21 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
+import importlib.metadata
+import os
+import pickle
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 
 import pyoxigraph as ox
 
 from ketenontologie.errors import DesignError, InconsistencyError, ReasoningError
+from ketenontologie.reasoning import facts as facts_module
+from ketenontologie.reasoning import rules as rules_module
 from ketenontologie.reasoning.explain import Explainer, Explanation
 from ketenontologie.reasoning.facts import FactStore, Finding
 from ketenontologie.reasoning.rules import (
@@ -51,6 +58,7 @@ from ketenontologie.reasoning.rules import (
     owlrl_closure,
     owlrl_lexical,
 )
+from ketenontologie.resources import cache_dir
 from ketenontologie.terms import OxTerm, TermCache, TermTriple, term_triple
 
 if TYPE_CHECKING:
@@ -201,6 +209,52 @@ def _compiled(ontology: OntologyTriples) -> Rules:
     return rules
 
 
+def files_key(paths: Sequence[Path]) -> str:
+    """A key for the rules compiled from ``paths``: their names and bytes, and the code.
+
+    >>> len(files_key([]))
+    64
+    """
+    digest = hashlib.sha256()
+    for source in (rules_module.__file__, facts_module.__file__):
+        digest.update(Path(source).read_bytes())
+    digest.update(f"owlrl {importlib.metadata.version('owlrl')}".encode())
+    for path in paths:
+        digest.update(Path(path).name.encode() + b"\0" + Path(path).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _cache_file(key: str) -> Path | None:
+    directory = cache_dir()
+    return None if directory is None else directory / f"rules-{key}.pickle"
+
+
+def _load_cached(key: str) -> Rules | None:
+    """Compiled rules from the disk cache, or None (also when the file is unreadable)."""
+    path = _cache_file(key)
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as file:
+            rules = pickle.load(file)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return rules if isinstance(rules, Rules) else None
+
+
+def _store_cached(key: str, rules: Rules) -> None:
+    """Keep compiled rules on disk, written whole or not at all; a failure is no error."""
+    path = _cache_file(key)
+    if path is None:
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        with partial.open("wb") as file:
+            pickle.dump(rules, file, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
+
+
 def is_datatype_axiom(triple: TermTriple) -> bool:
     """Whether owlrl's datatype rules made ``triple`` about a datatype (dt-type1, dt-diff).
 
@@ -292,11 +346,33 @@ class Reasoner:
         blank node labels do not matter.
         """
         if ontology is None:
-            from ketenontologie.loading import parse_quads
             from ketenontologie.resources import ontology_files
 
-            ontology = parse_quads(ontology_files())
+            return cls.from_files(ontology_files())
         return cls(_compiled(ontology))
+
+    @classmethod
+    def from_files(cls, paths: Sequence[Path]) -> Reasoner:
+        """A reasoner for the ontology in ``paths``, compiled once per version of the files.
+
+        The compiled rules are kept in the process and on disk
+        (:func:`~ketenontologie.resources.cache_dir`), keyed by the files' bytes and the code
+        that compiles them, so that a new process reads them in milliseconds instead of
+        running owlrl over the ontology again.
+        """
+        key = files_key(paths)
+        with _cache_lock:
+            rules = _cache.get(key)
+        if rules is None:
+            rules = _load_cached(key)
+            if rules is None:
+                from ketenontologie.loading import parse_quads
+
+                rules = compile_rules(parse_quads(paths))
+                _store_cached(key, rules)
+            with _cache_lock:
+                _cache[key] = rules
+        return cls(rules)
 
     @property
     def engine(self) -> Engine:

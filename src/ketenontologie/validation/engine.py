@@ -135,11 +135,11 @@ class _Closed:
 
 
 @lru_cache(maxsize=4)
-def _reasoner(context: tuple[ox.Quad, ...]) -> tuple[Reasoner, tuple[ox.Quad, ...]]:
-    """The reasoner for the context (its compiled rules are cached by content, too), and the
-    context's closure as quads: the ontology as the reasoner compiled it (its blank nodes as in
-    its closure) and what the reasoner infers from it alone."""
-    reasoner = Reasoner.from_ontology(context)
+def _reasoner(context: tuple[Path, ...]) -> tuple[Reasoner, tuple[ox.Quad, ...]]:
+    """The reasoner for the context's files (its compiled rules are cached on disk, too), and
+    the context's closure as quads: the ontology as the reasoner compiled it (its blank nodes as
+    in its closure) and what the reasoner infers from it alone."""
+    reasoner = Reasoner.from_files(context)
     closure = chain(reasoner.ontology(), reasoner.ontology_inferred())
     return reasoner, tuple(_quads(closure))
 
@@ -150,7 +150,7 @@ def _quads(triples: Iterable[TermTriple]) -> Iterator[ox.Quad]:
     return (ox.Quad(s, p, o) for s, p, o in triples if isinstance(p, ox.NamedNode))  # type: ignore[arg-type]
 
 
-def _close(designs: Sequence[DesignInput], context: tuple[ox.Quad, ...]) -> _Closed:
+def _close(designs: Sequence[DesignInput], context: tuple[Path, ...]) -> _Closed:
     """The design, the context and their OWL 2 RL closure (:mod:`ketenontologie.reasoning`).
 
     The reasoner equals owlrl's closure. An inconsistency does not stop validation: it is
@@ -274,7 +274,7 @@ def validate(
     ours = tuple(default_shape_files())
     extra = tuple(Path(p) for p in find_rdf_files(list(shapes))) if shapes else ()
 
-    closed = _close(designs, context)
+    closed = _close(designs, tuple(ontology_files()))
     hits = _run(closed, ours, engine=engine)
     if extra:
         hits += _pyshacl(closed, extra)
