@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     """The longest query or update text."""
     max_result_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
     """The largest answer to a query; a longer one is cut and reported, like the row limit."""
+    validation_timeout: float = Field(default=30.0, gt=0)
+    """Seconds reading and validating one uploaded design may take."""
+    validation_workers: int = Field(default=1, ge=1)
+    """Worker processes that read and validate uploads."""
     query_memory_mb: int = Field(default=2048, gt=0)
     """Memory a query worker may use (its data segment), in MiB."""
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()

@@ -41,9 +41,12 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 import pyoxigraph as ox
 
 from ketenontologie.errors import (
+    DesignTooCostlyError,
     InconsistencyError,
     InputError,
     NotConformingError,
+    QueryResourceError,
+    QueryTimeoutError,
     UnknownDesignError,
 )
 from ketenontologie.loading import Parsed, parse_quads, parse_upload, syntax_for_media_type
@@ -59,6 +62,7 @@ from ketenontologie.reasoning.reasoner import Delta, Inconsistency, Reasoner, Re
 from ketenontologie.resources import design_files, ontology_files, shape_files
 from ketenontologie.sparql.results import format_by_name
 from ketenontologie.store import GraphName, GraphStore, OpenedStore, design_ids
+from ketenontologie.store.workers import WorkerPool
 from ketenontologie.validation import FailOn, ValidationReport, validate
 
 if TYPE_CHECKING:
@@ -70,7 +74,9 @@ __all__ = [
     "DesignInfo",
     "Include",
     "PutOutcome",
+    "UploadChecker",
     "check_design_id",
+    "check_upload",
     "load_project",
     "open_catalogue",
     "read_upload",
@@ -527,6 +533,67 @@ def read_upload(data: bytes, *, media_type: str, name: str, base_iri: str) -> Pa
     return upload
 
 
+def check_upload(
+    data: bytes, *, media_type: str, name: str, base_iri: str, fail_on: FailOn = "violation"
+) -> tuple[ValidationReport, bytes]:
+    """Read and validate an upload: its report, and its triples in N-Triples.
+
+    This is what :class:`UploadChecker` runs in a confined worker; the triples travel back in
+    N-Triples, the plainest form to send between processes.
+    """
+    upload = read_upload(data, media_type=media_type, name=name, base_iri=base_iri)
+    report = validate(upload, fail_on=fail_on)
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in upload.quads]
+    return report, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+class UploadChecker:
+    """Reads and validates uploads in confined worker processes, within a time and memory limit.
+
+    A design whose check runs past ``timeout`` seconds or past the workers' memory (a long chain
+    of escalation steps makes the closure grow fast) is refused with
+    :class:`~ketenontologie.errors.DesignTooCostlyError`, and nothing is stored; the service's
+    own process never runs it.
+    """
+
+    def __init__(
+        self, *, workers: int = 1, timeout: float = 30.0, memory_bytes: int | None = None
+    ) -> None:
+        self.timeout = timeout
+        self._pool = WorkerPool(size=workers, memory_bytes=memory_bytes)
+
+    def check(
+        self,
+        data: bytes,
+        *,
+        media_type: str,
+        name: str,
+        base_iri: str,
+        fail_on: FailOn = "violation",
+        client: str | None = None,
+    ) -> tuple[ValidationReport, list[ox.Triple]]:
+        """The upload's report and triples (see :func:`check_upload`)."""
+        try:
+            report, data_nt = self._pool.call(
+                "ketenontologie.designs:check_upload",
+                data,
+                media_type=media_type,
+                name=name,
+                base_iri=base_iri,
+                fail_on=fail_on,
+                timeout=self.timeout,
+                client=client,
+            )
+        except (QueryTimeoutError, QueryResourceError):
+            raise DesignTooCostlyError(name, seconds=self.timeout) from None
+        quads = ox.parse(data_nt, format=ox.RdfFormat.N_TRIPLES)
+        return report, [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+
+    def close(self) -> None:
+        """Stop the workers."""
+        self._pool.close()
+
+
 def store_upload(
     catalogue: DesignCatalogue,
     data: bytes,
@@ -535,16 +602,25 @@ def store_upload(
     design_id: str,
     strict: bool = False,
     fail_on: FailOn = "violation",
+    checker: UploadChecker | None = None,
+    client: str | None = None,
 ) -> tuple[PutOutcome, ValidationReport]:
     """Read, validate and store an uploaded design with its inferred triples.
 
     With ``strict``, a design whose report does not conform is refused
     (:class:`~ketenontologie.errors.NotConformingError`) and nothing is stored. Relative
-    IRIs resolve against the design's graph IRI.
+    IRIs resolve against the design's graph IRI. With a ``checker`` (the service has one),
+    reading and validating run in its confined workers within its limits.
     """
     name = upload_name(design_id, media_type)
-    upload = read_upload(data, media_type=media_type, name=name, base_iri=design_graph(design_id))
-    return store_design(catalogue, upload, design_id=design_id, strict=strict, fail_on=fail_on)
+    base = design_graph(design_id)
+    if checker is None:
+        upload = read_upload(data, media_type=media_type, name=name, base_iri=base)
+        return store_design(catalogue, upload, design_id=design_id, strict=strict, fail_on=fail_on)
+    report, triples = checker.check(
+        data, media_type=media_type, name=name, base_iri=base, fail_on=fail_on, client=client
+    )
+    return _put(catalogue, design_id, triples, report, strict=strict)
 
 
 def store_design(
@@ -561,6 +637,18 @@ def store_design(
     (:func:`~ketenontologie.namespaces.design_graph`), as the service does.
     """
     report = validate(design, fail_on=fail_on)
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in design.quads]
+    return _put(catalogue, design_id, triples, report, strict=strict)
+
+
+def _put(
+    catalogue: DesignCatalogue,
+    design_id: str,
+    triples: list[ox.Triple],
+    report: ValidationReport,
+    *,
+    strict: bool,
+) -> tuple[PutOutcome, ValidationReport]:
     if strict and not report.conforms:
         counts = report.summary
         raise NotConformingError(
@@ -570,7 +658,6 @@ def store_design(
             "again, or upload without mode=strict.",
             report=report.to_dict(),
         )
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in design.quads]
     return catalogue.put(design_id, triples), report
 
 

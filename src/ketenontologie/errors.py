@@ -26,6 +26,7 @@ __all__ = [
     "DesignError",
     "DesignExistsError",
     "DesignGraphWriteError",
+    "DesignTooCostlyError",
     "DiagramError",
     "ForbiddenOperationError",
     "GraphNotFoundError",
@@ -408,6 +409,21 @@ class UnknownDesignError(KetenontologieError):
         super().__init__(
             f"There is no design {design_id!r} (dit ontwerp bestaat niet). The stored designs "
             "are listed by GET /designs and by 'ketenontologie designs list'."
+        )
+
+
+class DesignTooCostlyError(InputError):
+    """Checking a design took longer or needed more memory than a check may: nothing stored."""
+
+    code = "design-too-costly"
+
+    def __init__(self, name: str, *, seconds: float) -> None:
+        self.name = name
+        super().__init__(
+            f"{shown(name)}: checking this design took more than {seconds:g} s or more memory "
+            "than a check may use, so it was stopped and nothing was stored (te zwaar om te "
+            "controleren). Long chains of escalation steps make the check grow fast; split the "
+            "design, or shorten its escalation paths, and try again."
         )
 
 

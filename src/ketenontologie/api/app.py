@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ketenontologie import __version__
 from ketenontologie.config import Settings
-from ketenontologie.designs import open_catalogue
+from ketenontologie.designs import UploadChecker, open_catalogue
 from ketenontologie.queries import load_queries
 from ketenontologie.store import open_store
 
@@ -55,6 +55,11 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.catalogue = await run_in_threadpool(
                 open_catalogue, store, load_project=settings.load_project
             )
+            app.state.checker = UploadChecker(
+                workers=settings.validation_workers,
+                timeout=settings.validation_timeout,
+                memory_bytes=settings.query_memory_mb * 1024 * 1024,
+            )
             app.state.store = store
             # What start-up built (ontology rules, reasoning state) lives as long as the
             # process: keep the cyclic GC from walking it again and again under load.
@@ -63,6 +68,9 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             gc.unfreeze()
+            checker = getattr(app.state, "checker", None)
+            if checker is not None:
+                checker.close()
             await run_in_threadpool(store.close)
 
     app = FastAPI(

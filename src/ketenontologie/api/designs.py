@@ -19,8 +19,8 @@ from ketenontologie.designs import (
     DESIGN_ID,
     DesignCatalogue,
     DesignInfo,
+    UploadChecker,
     check_design_id,
-    read_upload,
     store_upload,
     upload_name,
 )
@@ -28,9 +28,9 @@ from ketenontologie.errors import DesignExistsError
 from ketenontologie.loading import UPLOAD_MEDIA_TYPES
 from ketenontologie.namespaces import PREFIXES
 from ketenontologie.sparql.results import FORMATS, RDF_FORMATS
-from ketenontologie.validation import ValidationReport, render, validate
+from ketenontologie.validation import ValidationReport, render
 
-from .common import media_type_of, require_writer
+from .common import client_of, media_type_of, require_writer
 from .errors import READ_ERRORS, WRITE_ERRORS, documented
 from .negotiation import choose, choose_report
 
@@ -141,6 +141,12 @@ FailOnParam = Annotated[
 DesignId = Annotated[
     str, Path(pattern=DESIGN_ID, description="the design's id: letters, digits, '.', '_', '-'")
 ]
+
+
+def checker_of(request: Request) -> UploadChecker:
+    """The confined workers that read and validate uploads."""
+    checker: UploadChecker = request.app.state.checker
+    return checker
 
 
 def catalogue_of(request: Request) -> DesignCatalogue:
@@ -273,6 +279,8 @@ async def _store(
         design_id=design_id,
         strict=mode == "strict",
         fail_on=fail_on,
+        checker=checker_of(request),
+        client=client_of(request),
     )
     href = str(request.url_for("get_design", design_id=design_id))
     return _report(
@@ -373,8 +381,15 @@ async def validate_design(request: Request, fail_on: FailOnParam = "violation") 
     base = str(request.url.replace(query="", fragment=""))
 
     def run() -> ValidationReport:
-        upload = read_upload(data, media_type=media_type, name=name, base_iri=base)
-        return validate(upload, fail_on=fail_on)
+        report, _ = checker_of(request).check(
+            data,
+            media_type=media_type,
+            name=name,
+            base_iri=base,
+            fail_on=fail_on,
+            client=client_of(request),
+        )
+        return report
 
     report = await run_in_threadpool(run)
     if answer == "turtle":

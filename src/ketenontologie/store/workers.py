@@ -9,7 +9,9 @@ take their first job. A job is one of:
   snapshot it runs on), run it on a read-only snapshot of the embedded store and write the
   answer within the row and size bounds;
 * ``read``: only parse a query or an update and return what it does (for a store on a SPARQL
-  server, and for updates, which the service checks before it writes).
+  server, and for updates, which the service checks before it writes);
+* ``call``: call a function of the library by its name, ``module:function``, with arguments
+  that pickle (the upload pipeline checks designs this way: :mod:`ketenontologie.designs`).
 
 A job that runs past its time limit is stopped by killing its worker; a new one takes its place.
 Work is shared fairly: one client runs at most ``size - 1`` jobs at once (when there are two
@@ -21,6 +23,7 @@ workers or more), so that its runaway queries cannot take every worker; and at m
 from __future__ import annotations
 
 import collections
+import importlib
 import multiprocessing
 import multiprocessing.connection
 import queue
@@ -77,6 +80,13 @@ class WorkerPool:
     def size(self) -> int:
         """How many workers run jobs at once."""
         return self._size
+
+    def call(
+        self, target: str, *args: Any, timeout: float, client: str | None = None, **kwargs: Any
+    ) -> Any:
+        """Call the function ``module:function`` in a worker, under the time limit."""
+        job = {"kind": "call", "target": target, "args": args, "kwargs": kwargs}
+        return self.run(job, timeout=timeout, client=client)
 
     def run(self, job: dict[str, Any], *, timeout: float, client: str | None = None) -> Any:
         """Run ``job`` in a worker and return its result; raise what the job raised.
@@ -193,6 +203,8 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory: int | None
             if job["kind"] == "read":
                 reader = update_facts if job["update"] else query_facts
                 result: Any = reader(job["text"], base_iri=job["base_iri"])
+            elif job["kind"] == "call":
+                result = _function(job["target"])(*job["args"], **job["kwargs"])
             else:
                 result = _query(snapshot, job)
             conn.send(("ok", result))
@@ -211,6 +223,14 @@ _MEMORY = (
     "The query needed more memory than a query may use (de query vroeg te veel geheugen). Make "
     "it ask for less (smaller values, fewer rows) and try again."
 )
+
+
+def _function(target: str) -> Any:
+    """The function named ``module:function`` (of this project: the job comes from the service)."""
+    module, _, name = target.partition(":")
+    if not module.startswith("ketenontologie."):
+        raise ValueError(f"{target} is not a function of this project")
+    return getattr(importlib.import_module(module), name)
 
 
 class _Snapshot:
