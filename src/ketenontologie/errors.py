@@ -99,8 +99,11 @@ class KetenontologieError(Exception):
         return {"error": self.code, "message": self.message}
 
     @classmethod
-    def rebuilt(cls, code: str, message: str) -> KetenontologieError:
-        """The error of class ``code`` with ``message``, as a worker process reported it.
+    def rebuilt(
+        cls, code: str, message: str, attributes: dict[str, object] | None = None
+    ) -> KetenontologieError:
+        """The error of class ``code`` with ``message`` and ``attributes`` (its ``vars``), as
+        a worker process reported it.
 
         >>> KetenontologieError.rebuilt("unknown-graph", "<g> is not stored.").code
         'unknown-graph'
@@ -111,6 +114,7 @@ class KetenontologieError(Exception):
             if candidate.code == code:
                 error = candidate.__new__(candidate)
                 Exception.__init__(error, message)
+                error.__dict__.update(attributes or {})
                 return error
             pending.extend(candidate.__subclasses__())
         return KetenontologieError(message)

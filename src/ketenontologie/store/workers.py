@@ -161,8 +161,8 @@ class WorkerPool:
             ) from None
         self._idle.put(worker)
         if status == "raise":
-            code, message = payload
-            raise KetenontologieError.rebuilt(code, message)
+            code, message, attributes = payload
+            raise KetenontologieError.rebuilt(code, message, attributes)
         return payload
 
     def close(self) -> None:
@@ -209,14 +209,14 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory: int | None
                 result = _query(snapshot, job)
             conn.send(("ok", result))
         except KetenontologieError as error:
-            conn.send(("raise", (error.code, error.message)))
+            conn.send(("raise", (error.code, error.message, vars(error))))
         except SyntaxError as error:
-            conn.send(("raise", ("sparql-syntax", f"The query is not valid SPARQL: {error}")))
+            conn.send(("raise", ("sparql-syntax", f"The query is not valid SPARQL: {error}", {})))
         except MemoryError:
-            conn.send(("raise", ("query-resource", _MEMORY)))
+            conn.send(("raise", ("query-resource", _MEMORY, {})))
         except Exception as error:  # reported to the caller, the worker lives on
             message = f"The query failed in the store: {type(error).__name__}: {error}"
-            conn.send(("raise", ("store", message)))
+            conn.send(("raise", ("store", message, {})))
 
 
 _MEMORY = (
