@@ -1,4 +1,16 @@
-"""A real service on a loopback port: ``ketenontologie serve`` in a subprocess."""
+"""The service for the tests: in this process for most, a real uvicorn where one must be seen.
+
+Most service tests talk to the application in the test process (:mod:`inprocess`): the same
+application, settings and store as ``ketenontologie serve``, without a socket. A real service on a
+loopback port (``ketenontologie serve`` in a subprocess, :func:`start_server`) is kept for what
+only it shows: real SPARQL clients (SPARQLWrapper, rdflib's SPARQLStore), the time limit that
+kills a worker under a real server, kill -9 of the process, the W3C protocol suite and the
+browsers. Those share one server per store for the session (:func:`server`, :func:`empty_server`).
+
+A fault of the fast path (``ketenontologie.api.fastpath``) is answered by the route instead,
+so it would go unseen: in this process every test fails on one (``fast_path_faults`` in
+``tests/conftest.py``), and a real server's log is checked for one when it stops.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +28,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from inprocess import Service, serve_in_process
 from virtuoso import Virtuoso, VirtuosoUnavailableError, find_virtuoso, must_have_virtuoso
 from virtuoso import start_virtuoso as _start_virtuoso
 
@@ -24,6 +37,16 @@ TOKEN = "test-token-0123456789"
 ORIGIN = "https://architect.example"
 STORES = ["oxigraph", "virtuoso"]
 """The service fixtures run every test on the embedded store and on a real Virtuoso."""
+SHARED_ENV = {
+    "KETENONTOLOGIE_UPDATE_TOKEN": TOKEN,
+    "KETENONTOLOGIE_QUERY_TIMEOUT": "2",
+    "KETENONTOLOGIE_ROW_LIMIT": "1000",
+    "KETENONTOLOGIE_MAX_BODY_BYTES": "65536",
+    "KETENONTOLOGIE_CORS_ORIGINS": ORIGIN,
+}
+"""The shared services: the project's data, a token, a 2 s time limit and small limits."""
+FAST_PATH_FAILED = "the fast path failed"
+"""What the fast path logs on a fault; a real server's log must not hold it either."""
 
 
 def free_port() -> int:
@@ -52,6 +75,12 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+    def assert_no_fast_path_fault(self) -> None:
+        """Fail when the service logged a fault of its fast path (see the module docstring)."""
+        log = self.log.read_text(errors="replace")
+        if FAST_PATH_FAILED in log:
+            pytest.fail(f"the fast path of {self.url} logged a fault:\n{log}", pytrace=False)
 
 
 def start_server(
@@ -116,30 +145,44 @@ def store_env(
 
 
 @pytest.fixture(scope="session", params=STORES)
+def shared_service(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Service]:
+    """The service in this process with the project's data (:data:`SHARED_ENV`), one per store
+    for the session. Tests that write put back what they change."""
+    env = {**store_env(request, tmp_path_factory, "in-process"), **SHARED_ENV}
+    with serve_in_process(tmp_path_factory.mktemp("in-process") / "data", env=env) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def readonly_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """The service in this process without an update token: every write is off."""
+    data = tmp_path_factory.mktemp("readonly") / "data"
+    with serve_in_process(data, env={"KETENONTOLOGIE_LOAD_PROJECT": "false"}) as running:
+        yield running
+
+
+@pytest.fixture(scope="session", params=STORES)
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    """The service with the project's data, a token, a 2 s time limit and small limits."""
+    """A real uvicorn with the settings of :func:`service`, one per store for the session: for
+    real SPARQL clients, the time limit under a real server and pages fetched over a socket."""
     running = start_server(
         tmp_path_factory.mktemp("service") / "data",
-        env={
-            **store_env(request, tmp_path_factory, "service"),
-            "KETENONTOLOGIE_UPDATE_TOKEN": TOKEN,
-            "KETENONTOLOGIE_QUERY_TIMEOUT": "2",
-            "KETENONTOLOGIE_ROW_LIMIT": "1000",
-            "KETENONTOLOGIE_MAX_BODY_BYTES": "65536",
-            "KETENONTOLOGIE_CORS_ORIGINS": ORIGIN,
-        },
+        env={**store_env(request, tmp_path_factory, "service"), **SHARED_ENV},
     )
     yield running
     running.stop()
+    running.assert_no_fast_path_fault()
 
 
 @pytest.fixture(scope="session", params=STORES)
 def empty_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    """A service that starts empty (no project data), with a token: for protocol tests."""
+    """A real uvicorn that starts empty (no project data), with a token: the W3C protocol suite."""
     running = start_server(
         tmp_path_factory.mktemp("empty") / "data",
         env={**store_env(request, tmp_path_factory, "empty"), "KETENONTOLOGIE_UPDATE_TOKEN": TOKEN},
@@ -147,14 +190,7 @@ def empty_server(
     )
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="session")
-def readonly_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A service without an update token: every write is off."""
-    running = start_server(tmp_path_factory.mktemp("readonly") / "data", args=["--no-load-project"])
-    yield running
-    running.stop()
+    running.assert_no_fast_path_fault()
 
 
 @dataclass

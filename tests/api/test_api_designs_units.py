@@ -98,7 +98,7 @@ def test_uploads_are_reported_by_id_and_format(media_type: str, name: str) -> No
 
 @pytest.mark.parametrize(
     "module_name",
-    ["ketenontologie.api.fastpath", "ketenontologie.api.protection", "ketenontologie.api.uploads"],
+    ["ketenontologie.api.fastpath", "ketenontologie.sparql.policy", "ketenontologie.designs"],
 )
 def test_docstring_examples(module_name: str) -> None:
     module = importlib.import_module(module_name)

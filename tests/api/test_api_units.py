@@ -12,11 +12,11 @@ from ketenontologie.api.negotiation import choose, parse_accept
 from ketenontologie.config import Settings, add_arguments, settings_from_args
 from ketenontologie.errors import (
     ForbiddenOperationError,
-    InputError,
     KetenontologieError,
     NotAcceptableError,
     ParameterError,
     QueryTimeoutError,
+    SettingError,
     SparqlSyntaxError,
     UnknownGraphError,
     UnknownQueryError,
@@ -43,7 +43,9 @@ def test_format_wins_over_accept_and_must_fit_the_result() -> None:
         choose(None, kind="graph", format="csv")
 
 
-def test_settings_come_from_env_and_options_win(tmp_path: Path) -> None:
+def test_settings_come_from_env_and_options_win(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     environ = {
         "KETENONTOLOGIE_PORT": "9000",
         "KETENONTOLOGIE_QUERY_TIMEOUT": "2.5",
@@ -51,20 +53,25 @@ def test_settings_come_from_env_and_options_win(tmp_path: Path) -> None:
         "KETENONTOLOGIE_LOAD_PROJECT": "false",
         "KETENONTOLOGIE_UPDATE_TOKEN": "secret",
     }
-    settings = Settings.from_env(environ, data_dir=tmp_path, port=9100)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings.load(data_dir=tmp_path, port=9100)
     assert settings.port == 9100
     assert settings.query_timeout == 2.5
     assert settings.cors_origins == ("https://a.example", "https://b.example")
     assert settings.load_project is False
     assert settings.update_token == "secret"
     assert settings.data_dir == tmp_path
+    for name in environ:
+        monkeypatch.delenv(name)
     assert Settings().query_timeout == 10.0
     assert Settings().max_body_bytes == 10 * 1024 * 1024
 
 
 def test_a_bad_environment_value_says_which_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(InputError, match="KETENONTOLOGIE_ROW_LIMIT"):
-        Settings.from_env({"KETENONTOLOGIE_ROW_LIMIT": "many"})
+    monkeypatch.setenv("KETENONTOLOGIE_ROW_LIMIT", "many")
+    with pytest.raises(SettingError, match="KETENONTOLOGIE_ROW_LIMIT"):
+        Settings.load()
 
 
 def test_command_line_options_become_settings(monkeypatch: pytest.MonkeyPatch) -> None:
