@@ -233,6 +233,7 @@ def test_invalid_design_breaks_its_rule_alone(path: Path) -> None:
 BEYOND_FAST_PATH = {"KS-C01-datum-die-geen-datum-is.ttl"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", INVALID + VALID, **ids)
 def test_fast_path_and_pyshacl_agree(path: Path) -> None:
     if path.name in BEYOND_FAST_PATH:

@@ -17,14 +17,12 @@ import httpx
 import pytest
 
 from api import test_api_designs as designs
-from api.conftest import TOKEN, listener, readonly_service
+from api.conftest import TOKEN
 from api.test_api_designs import *  # noqa: F403 - the same tests, collected here again
 from inprocess import Service, serve_in_process
 from virtuoso import Virtuoso
 
-from .conftest import need_virtuoso, start_own_virtuoso
-
-__all__ = ["listener", "readonly_service"]  # fixtures used by the imported tests
+from .conftest import need_virtuoso, start_own_virtuoso, wipe
 
 del test_a_restart_rebuilds_the_reasoning_state  # noqa: F821 - replaced below
 
@@ -55,9 +53,11 @@ def client(service: Service) -> Iterator[httpx.Client]:
         yield client
 
 
-def test_a_restart_on_the_same_server_rebuilds_the_reasoning_state(tmp_path: Path) -> None:
-    need_virtuoso()
-    database = start_own_virtuoso(tmp_path / "virtuoso")
+def test_a_restart_on_the_same_server_rebuilds_the_reasoning_state(
+    tmp_path: Path, virtuoso: Virtuoso
+) -> None:
+    database = virtuoso
+    wipe(database)  # no project data: only the two designs below
     env = {
         **database.env(),
         "KETENONTOLOGIE_UPDATE_TOKEN": TOKEN,
@@ -75,13 +75,13 @@ def test_a_restart_on_the_same_server_rebuilds_the_reasoning_state(tmp_path: Pat
             assert client.delete("/designs/een", headers=designs.AUTH).status_code == 204
             assert not designs.ask(client, designs.EVENTUALLY)
     finally:
-        database.stop()
+        wipe(database)
 
 
-def test_a_reader_process_sees_what_the_writer_stores(tmp_path: Path) -> None:
+def test_a_reader_process_sees_what_the_writer_stores(tmp_path: Path, virtuoso: Virtuoso) -> None:
     """docs/deploy.md: one process writes (store account and token), others only read."""
-    need_virtuoso()
-    database = start_own_virtuoso(tmp_path / "virtuoso")
+    database = virtuoso
+    wipe(database)
     no_project = {"KETENONTOLOGIE_LOAD_PROJECT": "false"}
     writer_env = {**database.env(), "KETENONTOLOGIE_UPDATE_TOKEN": TOKEN, **no_project}
     reader_env = {"KETENONTOLOGIE_STORE": database.store_url, **no_project}
@@ -107,4 +107,4 @@ def test_a_reader_process_sees_what_the_writer_stores(tmp_path: Path) -> None:
                 refused = client.put("/designs/twee", content=body, headers=designs.TURTLE)
                 assert refused.status_code in (401, 403)
     finally:
-        database.stop()
+        wipe(database)
