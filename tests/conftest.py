@@ -77,6 +77,31 @@ def fast_path_faults() -> Iterator[FastPathFaults]:
 
 # --- services ------------------------------------------------------------------------------------
 
+_SHARED = {
+    "shared_service",
+    "oxigraph_service",
+    "virtuoso_service",
+    "readonly_service",
+    "server",
+    "oxigraph_server",
+    "virtuoso_server",
+    "empty_server",
+    "each_client",  # takes a shared service by name (tests/test_linked_data.py)
+}
+"""Session fixtures that start a service or a Virtuoso: expensive, so started once."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``-n 2 --dist loadgroup``) keep the tests that share a session's
+    services on one worker, and those on the store tests' Virtuoso on one, so that each is
+    started once; the rest spread over the workers. Without xdist the marks do nothing."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & _SHARED:
+            item.add_marker(pytest.mark.xdist_group("services"))
+        elif "virtuoso" in names or "make_store" in names:
+            item.add_marker(pytest.mark.xdist_group("stores"))
+
 
 @pytest.fixture(scope="session", params=STORES)
 def shared_service(request: pytest.FixtureRequest) -> Service:
