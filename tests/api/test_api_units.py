@@ -17,6 +17,7 @@ from ketenontologie.errors import (
     NotAcceptableError,
     ParameterError,
     QueryTimeoutError,
+    SettingError,
     SparqlSyntaxError,
     UnknownGraphError,
     UnknownQueryError,
