@@ -34,8 +34,9 @@ from .negotiation import choose
 
 __all__ = ["FastLookupMiddleware", "install_fast_path"]
 
+logger = logging.getLogger(__name__)
+
 _INFERENCE = INFERENCE_HEADER.lower().encode()
-_log = logging.getLogger(__name__)
 
 
 class FastLookupMiddleware:
@@ -63,7 +64,11 @@ class FastLookupMiddleware:
                 await error_response(error)(scope, receive, send)
                 return
             except Exception:
-                _log.exception("the fast path failed; the route answers instead")
+                # A fault here must not cost the client its answer: the route still gives it.
+                logger.exception(
+                    "the fast path failed on GET /sparql?%.300s; the route answers instead",
+                    scope["query_string"].decode("latin-1"),
+                )
                 answer = None
             if answer is not None:
                 await _send(send, answer)
