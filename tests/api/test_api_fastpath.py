@@ -1,15 +1,16 @@
-"""Lookups answered in the server process give exactly what the query workers give.
+"""Lookups answered by the fast path give exactly what the route gives.
 
-A lookup (one triple pattern anchored on an IRI, see ``ketenontologie.api.fastpath``) is
-answered by Oxigraph in the server process when its anchor has at most row-limit quads; the
-same query written so that it is not a lookup (its pattern in a nested group) goes to a worker.
-Both answers must agree in every format, with and without inference, and the fast path must
-follow every write at once.
+A lookup (one triple pattern anchored on an IRI, see ``ketenontologie.api.fastpath``) skips
+the routing and middleware layers and is run, like every query, by a query worker under the
+time limit; the same query written so that it is not a lookup (its pattern in a nested group)
+goes through the route. Both answers must agree in every format, with and without inference,
+and the fast path must follow every write at once.
 
-The service runs in this process, so the tests see which path answered: ``worker_queries``
-records every query that reached the store's worker path. A lookup that the fast path failed
-on would still get the right answer from the route; here it fails the comparison twice over:
-its text reaches the workers, and the fault is logged (``fast_path_faults``).
+The service runs in this process, so the tests see which path answered: ``fast_path_queries``
+records every query the fast path ran, ``worker_queries`` every query that reached the store.
+A lookup that the fast path failed on would still get the right answer from the route; here it
+fails the comparison twice over: the fast path did not run it, and the fault is logged
+(``fast_path_faults``).
 """
 
 from __future__ import annotations
@@ -140,6 +141,20 @@ def client(service: Service) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
+def fast_path_queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of every query the fast path ran during the test."""
+    seen: list[str] = []
+    run = fastpath.run_query
+
+    def recording(store: object, text: str, *args: object, **kwargs: object) -> object:
+        seen.append(text)
+        return run(store, text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fastpath, "run_query", recording)
+    return seen
+
+
+@pytest.fixture
 def worker_queries(service: Service, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The text of every query that reaches the store's worker path during the test."""
     store = service.app.state.store
@@ -156,6 +171,7 @@ def worker_queries(service: Service, monkeypatch: pytest.MonkeyPatch) -> list[st
 
 def assert_lookup_answers_as_a_worker_would(
     client: httpx.Client,
+    fast_path_queries: list[str],
     worker_queries: list[str],
     faults: FastPathFaults,
     *,
@@ -163,8 +179,9 @@ def assert_lookup_answers_as_a_worker_would(
     fmt: str,
     inference: str,
 ) -> None:
-    """The lookup's answer (by the fast path) equals the worker's answer to the same query
-    written as a non-lookup, and the fast path, not a worker, gave it without a fault."""
+    """The lookup's answer (by the fast path) equals the route's answer to the same query
+    written as a non-lookup; both ran in a worker, and the fast path ran the lookup without a
+    fault."""
     answers = [
         client.get("/sparql", params={"query": text, "format": fmt, "inference": inference})
         for text in (query, _as_worker_query(query))
@@ -181,8 +198,10 @@ def assert_lookup_answers_as_a_worker_would(
         assert fast.headers[header] == worker.headers[header], header
     assert _rows(fast) == _rows(worker)
     assert _as_worker_query(query) in worker_queries, "the rewritten query went to a worker"
+    assert _as_worker_query(query) not in fast_path_queries, "the route answered it"
     assert faults.records == [], f"the fast path failed:\n{faults.report()}"
-    assert query not in worker_queries, "the fast path answered the lookup"
+    assert query in fast_path_queries, "the fast path answered the lookup"
+    assert query in worker_queries, "a worker ran the lookup, under the time limit"
 
 
 @pytest.mark.parametrize("query", LOOKUPS)
@@ -190,6 +209,7 @@ def assert_lookup_answers_as_a_worker_would(
 @pytest.mark.parametrize("inference", ["true", "false"])
 def test_a_lookup_answers_as_a_worker_would(
     client: httpx.Client,
+    fast_path_queries: list[str],
     worker_queries: list[str],
     fast_path_faults: FastPathFaults,
     query: str,
@@ -197,13 +217,20 @@ def test_a_lookup_answers_as_a_worker_would(
     inference: str,
 ) -> None:
     assert_lookup_answers_as_a_worker_would(
-        client, worker_queries, fast_path_faults, query=query, fmt=fmt, inference=inference
+        client,
+        fast_path_queries,
+        worker_queries,
+        fast_path_faults,
+        query=query,
+        fmt=fmt,
+        inference=inference,
     )
 
 
-@pytest.mark.parametrize("fault", ["plan", "store"])
+@pytest.mark.parametrize("fault", ["plan", "run"])
 def test_a_fault_of_the_fast_path_fails_the_comparison_and_is_logged(
     client: httpx.Client,
+    fast_path_queries: list[str],
     worker_queries: list[str],
     fast_path_faults: FastPathFaults,
     service: Service,
@@ -220,13 +247,19 @@ def test_a_fault_of_the_fast_path_fails_the_comparison_and_is_logged(
     if fault == "plan":
         monkeypatch.setattr(fastpath, "lookup_plan", broken)
     else:
-        monkeypatch.setattr(service.app.state.store, "lookup", broken)
+        monkeypatch.setattr(fastpath, "run_query", broken)
     # A lookup of its own: an answer the fast path kept from an earlier test would hide nothing
     # but also provoke nothing.
     query = f"SELECT ?partner_{fault} WHERE {{ <{CHAIN}> <{KETEN}hasPartner> ?partner_{fault} }}"
     with pytest.raises(AssertionError, match="the fast path failed"):
         assert_lookup_answers_as_a_worker_would(
-            client, worker_queries, fast_path_faults, query=query, fmt="json", inference="true"
+            client,
+            fast_path_queries,
+            worker_queries,
+            fast_path_faults,
+            query=query,
+            fmt="json",
+            inference="true",
         )
     answered = client.get("/sparql", params={"query": query})
     assert answered.status_code == 200, "the route still answers"
@@ -255,14 +288,14 @@ def test_request_errors_are_the_routes_to_answer_and_not_logged(
 
 
 @pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/xml"])
-def test_ask_lookups(client: httpx.Client, worker_queries: list[str], accept: str) -> None:
+def test_ask_lookups(client: httpx.Client, fast_path_queries: list[str], accept: str) -> None:
     for exists, iri in ((True, CHAIN), (False, "https://example.org/nothing")):
         response = client.get(
             "/sparql", params={"query": f"ASK {{ <{iri}> ?p ?o }}"}, headers={"Accept": accept}
         )
         assert response.status_code == 200
         assert _rows(response) in (exists, "true" if exists else "false")
-    assert worker_queries == [], "the fast path answered every ASK"
+    assert len(fast_path_queries) == 2, "the fast path answered every ASK"
 
 
 def test_errors_still_get_their_answers(client: httpx.Client) -> None:
@@ -304,18 +337,21 @@ def test_lookups_follow_every_write(client: httpx.Client) -> None:
     assert count() == 0
 
 
-def test_a_lookup_never_reaches_a_worker(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the workers' entry point made to fail: the lookup is still answered."""
+def test_no_query_runs_in_the_services_own_process(
+    service: Service, monkeypatch: pytest.MonkeyPatch, fast_path_faults: FastPathFaults
+) -> None:
+    """With the workers' entry point made to fail, a lookup cannot be answered either: there
+    is no evaluation outside the workers (where the time limit can stop it)."""
 
     def no_worker(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a lookup reached a worker")
+        raise AssertionError("no worker")
 
     monkeypatch.setattr(service.app.state.store, "query", no_worker)
     with service.client(raise_app_exceptions=False) as client:
-        lookup = client.get("/sparql", params={"query": LOOKUPS[1]})
+        lookup = client.get("/sparql", params={"query": LOOKUPS[1] + " LIMIT 2"})
         other = client.get("/sparql", params={"query": LOOKUPS[1] + " LIMIT 1 ."})
-    assert lookup.status_code == 200
-    assert other.status_code == 500, "a query that is not a lookup goes to the store's query"
+    assert lookup.status_code == other.status_code == 500
+    fast_path_faults.records.clear()  # provoked on purpose
 
 
 def test_answers_that_differ_between_runs_are_not_kept(client: httpx.Client) -> None:
