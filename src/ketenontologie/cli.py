@@ -475,7 +475,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="origin allowed to query from a browser (repeat for more)",
     )
     parser.add_argument("--base-iri", help="base IRI of the knowledge graph")
-    parser.add_argument("--query-workers", type=int, help="query worker processes (default: 2)")
+    parser.add_argument("--query-workers", type=int, help="query worker processes (default: 3)")
     parser.add_argument(
         "--no-load-project",
         dest="load_project",

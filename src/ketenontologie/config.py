@@ -65,7 +65,8 @@ class Settings(BaseSettings):
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     """Origins allowed to query from a browser; in the environment, separated by commas."""
     base_iri: str = BASE
-    query_workers: int = Field(default=2, ge=1)
+    query_workers: int = Field(default=3, ge=1)
+    """Query worker processes; one client (by address) runs at most all but one at once."""
     load_project: bool = True
     """On an empty data directory, load ontology, concept scheme, shapes and example designs."""
     store: str = "oxigraph"

@@ -231,7 +231,7 @@ def test_a_syntax_error_is_400_with_the_parsers_message(client: httpx.Client) ->
     assert response.status_code == 400
     body = response.json()
     assert body["error"] == "sparql-syntax"
-    assert "1:" in body["message"]
+    assert "line 1, column 18" in body["message"]
 
 
 def test_unknown_routes_and_methods_answer_in_the_error_format(client: httpx.Client) -> None:

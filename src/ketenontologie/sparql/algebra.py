@@ -126,7 +126,8 @@ def _update_facts(text: str, base_iri: str | None) -> tuple[Operation, ...]:
         parsed = algebra.translateUpdate(parser.parseUpdate(text), base=base_iri)
     except Exception as error:  # pyparsing and rdflib raise many kinds; all mean "unreadable"
         raise _unreadable("update", error) from None
-    return tuple(_operation(op) for op in parsed.algebra)
+    # An update of only comments (or nothing) is valid and does nothing: rdflib gives a list.
+    return tuple(_operation(op) for op in getattr(parsed, "algebra", ()))
 
 
 def _operation(op: Any) -> Operation:

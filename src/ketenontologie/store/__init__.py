@@ -85,8 +85,6 @@ class StoreSettings(Protocol):
     @property
     def query_timeout(self) -> float: ...
 
-    @property
-    def query_memory_mb(self) -> int: ...
 
 
 def open_store(settings: StoreSettings) -> OpenedStore:
@@ -101,7 +99,7 @@ def open_store(settings: StoreSettings) -> OpenedStore:
             settings.data_dir,
             workers=settings.query_workers,
             default_timeout=settings.query_timeout,
-            memory_bytes=settings.query_memory_mb * 1024 * 1024,
+            memory_bytes=_memory(settings),
         )
     Endpoints.parse(url)  # a clear error for anything else
     return SparqlStore(
@@ -109,8 +107,14 @@ def open_store(settings: StoreSettings) -> OpenedStore:
         user=getattr(settings, "store_user", None) or None,
         password=getattr(settings, "store_password", None) or None,
         default_timeout=settings.query_timeout,
-        memory_bytes=settings.query_memory_mb * 1024 * 1024,
+        memory_bytes=_memory(settings),
     )
+
+
+def _memory(settings: StoreSettings) -> int | None:
+    """The memory a worker may use, in bytes (settings without a bound give none)."""
+    megabytes = getattr(settings, "query_memory_mb", None)
+    return None if megabytes is None else int(megabytes) * 1024 * 1024
 
 
 def run_query(
