@@ -533,6 +533,16 @@ def read_upload(data: bytes, *, media_type: str, name: str, base_iri: str) -> Pa
     return upload
 
 
+def warm() -> None:
+    """Load what checking an upload needs (the compiled rules and shapes) before the first one."""
+    check_upload(
+        b"<urn:x:a> <urn:x:b> <urn:x:c> .",
+        media_type="application/n-triples",
+        name="-",
+        base_iri="urn:x:",
+    )
+
+
 def check_upload(
     data: bytes, *, media_type: str, name: str, base_iri: str, fail_on: FailOn = "violation"
 ) -> tuple[ValidationReport, bytes]:
@@ -560,7 +570,9 @@ class UploadChecker:
         self, *, workers: int = 1, timeout: float = 30.0, memory_bytes: int | None = None
     ) -> None:
         self.timeout = timeout
-        self._pool = WorkerPool(size=workers, memory_bytes=memory_bytes)
+        self._pool = WorkerPool(
+            size=workers, memory_bytes=memory_bytes, warm="ketenontologie.designs:warm"
+        )
 
     def check(
         self,

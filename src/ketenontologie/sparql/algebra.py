@@ -27,7 +27,16 @@ from typing import Any
 from ketenontologie.errors import SparqlSyntaxError
 from ketenontologie.sparql.text import QueryForm
 
-__all__ = ["ALL", "DEFAULT", "NAMED", "Operation", "QueryFacts", "query_facts", "update_facts"]
+__all__ = [
+    "ALL",
+    "DEFAULT",
+    "NAMED",
+    "Operation",
+    "QueryFacts",
+    "query_facts",
+    "update_facts",
+    "warm",
+]
 
 DEFAULT = "DEFAULT"
 """The default graph, where an operation names it."""
@@ -83,6 +92,12 @@ class Operation:
     functions: tuple[str, ...] = ()
     source: str | None = None
     """What ``LOAD`` would fetch."""
+
+
+def warm() -> None:
+    """Load the parser and build its grammar now, not on a worker's first query."""
+    query_facts("ASK {}")
+    update_facts("INSERT DATA {}")
 
 
 def query_facts(text: str, *, base_iri: str | None = None) -> QueryFacts:

@@ -86,7 +86,6 @@ class StoreSettings(Protocol):
     def query_timeout(self) -> float: ...
 
 
-
 def open_store(settings: StoreSettings) -> OpenedStore:
     """Open the store the settings name: the embedded Oxigraph or a SPARQL server.
 

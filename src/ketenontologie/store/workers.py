@@ -23,6 +23,7 @@ workers or more), so that its runaway queries cannot take every worker; and at m
 from __future__ import annotations
 
 import collections
+import contextlib
 import importlib
 import multiprocessing
 import multiprocessing.connection
@@ -58,9 +59,15 @@ class WorkerPool:
     """Confined worker processes that read and run queries; killed at the time limit."""
 
     def __init__(
-        self, *, size: int, memory_bytes: int | None = None, queue_limit: int | None = None
+        self,
+        *,
+        size: int,
+        memory_bytes: int | None = None,
+        queue_limit: int | None = None,
+        warm: str = "ketenontologie.sparql.algebra:warm",
     ) -> None:
         self._context = multiprocessing.get_context("spawn")
+        self._warm = warm
         self._size = max(1, size)
         self._memory = memory_bytes
         self._queue_limit = queue_limit if queue_limit is not None else 8 * self._size
@@ -73,7 +80,7 @@ class WorkerPool:
         """Requests that have a worker or wait for one."""
         # Started at once: a worker's imports then overlap with the server's start-up.
         for _ in range(self._size):
-            self._idle.put(_Worker(self._context, self._memory))
+            self._idle.put(_Worker(self._context, self._memory, self._warm))
         self._started = self._size
 
     @property
@@ -136,7 +143,7 @@ class WorkerPool:
         with self._lock:
             if self._idle.empty() and self._started < self._size:
                 self._started += 1
-                return _Worker(self._context, self._memory)
+                return _Worker(self._context, self._memory, self._warm)
         try:
             return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
@@ -175,9 +182,9 @@ class WorkerPool:
 
 
 class _Worker:
-    def __init__(self, context: Any, memory: int | None) -> None:
+    def __init__(self, context: Any, memory: int | None, warm: str) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, memory), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child, memory, warm), daemon=True)
         self.process.start()
         child.close()
 
@@ -190,9 +197,14 @@ class _Worker:
 # --- in the worker --------------------------------------------------------------------------------
 
 
-def _worker_main(conn: multiprocessing.connection.Connection, memory: int | None) -> None:
-    """Confine this process, then run jobs from ``conn`` until it closes."""
+def _worker_main(
+    conn: multiprocessing.connection.Connection, memory: int | None, warm: str
+) -> None:
+    """Confine this process, make it ready (``warm``: what its first job would load), then run
+    jobs from ``conn`` until it closes."""
     confine(memory_bytes=memory)
+    with contextlib.suppress(Exception):  # a cold worker is slower, not wrong
+        _function(warm)()
     snapshot = _Snapshot()
     while True:
         try:
