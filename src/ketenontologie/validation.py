@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from ketenontologie.reasoning import Inconsistency
 
 __all__ = [
+    "Basis",
     "Engine",
     "FailOn",
     "Language",
@@ -61,6 +62,9 @@ __all__ = [
 ]
 
 Severity: TypeAlias = Literal["Violation", "Warning", "Info"]
+Basis: TypeAlias = Literal["nora", "project"]
+"""What a rule rests on (``kss:basis``): a principle of the NORA dossier, or the project's own
+requirement on data and model (or advice). ``None`` for a shape that does not say."""
 FailOn: TypeAlias = Literal["violation", "warning", "info"]
 """The lowest severity that makes a design fail (``conforms`` false, exit code 1)."""
 Engine: TypeAlias = Literal["auto", "fast", "pyshacl"]
@@ -76,7 +80,9 @@ _DCT_SOURCE = "http://purl.org/dc/terms/source"
 _RANK: Mapping[str, int] = {"Info": 1, "Warning": 2, "Violation": 3}
 _FAIL_RANK: Mapping[FailOn, int] = {"info": 1, "warning": 2, "violation": 3}
 _RULE_ID = re.compile(r"^(KS-R\d+)")
-_NOT_RULES = ("nl-sbb.ttl",)  # checks concept schemes, not chain designs
+_NOT_RULES = ("nl-sbb.ttl", "vocabulary.ttl")  # concept-scheme checks; the rules' own terms
+_KSS = "https://w3id.org/ketenontologie/shapes#"
+_BASIS: Mapping[str, Basis] = {_KSS + "NoraRule": "nora", _KSS + "ProjectRule": "project"}
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _KETEN = "https://w3id.org/ketenontologie/def#"
@@ -89,7 +95,8 @@ _CONSISTENCY = "KS-C01"  # OWL 2 RL inconsistencies: not a shape, so outside the
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule as the shapes describe it: id, severity, name, description, message and source."""
+    """A rule as the shapes describe it: id, severity, name, description, message, source and
+    basis (``nora`` or ``project``, see :data:`Basis`)."""
 
     id: str
     severity: Severity
@@ -97,6 +104,7 @@ class Rule:
     description: Mapping[str, str]
     message: Mapping[str, str]
     source: str | None
+    basis: Basis | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,7 @@ class ValidationResult:
     value: str | None
     message: Mapping[str, str]
     source: str | None
+    basis: Basis | None = None
     shape: str | None = field(default=None, compare=False, repr=False)
     component: str | None = field(default=None, compare=False, repr=False)
 
@@ -132,6 +141,7 @@ class ValidationResult:
             "value": self.value,
             "message": {"nl": self.message.get("nl", ""), "en": self.message.get("en", "")},
             "source": self.source,
+            "basis": self.basis,
         }
 
 
@@ -288,7 +298,7 @@ def _severity(term: object) -> Severity:
 
 @dataclass(frozen=True)
 class _ShapeInfo:
-    """What a result needs from its (named) shape: rule id, severity, message, source."""
+    """What a result needs from its (named) shape: rule id, severity, message, source, basis."""
 
     rule: str
     severity: Severity
@@ -296,6 +306,7 @@ class _ShapeInfo:
     source: str | None
     name: Mapping[str, str]
     description: Mapping[str, str]
+    basis: Basis | None = None
 
 
 def _shape_infos(store: ox.Store) -> dict[str, _ShapeInfo]:
@@ -310,6 +321,10 @@ def _shape_infos(store: ox.Store) -> dict[str, _ShapeInfo]:
         assert isinstance(shape, ox.NamedNode)
         source = next(store.quads_for_pattern(shape, ox.NamedNode(_DCT_SOURCE), None), None)
         severity = next(store.quads_for_pattern(shape, ox.NamedNode(_SH + "severity"), None), None)
+        basis_quad = next(store.quads_for_pattern(shape, ox.NamedNode(_KSS + "basis"), None), None)
+        basis: Basis | None = None
+        if basis_quad is not None and isinstance(basis_quad.object, ox.NamedNode):
+            basis = _BASIS.get(basis_quad.object.value)
         infos[shape.value] = _ShapeInfo(
             rule=_rule_id(shape.value),
             severity=_severity(severity.object if severity else None),
@@ -319,6 +334,7 @@ def _shape_infos(store: ox.Store) -> dict[str, _ShapeInfo]:
             else None,
             name=_texts(store, shape, _SH + "name"),
             description=_texts(store, shape, _SH + "description"),
+            basis=basis,
         )
     return infos
 
@@ -344,6 +360,7 @@ def _rules(infos: Mapping[str, _ShapeInfo]) -> dict[str, Rule]:
             description=joined([info.description for info in parts], " "),
             message=joined([info.message for info in parts], " "),
             source=parts[0].source,
+            basis=parts[0].basis,
         )
     return rules
 
@@ -745,6 +762,7 @@ _CONSISTENCY_RULE = Rule(
         "datatype.",
     },
     source=_ONTOLOGY,
+    basis="project",
 )
 
 
@@ -762,6 +780,7 @@ def _clash_result(
         value=clash.value,
         message=_clash_message(clash, labels),
         source=_ONTOLOGY,
+        basis="project",
     )
 
 
@@ -870,6 +889,7 @@ def _result(hit: _Hit, infos: Mapping[str, _ShapeInfo], locator: _Locator) -> Va
         value=hit.value,
         message=dict(info.message) if info and info.message else _fallback_message(hit),
         source=info.source if info else None,
+        basis=info.basis if info else None,
         shape=hit.shape or None,
         component=hit.component,
     )
