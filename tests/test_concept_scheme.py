@@ -175,3 +175,58 @@ def test_levels_are_ordered(scheme: Graph) -> None:
 def test_every_concept_is_in_the_scheme(scheme: Graph) -> None:
     for concept in members(scheme, SKOS.Concept):
         assert (concept, SKOS.inScheme, SCHEME) in scheme, concept
+
+
+MIM = Namespace("http://modellen.mim-standaard.nl/def/mim#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+# The one class whose begrip is a collective: a line manager is one member of line management.
+MEMBER_OF_ITS_BEGRIP = {KETEN.LineManager}
+
+
+def test_one_begrip_one_definition(scheme: Graph) -> None:
+    """Each class that stands for a building block says so (mim:begrip) and defines it the same."""
+    ontology = Graph().parse(ROOT / "ontology" / "ketenontologie.ttl")
+    linked = {
+        cls: concept
+        for cls, concept in ontology.subject_objects(MIM.begrip)
+        if str(concept).startswith(ID + "bouwsteen/")
+    }
+    assert {str(c).removeprefix(ID + "bouwsteen/") for c in linked.values()} == {
+        "ketenbestuur",
+        "ketenmanager",
+        "lijnmanagement",
+        "ketenregisseur",
+        "ketenbureau",
+        "coachende-manager",
+        "autonome-professional",
+    }
+    prefixes = {"nl": "Bouwsteen van ketensturing: ", "en": "Building block of chain governance: "}
+    for cls, concept in linked.items():
+        assert (concept, RDF.type, KETEN.BuildingBlock) in scheme
+        if cls in MEMBER_OF_ITS_BEGRIP:
+            continue
+        for definition in ontology.objects(cls, SKOS.definition):
+            lang = definition.language
+            (text,) = [d for d in scheme.objects(concept, SKOS.definition) if d.language == lang]
+            said = str(text).removeprefix(prefixes[lang])
+            assert said[0].upper() + said[1:] == str(definition), (cls, lang)
+
+
+def test_roles_for_a_qualified_membership(scheme: Graph) -> None:
+    roles = members(scheme, ORG.Role)
+    assert {str(r).removeprefix(ID) for r in roles} == {
+        "lidmaatschapsrol/ketenpartner",
+        "lidmaatschapsrol/verbindende-schakel",
+    }
+    assert roles <= members(scheme, SKOS.Concept)
+
+
+def test_version_iris_of_the_scheme_are_described(scheme: Graph) -> None:
+    """They are minted under /id/, so each must resolve: the scheme describes them."""
+    for predicate in (
+        URIRef("http://www.w3.org/2002/07/owl#versionIRI"),
+        URIRef("http://www.w3.org/2002/07/owl#priorVersion"),
+    ):
+        version = scheme.value(SCHEME, predicate)
+        assert isinstance(version, URIRef) and str(version).startswith(ID)
+        assert (version, DCTERMS.isVersionOf, SCHEME) in scheme

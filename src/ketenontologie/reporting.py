@@ -7,9 +7,14 @@ workflow commands that annotate the lines of a pull request). Every format says 
 come from a project rule rather than from a NORA principle (the rule's ``basis``).
 
 >>> from ketenontologie.validation import validate
->>> report = validate("tests/designs/valid/kleine-keten.ttl")
->>> print(render(report, "text", lang="en"))
-No problems found: the design keeps every rule.
+>>> report = validate("tests/designs/invalid/KS-R05-ketenmanager-buiten-bestuur.ttl")
+>>> print(render(report, "text", lang="en"))  # doctest: +ELLIPSIS
+tests/designs/invalid/KS-R05-ketenmanager-buiten-bestuur.ttl
+  KS-R05 warning chain manager on the board
+...
+  KS-R21 info (project rule) TOOI identifier of a partner (advice)
+...
+0 violations, 1 warning, 2 infos. The design conforms.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ datatype …) is reported too, as a violation of the rule ``KS-C01``: SHACL alon
 >>> report.conforms, report.summary.violations
 (True, 0)
 >>> report = validate(["tests/designs/invalid/KS-R05-ketenmanager-buiten-bestuur.ttl"])
->>> [(r.rule, r.severity, r.line) for r in report.results]
-[('KS-R05', 'Violation', 36)]
+>>> [(r.rule, r.severity, r.basis, r.line) for r in report.results if r.rule != "KS-R21"]
+[('KS-R05', 'Warning', 'nora', 37)]
 """
 
 from __future__ import annotations
@@ -111,9 +111,10 @@ class Rule:
 class ValidationResult:
     """One finding about one node of the design (the JSON contract's ``results`` item).
 
-    ``shape`` and ``component`` (the shape and SHACL constraint component behind the result) are
-    not part of the JSON contract; the Turtle renderer writes them as ``sh:sourceShape`` and
-    ``sh:sourceConstraintComponent``.
+    ``basis`` is the basis of its rule (``nora`` or ``project``; ``None`` for an organisation's
+    own shape that does not state one). ``shape`` and ``component`` (the shape and SHACL
+    constraint component behind the result) are not part of the JSON contract; the Turtle
+    renderer writes them as ``sh:sourceShape`` and ``sh:sourceConstraintComponent``.
     """
 
     rule: str
