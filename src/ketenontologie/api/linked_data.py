@@ -124,6 +124,17 @@ def shapes_file(request: Request, ext: str) -> Response:
     return send(linked_data_of(request).shapes_document(ask_of(request), extension=ext))
 
 
+@router.api_route("/shapes/{version}", methods=_GET, summary="A version of the rules")
+def shapes_version(request: Request, version: str) -> Response:
+    """The version IRI ``/shapes/{version}`` (the current version only), optionally ``.ttl``."""
+    number, fmt = split_extension(version)
+    extension = None if fmt is None else fmt.extension
+    answer = linked_data_of(request).shapes_document(
+        ask_of(request), extension=extension, version=number
+    )
+    return send(answer)
+
+
 @router.api_route(
     "/id/{kind}/{ref}",
     methods=_GET,

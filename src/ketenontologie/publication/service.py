@@ -255,8 +255,10 @@ class LinkedData:
         )
         return self._html(html, ask, stem)
 
-    def shapes_document(self, ask: Ask, *, extension: str | None = None) -> Answer:
-        """``/shapes``: the rules as a page or in an RDF format."""
+    def shapes_document(
+        self, ask: Ask, *, extension: str | None = None, version: str | None = None
+    ) -> Answer:
+        """``/shapes`` (and ``/shapes/{version}``): the rules as a page or in an RDF format."""
         try:
             fmt = self._format(ask, _extension(extension))
         except NotAcceptableError as error:
@@ -266,8 +268,17 @@ class LinkedData:
         shapes = self.shapes()
         if not shapes:
             return self.not_found(ask, message="No shapes are loaded in this store.")
+        merged = merge(*shapes.values())
+        current = merged.value(URIRef(SHAPES.rstrip("#")), OWL.versionInfo)
+        if version is not None and version != str(current):
+            return self.not_found(
+                ask,
+                message=f"Only the current version ({current}) "
+                "is served here; earlier versions are in the release artefacts.",
+            )
+        stem = "/shapes" if version is None else f"/shapes/{version}"
         if fmt.is_rdf:
-            return self._rdf(merge(*shapes.values()), fmt, ask, "/shapes")
+            return self._rdf(merged, fmt, ask, stem)
         links = self._links(ask)
         view = shapes_view(shapes, context=self.context(), links=links)
         files = self._alternates(links, SHAPES.rstrip("#"))
@@ -280,7 +291,7 @@ class LinkedData:
             files=files,
             view=view,
         )
-        return self._html(html, ask, "/shapes")
+        return self._html(html, ask, stem)
 
     def service_terms(self, ask: Ask, *, extension: str | None = None) -> Answer:
         """``/def/service``: the terms the SPARQL service writes into its answers."""
