@@ -1,4 +1,4 @@
-"""Validate chain designs against NORA's governance rules (the SHACL shapes in ``shapes/``).
+"""Validate chain designs against the governance rules (the SHACL shapes in ``shapes/``).
 
 The design is validated together with the ontology and the concept scheme, after OWL 2 RL
 inference, and the report speaks only about the design's own nodes. Two engines give the same
