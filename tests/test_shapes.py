@@ -356,3 +356,39 @@ def test_docs_table_gives_each_rules_basis_and_severity() -> None:
             assert found == expected[rule], (lang, rule, cells[2])
             page = "noraonline.nl" if basis == "nora" else "w3id.org/ketenontologie/def"
             assert page in cells[4], (lang, rule)
+
+
+def test_the_rules_and_the_scheme_carry_the_projects_version_and_metadata() -> None:
+    import tomllib
+
+    from rdflib import OWL, XSD
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    vocabulary = Graph().parse(VOCABULARY)
+    scheme = Graph().parse(ROOT / "ontology" / "begrippenkader.ttl")
+    documents = [
+        (vocabulary, URIRef(str(KSS).rstrip("#")), f"{str(KSS).rstrip('#')}/{version}"),
+        (scheme, URIRef(ID_SCHEME), f"{ID_SCHEME}-{version}"),
+    ]
+    adms_status = URIRef("http://www.w3.org/ns/adms#status")
+    vann = Namespace("http://purl.org/vocab/vann/")
+    for graph, document, version_iri in documents:
+        assert graph.value(document, OWL.versionInfo) == Literal(version)
+        assert graph.value(document, OWL.versionIRI) == URIRef(version_iri)
+        for predicate in (
+            DCTERMS.creator,
+            DCTERMS.publisher,
+            DCTERMS.license,
+            OWL.priorVersion,
+            adms_status,
+            vann.preferredNamespacePrefix,
+            vann.preferredNamespaceUri,
+        ):
+            assert graph.value(document, predicate) is not None, (document, predicate)
+        for predicate in (DCTERMS.issued, DCTERMS.modified):
+            assert graph.value(document, predicate).datatype == XSD.date  # type: ignore[union-attr]
+        citations = {c.language for c in graph.objects(document, DCTERMS.bibliographicCitation)}
+        assert citations == {"nl", "en"}
+
+
+ID_SCHEME = "https://w3id.org/ketenontologie/id/begrippenkader/ketensturing"
