@@ -98,7 +98,7 @@ def test_a_stable_chain_led_by_chain_directors_needs_no_manager(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("design", "rule"),
     [
-        ("professional-direct-naar-ketenmanager.ttl", "KS-R10"),  # "al dan niet getrapt"
+        ("professional-direct-naar-ketenmanager.ttl", "KS-R10"),  # stepwise or straight
         ("escalatie-eindigt-bij-ketenregisseur.ttl", "KS-R07"),  # no manager: directors
         ("lijnmanager-in-twee-ketenbesturen.ttl", "KS-R18"),  # a post may serve two chains
         ("ketenmanager-bij-adviesbureau.ttl", "KS-R15"),  # hosted outside the partners
