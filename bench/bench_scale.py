@@ -103,7 +103,7 @@ def children_rss() -> int:
 
 def write_designs(size: int, folder: Path) -> tuple[Path, int, int]:
     """Write designs of about ``size`` triples as N-Quads (graph per design); counts back."""
-    from ketenontologie.store import design_graph
+    from ketenontologie.namespaces import design_graph
 
     path = folder / f"designs-{size}.nq"
     triples = 0
@@ -142,11 +142,13 @@ def run_one(store_kind: str, path: Path, data_dir: Path, count: int) -> dict[str
     """Every measurement for one store and one designs file; returns them as a dict."""
     from rdflib import Graph
 
-    from ketenontologie.api.catalogue import DesignCatalogue
+    from ketenontologie.designs import DesignCatalogue, load_project
+    from ketenontologie.namespaces import design_graph, inferred_graph
     from ketenontologie.queries import load_queries
-    from ketenontologie.sparql import format_by_name
-    from ketenontologie.store import load_project, put_design, reasoner_inference, run_query
-    from ketenontologie.stores import open_store
+    from ketenontologie.reasoning import Reasoner
+    from ketenontologie.sparql.results import format_by_name
+    from ketenontologie.store import open_store, run_query
+    from ketenontologie.terms import from_rdflib_graph
     from ketenontologie.validation import validate
 
     class Settings:
@@ -207,7 +209,7 @@ def run_one(store_kind: str, path: Path, data_dir: Path, count: int) -> dict[str
 
         adds = []
         writes: list[float] = []
-        infer = None
+        reasoner = None
         validations = []
         for extra in range(3):
             text = design(count + 10 + extra)
@@ -224,11 +226,19 @@ def run_one(store_kind: str, path: Path, data_dir: Path, count: int) -> dict[str
                 )
                 adds.append(seconds)
             else:  # no reasoning state: reason the design alone, time only its write
-                infer = infer or reasoner_inference()
-                inferred = infer(triples)
+                reasoner = reasoner or Reasoner.from_ontology()
+                inferred = [
+                    t
+                    for t in from_rdflib_graph(reasoner.infer(graph).graph())
+                    if not isinstance(t.subject, ox.BlankNode)
+                    and not isinstance(t.object, ox.BlankNode)
+                ]
                 seconds, _ = timed(
-                    lambda extra=extra, triples=triples, inferred=inferred: put_design(
-                        store, f"nieuw-{extra}", asserted=triples, inferred=inferred
+                    lambda extra=extra, triples=triples, inferred=inferred: store.replace_graphs(
+                        {
+                            design_graph(f"nieuw-{extra}"): triples,
+                            inferred_graph(f"nieuw-{extra}"): inferred,
+                        }
                     )
                 )
                 writes.append(seconds)

@@ -307,13 +307,12 @@ def store_project(data_dir: Path, designs_total: int = 0) -> tuple[float, list[f
     import pyoxigraph as ox
     from synthetic import designs
 
-    from ketenontologie.api.catalogue import DesignCatalogue
-    from ketenontologie.store import OxigraphStore, load_project
+    from ketenontologie.designs import load_project
+    from ketenontologie.store import OxigraphStore
 
     store = OxigraphStore(data_dir, workers=1)
     try:
-        load_project(store)
-        catalogue = DesignCatalogue.open(store)
+        catalogue = load_project(store)
         times = []
         start = time.perf_counter()
         for index, text in enumerate(designs(designs_total) if designs_total else ()):

@@ -12,9 +12,8 @@ from rdflib import Dataset, Graph, URIRef
 
 from ketenontologie.cli import main
 from ketenontologie.loading import load_graph
-from ketenontologie.namespaces import ID
+from ketenontologie.namespaces import ID, design_graph, inferred_graph
 from ketenontologie.reasoning import Reasoner
-from ketenontologie.store import design_graph, inferred_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 HAVENSTAD = ROOT / "data" / "voorbeeldketen-havenstad.ttl"

@@ -14,8 +14,7 @@ from rdflib import Graph, URIRef
 
 from ketenontologie import __version__, load_graph
 from ketenontologie.namespaces import BASE, DEF, KETEN, OWL
-from ketenontologie.publication import build_dist, version_iri
-from ketenontologie.publication.dist import ARTEFACTS, concept_pages
+from ketenontologie.publication.dist import ARTEFACTS, build_dist, concept_pages, version_iri
 from ketenontologie.publication.negotiation import LANGUAGES, RDF_FORMATS
 from ketenontologie.resources import ontology_files
 

@@ -26,10 +26,21 @@ from rdflib import Dataset, Graph, URIRef
 
 from api.conftest import STORES, TOKEN, Server, start_server, store_env
 from ketenontologie import load_graph
-from ketenontologie.namespaces import BASE, DEF, KETEN, RDF, RDFS, SHAPES
+from ketenontologie.namespaces import (
+    BASE,
+    DEF,
+    GRAPH,
+    KETEN,
+    ONTOLOGY_GRAPH,
+    RDF,
+    RDFS,
+    SCHEME_GRAPH,
+    SHAPES,
+    design_graph,
+    inferred_graph,
+)
 from ketenontologie.resources import design_files, ontology_files, shape_files
-from ketenontologie.sparql import format_by_name, write_solutions
-from ketenontologie.store import GRAPH, ONTOLOGY_GRAPH, SCHEME_GRAPH, design_graph, inferred_graph
+from ketenontologie.sparql.results import format_by_name, write_solutions
 from ketenontologie.validation import validate
 
 RDF_ACCEPT = {

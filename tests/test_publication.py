@@ -10,12 +10,14 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
 import ketenontologie.publication as publication
 from ketenontologie import InputError, load_graph, load_ontology, summarize
-from ketenontologie.diagrams import DiagramError, chain_dot, chain_svg, render_svg
+from ketenontologie.diagrams import chain_dot, chain_svg, render_svg
+from ketenontologie.errors import DiagramError, NotAcceptableError
 from ketenontologie.namespaces import BASE, DEF, ID, KETEN, OWL, RDF
 from ketenontologie.publication.graphs import graph_view, kind_of
 from ketenontologie.publication.links import ServiceLinks, StaticLinks
@@ -23,7 +25,6 @@ from ketenontologie.publication.model import ontology_view, rules_by_term, shape
 from ketenontologie.publication.negotiation import (
     GRAPH_FORMATS,
     HTML,
-    NotAcceptableError,
     negotiate,
     negotiate_language,
     prefers_html,
@@ -57,7 +58,6 @@ def test_public_surface_is_pinned() -> None:
         "DocumentFormat",
         "Language",
         "LinkedData",
-        "NotAcceptableError",
         "build_dist",
         "dataset_description",
         "htaccess",
@@ -408,19 +408,25 @@ def test_a_bad_target_is_refused() -> None:
 
 @pytest.fixture(scope="module")
 def publisher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LinkedData]:
-    from ketenontologie.store import OxigraphStore, load_project, parse_triples, put_design
+    from ketenontologie.designs import load_project, read_upload
+    from ketenontologie.loading import load_ontology
+    from ketenontologie.reasoning import Reasoner
+    from ketenontologie.reasoning.rules import compile_rules
+    from ketenontologie.store import OxigraphStore
 
     store = OxigraphStore(tmp_path_factory.mktemp("publisher"), workers=1)
-    # No inference here: the process-wide reasoner cache would leak into other test modules.
-    load_project(store, infer=lambda design: [])
+    # A reasoner of its own: the process-wide reasoner cache would leak into other test modules.
+    catalogue = load_project(store, reasoner=Reasoner(compile_rules(load_ontology())))
     design = b"""
     @prefix keten: <https://w3id.org/ketenontologie/def#> .
     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
     <https://ketens.example.nl/id/keten/eigen> a keten:Chain ;
       rdfs:label "eigen keten"@nl , "own chain"@en .
     """
-    triples = parse_triples(design, media_type="text/turtle", base_iri="https://ketens.example.nl/")
-    put_design(store, "eigen", asserted=triples, inferred=[])
+    upload = read_upload(
+        design, media_type="text/turtle", name="eigen.ttl", base_iri="https://ketens.example.nl/"
+    )
+    catalogue.put("eigen", [ox.Triple(q.subject, q.predicate, q.object) for q in upload.quads])
     yield LinkedData(store, base_iri="https://ketens.example.nl")
     store.close()
 

@@ -11,35 +11,23 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ketenontologie.api.catalogue import DesignCatalogue
+from ketenontologie.designs import load_project
+from ketenontologie.errors import ParameterError, QueryHeaderError, UnknownQueryError
 from ketenontologie.loading import load_ontology
-from ketenontologie.queries import (
-    NamedQuery,
-    ParameterError,
-    QueryHeaderError,
-    UnknownQueryError,
-    get_query,
-    load_queries,
-)
+from ketenontologie.queries import NamedQuery, get_query, load_queries
 from ketenontologie.reasoning import Reasoner
-from ketenontologie.rules import compile_rules
-from ketenontologie.sparql import format_by_name
-from ketenontologie.store import (
-    InferFunction,
-    OxigraphStore,
-    load_project,
-    reasoner_inference,
-    run_query,
-)
+from ketenontologie.reasoning.rules import compile_rules
+from ketenontologie.sparql.results import format_by_name
+from ketenontologie.store import OxigraphStore, run_query
 
 
-def own_reasoner() -> InferFunction:
+def own_reasoner() -> Reasoner:
     """Inference by a reasoner of these tests' own, leaving the process-wide cache alone.
 
     ``Reasoner.from_ontology()`` caches compiled rules per process; other tests compare blank
     nodes of the ontology closure and must not get rules compiled from another parse.
     """
-    return reasoner_inference(reasoner=Reasoner(compile_rules(load_ontology())))
+    return Reasoner(compile_rules(load_ontology()))
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +39,7 @@ QUERIES = load_queries()
 def project_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphStore]:
     """A store with the ontology, concept scheme, shapes and example designs, loaded once."""
     store = OxigraphStore(tmp_path_factory.mktemp("store"), workers=1)
-    load_project(store, infer=own_reasoner())
+    load_project(store, reasoner=own_reasoner())
     yield store
     store.close()
 
@@ -72,8 +60,7 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphS
         synthetic = sys.modules["synthetic"] = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(synthetic)
     store = OxigraphStore(tmp_path_factory.mktemp("shared"), workers=1)
-    load_project(store, infer=own_reasoner())
-    catalogue = DesignCatalogue.open(store, reasoner=Reasoner(compile_rules(load_ontology())))
+    catalogue = load_project(store, reasoner=own_reasoner())
     for index in range(3):
         text = synthetic.design(index)
         triples = [

@@ -36,14 +36,12 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from ketenontologie.errors import InputError
+from ketenontologie.errors import InconsistencyError, InputError, NotEntailedError
 from ketenontologie.loading import load_graph, load_ontology
 from ketenontologie.namespaces import ID, KETEN, ORG
 from ketenontologie.reasoning import (
     Explanation,
-    InconsistencyError,
     InferredTriples,
-    NotEntailedError,
     Reasoner,
     infer,
     is_datatype_axiom,

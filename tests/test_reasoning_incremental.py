@@ -15,9 +15,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from ketenontologie.errors import DesignError
 from ketenontologie.loading import load_graph
 from ketenontologie.namespaces import ID, KETEN, ORG
-from ketenontologie.reasoning import DesignError, Reasoner, ReasoningState
+from ketenontologie.reasoning import Reasoner, ReasoningState
 from ketenontologie.resources import design_files
 from test_reasoning import PREFIXES, Reference, as_graphs, assert_equal, random_designs, synthetic
 
@@ -228,7 +229,7 @@ def test_adding_a_design_does_the_same_work_whatever_the_state_holds(
     costs no more rule applications beside 40 designs than beside 2, although the synthetic
     designs share partners and ministers with it (counted, not timed; a little less, since some
     shared facts already hold)."""
-    from ketenontologie.inference import FactStore
+    from ketenontologie.reasoning.facts import FactStore
 
     calls = {"consequences": 0, "derivations": 0}
     consequences, derivations = FactStore._consequences, FactStore.derivations

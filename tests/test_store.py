@@ -15,38 +15,41 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from graph_writes import drop_design, write_design
+from ketenontologie.designs import load_project
+from ketenontologie.errors import (
+    ForbiddenOperationError,
+    QueryTimeoutError,
+    SparqlSyntaxError,
+    UnknownGraphError,
+)
 from ketenontologie.loading import load_ontology
-from ketenontologie.reasoning import Reasoner
-from ketenontologie.rules import compile_rules
-from ketenontologie.sparql import ForbiddenOperationError, SparqlSyntaxError, format_by_name
-from ketenontologie.store import (
-    DEFAULT_GRAPH,
+from ketenontologie.namespaces import (
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
-    InferFunction,
-    OxigraphStore,
-    QueryResult,
-    QueryTimeoutError,
-    UnknownGraphError,
     design_graph,
-    design_ids,
     inferred_graph,
     is_inferred,
-    load_project,
-    put_design,
-    reasoner_inference,
-    remove_design,
+)
+from ketenontologie.reasoning import Reasoner
+from ketenontologie.reasoning.rules import compile_rules
+from ketenontologie.sparql.results import format_by_name
+from ketenontologie.store import (
+    DEFAULT_GRAPH,
+    OxigraphStore,
+    QueryResult,
+    design_ids,
     run_query,
 )
 
 
-def own_reasoner() -> InferFunction:
+def own_reasoner() -> Reasoner:
     """Inference by a reasoner of these tests' own, leaving the process-wide cache alone.
 
     ``Reasoner.from_ontology()`` caches compiled rules per process; other tests compare blank
     nodes of the ontology closure and must not get rules compiled from another parse.
     """
-    return reasoner_inference(reasoner=Reasoner(compile_rules(load_ontology())))
+    return Reasoner(compile_rules(load_ontology()))
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +77,7 @@ def select(store: OxigraphStore, query: str, **options: object) -> list[dict[str
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[OxigraphStore]:
     store = OxigraphStore(tmp_path / "data", workers=1, default_timeout=5)
-    put_design(
+    write_design(
         store,
         "a",
         asserted=[triple("x", "escalatesTo", "y")],
@@ -108,16 +111,16 @@ def test_inference_off_queries_the_asserted_graphs_only(store: OxigraphStore) ->
 
 
 def test_replacing_a_design_replaces_both_graphs(store: OxigraphStore) -> None:
-    put_design(store, "a", asserted=[triple("x", "new", "y")], inferred=[])
+    write_design(store, "a", asserted=[triple("x", "new", "y")], inferred=[])
     rows = select(store, "SELECT ?p { ?s ?p ?o }")
     assert [row["p"] for row in rows] == [EX + "new"]
     assert store.has_graph(inferred_graph("a"))  # kept, empty: the design has no inferences
 
 
 def test_removing_a_design_removes_both_graphs(store: OxigraphStore) -> None:
-    assert remove_design(store, "a")
+    assert drop_design(store, "a")
     assert store.graphs() == []
-    assert not remove_design(store, "a")
+    assert not drop_design(store, "a")
 
 
 def test_the_default_graph_is_part_of_the_union(store: OxigraphStore) -> None:
@@ -173,7 +176,7 @@ def test_a_runaway_query_is_stopped_and_the_store_answers_after(store: OxigraphS
 
 def test_a_restart_reuses_what_is_stored(tmp_path: Path) -> None:
     store = OxigraphStore(tmp_path, workers=1)
-    put_design(store, "b", asserted=[triple("x", "p", "y")], inferred=[])
+    write_design(store, "b", asserted=[triple("x", "p", "y")], inferred=[])
     store.close()
     del store
     again = OxigraphStore(tmp_path, workers=1)
@@ -188,7 +191,7 @@ def test_a_restart_reuses_what_is_stored(tmp_path: Path) -> None:
 def test_load_project_puts_every_source_in_its_graph(tmp_path: Path) -> None:
     store = OxigraphStore(tmp_path, workers=1)
     try:
-        load_project(store, infer=own_reasoner())
+        load_project(store, reasoner=own_reasoner())
         graphs = store.graphs()
         assert ONTOLOGY_GRAPH in graphs
         assert INFERRED_GRAPH in graphs
@@ -211,7 +214,8 @@ WRITER = textwrap.dedent(
     """
     import sys
     import pyoxigraph as ox
-    from ketenontologie.store import OxigraphStore, put_design
+    from ketenontologie.namespaces import design_graph, inferred_graph
+    from ketenontologie.store import OxigraphStore
 
     EX = "https://example.org/"
     store = OxigraphStore(sys.argv[1], workers=1)
@@ -226,7 +230,7 @@ WRITER = textwrap.dedent(
             ox.Triple(ox.NamedNode(f"{EX}{ident}/{i}"), ox.NamedNode(EX + "q"), ox.Literal(str(i)))
             for i in range(size)
         ]
-        put_design(store, ident, asserted=asserted, inferred=inferred)
+        store.replace_graphs({design_graph(ident): asserted, inferred_graph(ident): inferred})
         print(ident, flush=True)
     """
 )

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ketenontologie.store import json_rows
+from ketenontologie.sparql.results import json_rows
 
 EX = "https://example.org/"
 NASTY = ['[{"', ',{"', "[{", ",{", "{}", "},{", '"', "\\", '\\"', "}}", "]", "\n", "ë", "\u2028"]

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import pyoxigraph as ox
 import pytest
 
-from ketenontologie.sparql_http import Endpoints, StoreSettingError, guess_dialect
-from ketenontologie.store import StoreError
-from ketenontologie.store_sparql import (
+from ketenontologie.errors import StoreError, StoreSettingError
+from ketenontologie.store.remote import (
     DEFAULT_GRAPH_IRI,
     TRIPLES_PER_OPERATION,
     _blank_groups,
@@ -19,16 +15,9 @@ from ketenontologie.store_sparql import (
     _rewrite_update,
     _where_reads_named_graphs,
 )
+from ketenontologie.store.remote_http import Endpoints, guess_dialect
 
 EX = "https://example.org/"
-
-
-@pytest.mark.parametrize("module", ["ketenontologie.sparql_http", "ketenontologie.stores"])
-def test_docstring_examples(module: str) -> None:
-    failures, _ = doctest.testmod(
-        importlib.import_module(module), optionflags=doctest.ELLIPSIS, verbose=False
-    )
-    assert failures == 0
 
 
 def test_endpoints_from_the_store_url() -> None:

@@ -11,16 +11,14 @@ import pyshacl
 import pytest
 from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
 
-from ketenontologie.rules import lexical_error
-from ketenontologie.shacl_engine import (
+from ketenontologie.reasoning.rules import lexical_error
+from ketenontologie.validation.checks import (
     UnsupportedInput,
-    UnsupportedShape,
     check_literals,
-    compile_shapes,
     find_clashes,
     materialise,
-    run_shapes,
 )
+from ketenontologie.validation.shapes import UnsupportedShape, compile_shapes, run_shapes
 
 PREFIXES = """\
 @prefix ex: <https://voorbeeld.nl/> .

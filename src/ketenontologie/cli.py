@@ -14,11 +14,12 @@ ketenontologie ...
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 from rdflib import Graph
 
@@ -28,7 +29,10 @@ from ketenontologie.loading import RDFFormat, load_graph
 from ketenontologie.resources import design_files, ontology_files
 from ketenontologie.summary import Language, render_summary, summarize
 
-__all__ = ["build_parser", "exit_code_for", "main"]
+if TYPE_CHECKING:
+    from ketenontologie.designs import DesignCatalogue
+
+__all__ = ["add_serve_arguments", "build_parser", "exit_code_for", "main"]
 
 PROG = "ketenontologie"
 
@@ -91,8 +95,6 @@ def _run_summary(args: argparse.Namespace) -> int:
 
 
 def _add_serve(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from ketenontologie.api.settings import add_arguments
-
     parser = subcommands.add_parser(
         "serve",
         help="run the SPARQL service (SPARQL 1.1 Protocol, Graph Store, named queries)",
@@ -100,13 +102,13 @@ def _add_serve(subcommands: argparse._SubParsersAction[argparse.ArgumentParser])
         "KETENONTOLOGIE_* environment variable; the update token only from "
         "KETENONTOLOGIE_UPDATE_TOKEN. See docs/service.md.",
     )
-    add_arguments(parser)
+    add_serve_arguments(parser)
     parser.set_defaults(handler=_run_serve)
 
 
 def _run_serve(args: argparse.Namespace) -> int:
     from ketenontologie.api import serve
-    from ketenontologie.api.settings import settings_from_args
+    from ketenontologie.config import settings_from_args
 
     serve(settings_from_args(args))
     return EXIT_OK
@@ -195,11 +197,11 @@ def _add_validate(subcommands: argparse._SubParsersAction[argparse.ArgumentParse
 def _run_validate(args: argparse.Namespace) -> int:
     import os
 
-    from ketenontologie.validation import validate
+    from ketenontologie.validation import render, validate
 
     report = validate(args.paths, shapes=args.shapes or None, fail_on=args.fail_on)
     color = args.output == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    output = report.render(args.output, lang=args.lang, color=color)
+    output = render(report, args.output, lang=args.lang, color=color)
     if output:
         print(output)
     return report.exit_code
@@ -296,6 +298,106 @@ def _run_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- designs in a store ------------------------------------------------------------------------
+
+
+def _add_designs(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subcommands.add_parser(
+        "designs",
+        help="store, list, show and remove chain designs in the service's store",
+        description="Work on the designs in a store as the service does: 'put' validates a "
+        "design and stores it with its inferred triples in one transaction, 'list', 'show' and "
+        "'rm' do what they say. The store comes from --store/--data-dir or the "
+        "KETENONTOLOGIE_* variables (docs/deploy.md); the embedded store can be opened by one "
+        "process at a time, so stop a service that uses the same data directory first.",
+    )
+    actions = parser.add_subparsers(title="action", metavar="ACTION", required=True)
+    put = actions.add_parser("put", help="validate and store (or replace) a design")
+    put.add_argument("design_id", metavar="ID", help="the design's id (letters, digits, . _ -)")
+    put.add_argument("path", type=Path, metavar="FILE", help="the design, an RDF file")
+    put.add_argument(
+        "--strict",
+        action="store_true",
+        help="store only a design that conforms (exit 1 and nothing stored otherwise)",
+    )
+    show = actions.add_parser("show", help="write a stored design as Turtle")
+    show.add_argument("design_id", metavar="ID")
+    show.add_argument(
+        "--include",
+        choices=("asserted", "inferred", "all"),
+        default="asserted",
+        help="the design's own triples, those inferred from it, or both (default: %(default)s)",
+    )
+    listing = actions.add_parser("list", help="the stored designs and their sizes")
+    remove = actions.add_parser("rm", help="remove a design and what only it supported")
+    remove.add_argument("design_id", metavar="ID")
+    for action, handler in ((put, _run_designs_put), (show, _run_designs_show)):
+        action.set_defaults(handler=handler)
+    listing.set_defaults(handler=_run_designs_list)
+    remove.set_defaults(handler=_run_designs_rm)
+    for action in (put, show, listing, remove):
+        _add_store_arguments(action)
+
+
+@contextlib.contextmanager
+def _catalogue(args: argparse.Namespace) -> Iterator[DesignCatalogue]:
+    from ketenontologie.config import settings_from_args
+    from ketenontologie.designs import open_catalogue
+    from ketenontologie.store import open_store
+
+    settings = settings_from_args(args)
+    store = open_store(settings)
+    try:
+        yield open_catalogue(store, load_project=settings.load_project)
+    finally:
+        store.close()
+
+
+def _run_designs_put(args: argparse.Namespace) -> int:
+    from ketenontologie.designs import check_design_id, store_design
+    from ketenontologie.loading import parse_file
+    from ketenontologie.namespaces import design_graph
+    from ketenontologie.validation import render
+
+    design = parse_file(args.path, base_iri=design_graph(check_design_id(args.design_id)))
+    with _catalogue(args) as catalogue:
+        outcome, report = store_design(
+            catalogue, design, design_id=args.design_id, strict=args.strict
+        )
+    print(render(report, "text"))
+    what = "stored" if outcome.created else "replaced"
+    info = outcome.info
+    print(f"{args.design_id}: {what}, {info.triples} triples, {info.inferred} inferred")
+    return EXIT_OK
+
+
+def _run_designs_show(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
+    from ketenontologie.namespaces import PREFIXES
+
+    with _catalogue(args) as catalogue:
+        triples = catalogue.read(args.design_id, include=args.include)
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES)) or b""
+    sys.stdout.write(text.decode("utf-8"))
+    return EXIT_OK
+
+
+def _run_designs_list(args: argparse.Namespace) -> int:
+    with _catalogue(args) as catalogue:
+        infos = catalogue.infos()
+    for info in infos:
+        print(f"{info.id}\t{info.triples} triples\t{info.inferred} inferred")
+    return EXIT_OK
+
+
+def _run_designs_rm(args: argparse.Namespace) -> int:
+    with _catalogue(args) as catalogue:
+        removed = catalogue.remove(args.design_id)
+    print(f"{args.design_id}: removed, {removed} inferred triples went with it")
+    return EXIT_OK
+
+
 # --- publish -----------------------------------------------------------------------------------
 
 
@@ -323,7 +425,7 @@ def _add_publish(subcommands: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def _run_publish_dist(args: argparse.Namespace) -> int:
-    from ketenontologie.publication import build_dist
+    from ketenontologie.publication.dist import build_dist
 
     written = build_dist(args.out)
     print(f"{len(written)} files written to {args.out}/")
@@ -335,6 +437,52 @@ def _run_publish_w3id(args: argparse.Namespace) -> int:
 
     print(write_htaccess(args.out or HTACCESS_PATH, target=args.target or DEFAULT_TARGET))
     return EXIT_OK
+
+
+# --- options shared by serve and designs --------------------------------------------------------
+
+
+def _add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--data-dir`` and ``--store``: which store to open."""
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="directory of the store; an empty one is filled with the project's data "
+        "(default: $XDG_DATA_HOME/ketenontologie, or ~/.local/share/ketenontologie)",
+    )
+    parser.add_argument(
+        "--store",
+        metavar="STORE",
+        help="'oxigraph' (the embedded store in --data-dir, the default) or the URL of a "
+        "SPARQL 1.1 server, sparql+http://host:8890/sparql; its account comes from "
+        "KETENONTOLOGIE_STORE_USER and KETENONTOLOGIE_STORE_PASSWORD (docs/deploy.md)",
+    )
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``serve`` options; each one defaults to its ``KETENONTOLOGIE_*`` variable."""
+    parser.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default: 8000)")
+    _add_store_arguments(parser)
+    parser.add_argument("--query-timeout", type=float, help="seconds per query (default: 10)")
+    parser.add_argument("--row-limit", type=int, help="rows per result at most (default: 10000)")
+    parser.add_argument("--max-body-bytes", type=int, help="largest request body (default: 10 MB)")
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        dest="cors_origins",
+        metavar="ORIGIN",
+        help="origin allowed to query from a browser (repeat for more)",
+    )
+    parser.add_argument("--base-iri", help="base IRI of the knowledge graph")
+    parser.add_argument("--query-workers", type=int, help="query worker processes (default: 2)")
+    parser.add_argument(
+        "--no-load-project",
+        dest="load_project",
+        action="store_const",
+        const=False,
+        help="start empty instead of loading the project's data into an empty data directory",
+    )
 
 
 # --- parser ------------------------------------------------------------------------------------
@@ -362,6 +510,7 @@ _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser
     _add_reason,
     _add_explain,
     _add_serve,
+    _add_designs,
     _add_publish,
 )
 

@@ -21,12 +21,11 @@ import subprocess
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from ketenontologie.errors import KetenontologieError
+from ketenontologie.errors import DiagramError
 from ketenontologie.namespaces import ID
 from ketenontologie.summary import Actor, ChainSummary, EscalationStep, Language, Named
 
 __all__ = [
-    "DiagramError",
     "chain_dot",
     "chain_svg",
     "graphviz_available",
@@ -62,12 +61,6 @@ _WORDS: Mapping[Language, Mapping[str, str]] = {
         "member": "member of",
     },
 }
-
-
-class DiagramError(KetenontologieError):
-    """The diagram could not be drawn: Graphviz is missing, failed or took too long."""
-
-    code = "diagram"
 
 
 def graphviz_available(executable: str = "dot") -> bool:

@@ -1,11 +1,12 @@
 """The one error tree of ketenontologie.
 
-Every error the library raises on purpose is a :class:`KetenontologieError`. Each class has a
-stable ``code`` string: the HTTP layer turns an error into ``{"error": code, "message": ...}``
-and the CLI turns :class:`InputError` into exit code 2. Messages say what is wrong *and* what to
-do about it.
+Every error the library raises on purpose is a :class:`KetenontologieError`, and every such class
+lives here, grouped by the stage of the data flow that raises it. Each class has a unique,
+stable ``code`` string (a test checks): the HTTP layer turns an error into
+``{"error": code, "message": ...}`` with the status from its one table
+(:mod:`ketenontologie.api.errors`) and the CLI turns :class:`InputError` into exit code 2.
+Messages say what is wrong *and* what to do about it.
 
->>> from ketenontologie.errors import RDFSyntaxError
 >>> error = RDFSyntaxError("keten.ttl", line=3, column=7, problem="A dot is expected")
 >>> str(error)
 'keten.ttl:3:7: A dot is expected. Fix the RDF syntax at that position and try again.'
@@ -16,14 +17,43 @@ do about it.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from typing import Protocol
 
 __all__ = [
+    "AuthenticationRequiredError",
+    "BadRequestError",
+    "DesignError",
+    "DesignExistsError",
+    "DesignGraphWriteError",
+    "DiagramError",
+    "ForbiddenOperationError",
+    "GraphNotFoundError",
+    "InconsistencyError",
     "InputError",
     "InputNotFoundError",
     "KetenontologieError",
+    "NotAcceptableError",
+    "NotConformingError",
+    "NotEntailedError",
+    "ParameterError",
+    "PayloadTooLargeError",
+    "QueryHeaderError",
+    "QueryTimeoutError",
     "RDFSyntaxError",
+    "ReasoningError",
     "RemoteContextError",
+    "SettingError",
+    "SparqlSyntaxError",
+    "StoreError",
+    "StoreSettingError",
+    "StoreUnavailableError",
+    "UnknownDesignError",
     "UnknownFormatError",
+    "UnknownGraphError",
+    "UnknownQueryError",
+    "UnsupportedMediaTypeError",
+    "WritesDisabledError",
 ]
 
 
@@ -37,15 +67,24 @@ class KetenontologieError(Exception):
         """The human-readable message (what is wrong, and what to do)."""
         return str(self)
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, object]:
         """The JSON body for this error: ``{"error": code, "message": ...}``."""
         return {"error": self.code, "message": self.message}
+
+
+# --- input: settings, files, uploads, their formats -------------------------------------
 
 
 class InputError(KetenontologieError):
     """The input cannot be used: missing, unreadable, unknown format or not valid RDF."""
 
     code = "input"
+
+
+class SettingError(InputError):
+    """A setting (``KETENONTOLOGIE_*`` variable or option) has a value that cannot be used."""
+
+    code = "setting"
 
 
 class InputNotFoundError(InputError):
@@ -102,6 +141,10 @@ class RDFSyntaxError(InputError):
             return f"{self.path}:{self.line} (column unknown)"
         return f"{self.path}:{self.line}:{self.column}"
 
+    def to_dict(self) -> dict[str, object]:
+        """The JSON body, with the position: ``file``, ``line`` and ``column``."""
+        return {**super().to_dict(), "file": self.path, "line": self.line, "column": self.column}
+
 
 class RemoteContextError(InputError):
     """A JSON-LD file refers to a remote ``@context``, which is never fetched."""
@@ -118,3 +161,238 @@ class RemoteContextError(InputError):
             f"{self.path}: the file refers to {what}, and remote documents are never fetched. "
             "Put the context inline in the file (an @context object) and try again."
         )
+
+
+# --- SPARQL text --------------------------------------------------------------------------------
+
+
+class SparqlSyntaxError(KetenontologieError):
+    """A query or update is not valid SPARQL; the message is the parser's, with its position."""
+
+    code = "sparql-syntax"
+
+
+class ForbiddenOperationError(KetenontologieError):
+    """A query or update asks for something the service refuses: it never reaches outside."""
+
+    code = "forbidden-operation"
+
+
+class DesignGraphWriteError(KetenontologieError):
+    """A write through SPARQL Update or the Graph Store Protocol would touch a design graph."""
+
+    code = "design-graph"
+
+
+# --- the store ----------------------------------------------------------------------------------
+
+
+class StoreError(KetenontologieError):
+    """The store cannot do what was asked (it is unavailable, or the request is impossible)."""
+
+    code = "store"
+
+
+class UnknownGraphError(StoreError):
+    """A graph was named that the store does not hold."""
+
+    code = "unknown-graph"
+
+    def __init__(self, graph: str, *, hint: str | None = None) -> None:
+        self.graph = graph
+        super().__init__(
+            f"<{graph}> is not a graph in this store (deze graaf bestaat niet). "
+            + (
+                hint
+                or "Nothing is ever fetched from the web: name a stored graph. "
+                "GET /graphs lists them."
+            )
+        )
+
+
+class QueryTimeoutError(StoreError):
+    """A query ran past its time limit and was stopped."""
+
+    code = "query-timeout"
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(
+            f"The query did not finish within {seconds:g} s and was stopped (de query duurde te "
+            "lang). Make it more selective (fewer unbound variables, a LIMIT, filters early), "
+            "or ask the administrator for a longer time limit."
+        )
+
+
+class StoreSettingError(StoreError):
+    """The store setting cannot be used (unknown scheme, malformed URL, bad option)."""
+
+    code = "store-setting"
+
+
+class StoreUnavailableError(StoreError):
+    """The SPARQL server cannot be reached, refuses our credentials, or failed a request."""
+
+    code = "store-unavailable"
+
+
+# --- reasoning ----------------------------------------------------------------------------------
+
+
+class _Found(Protocol):
+    """An inconsistency as :class:`InconsistencyError` lists it."""
+
+    @property
+    def message(self) -> str: ...
+
+
+class ReasoningError(KetenontologieError):
+    """Reasoning could not give an answer."""
+
+    code = "reasoning"
+
+
+class InconsistencyError(ReasoningError):
+    """The designs contradict the ontology (OWL 2 RL finds an inconsistency).
+
+    With ``design_id`` it is the refusal of a write: that design was not stored.
+    """
+
+    code = "inconsistent"
+
+    def __init__(self, inconsistencies: Iterable[_Found], *, design_id: str | None = None) -> None:
+        self.inconsistencies: tuple[_Found, ...] = tuple(inconsistencies)
+        self.design_id = design_id
+        if design_id is None:
+            lines = "\n".join(f"  - {found.message}" for found in self.inconsistencies)
+            super().__init__(
+                f"The design is inconsistent with the ontology ({len(self.inconsistencies)} "
+                f"problem(s)):\n{lines}"
+            )
+            return
+        listed = " ".join(f"({n}) {item.message}" for n, item in enumerate(self.inconsistencies, 1))
+        super().__init__(
+            f"The design {design_id!r} contradicts the ontology, so nothing was stored (het "
+            f"ontwerp is inconsistent met de ontologie): {listed} Change the design and upload "
+            "it again."
+        )
+
+
+class NotEntailedError(ReasoningError):
+    """A triple asked about is neither asserted nor inferred."""
+
+    code = "not-entailed"
+
+
+class DesignError(ReasoningError):
+    """A design id is unknown to a reasoning state, or already in it."""
+
+    code = "design"
+
+
+# --- designs ------------------------------------------------------------------------------------
+
+
+class UnknownDesignError(KetenontologieError):
+    """No design with this id is stored."""
+
+    code = "design-not-found"
+
+    def __init__(self, design_id: str) -> None:
+        self.design_id = design_id
+        super().__init__(
+            f"There is no design {design_id!r} (dit ontwerp bestaat niet). The stored designs "
+            "are listed by GET /designs and by 'ketenontologie designs list'."
+        )
+
+
+class DesignExistsError(KetenontologieError):
+    """A new design names an id that is already stored."""
+
+    code = "design-exists"
+
+
+class NotConformingError(KetenontologieError):
+    """A strict write refused a design that breaks the rules; the error carries the report."""
+
+    code = "not-conforming"
+
+    def __init__(self, message: str, *, report: dict[str, object]) -> None:
+        self.report = report
+        super().__init__(message)
+
+    def to_dict(self) -> dict[str, object]:
+        """``{"error", "message", "report"}``: the report is the validation JSON contract."""
+        return {**super().to_dict(), "report": self.report}
+
+
+# --- named queries, diagrams --------------------------------------------------------------------
+
+
+class QueryHeaderError(KetenontologieError):
+    """A query file's name or ``#+`` header does not follow the convention."""
+
+    code = "query-header"
+
+
+class UnknownQueryError(KetenontologieError):
+    """No named query has the name that was asked for."""
+
+    code = "unknown-query"
+
+
+class ParameterError(KetenontologieError):
+    """A named query's parameter is missing, unknown, or has a value of the wrong kind."""
+
+    code = "query-parameter"
+
+
+class DiagramError(KetenontologieError):
+    """The diagram could not be drawn: Graphviz is missing, failed or took too long."""
+
+    code = "diagram"
+
+
+# --- requests (raised by the HTTP layer; listed here so the tree stays one) -------------------
+
+
+class BadRequestError(KetenontologieError):
+    """The request breaks the protocol (a parameter twice, a missing body, ...)."""
+
+    code = "bad-request"
+
+
+class NotAcceptableError(KetenontologieError):
+    """None of the media types the client accepts can represent this answer."""
+
+    code = "not-acceptable"
+
+
+class UnsupportedMediaTypeError(KetenontologieError):
+    """The request body's ``Content-Type`` is not one this route reads."""
+
+    code = "unsupported-media-type"
+
+
+class AuthenticationRequiredError(KetenontologieError):
+    """A write came without the right bearer token."""
+
+    code = "unauthorized"
+
+
+class WritesDisabledError(KetenontologieError):
+    """Writes are off because no update token is configured."""
+
+    code = "writes-disabled"
+
+
+class PayloadTooLargeError(KetenontologieError):
+    """The request body is larger than the configured maximum."""
+
+    code = "payload-too-large"
+
+
+class GraphNotFoundError(KetenontologieError):
+    """The Graph Store Protocol names a graph that does not exist."""
+
+    code = "graph-not-found"

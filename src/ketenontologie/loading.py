@@ -19,13 +19,13 @@ import os
 import re
 import xml.parsers.expat
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal, TypeAlias, cast, get_args
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, URIRef
-from rdflib import Literal as RDFLiteral
-from rdflib.term import IdentifiedNode, Node
+from rdflib import Dataset, Graph, URIRef
+from rdflib.term import IdentifiedNode
 
 from ketenontologie.errors import (
     InputError,
@@ -36,18 +36,27 @@ from ketenontologie.errors import (
 )
 from ketenontologie.namespaces import bind_prefixes
 from ketenontologie.resources import ontology_files
+from ketenontologie.terms import TermCache
 
 __all__ = [
     "RDF_EXTENSIONS",
+    "SYNTAXES",
+    "UPLOAD_MEDIA_TYPES",
     "GraphPlacement",
+    "Parsed",
     "PathLike",
     "RDFFormat",
+    "Syntax",
     "find_rdf_files",
     "format_for",
     "load_dataset",
     "load_graph",
     "load_ontology",
+    "parse_bytes",
+    "parse_file",
     "parse_quads",
+    "parse_upload",
+    "syntax_for_media_type",
 ]
 
 RDFFormat: TypeAlias = Literal["turtle", "trig", "n-triples", "n-quads", "json-ld", "rdf-xml"]
@@ -59,31 +68,49 @@ graph, or move them into a named graph for the file."""
 
 PathLike: TypeAlias = str | os.PathLike[str]
 
+
+@dataclass(frozen=True, slots=True)
+class Syntax:
+    """One RDF serialisation: its name, the parser's format, file extensions and media types.
+
+    The first extension is the one files get; the first media type is the canonical one.
+    """
+
+    name: RDFFormat
+    ox_format: ox.RdfFormat
+    extensions: tuple[str, ...]
+    media_types: tuple[str, ...]
+    upload: bool = True
+    """Whether an upload of one design (one graph) may come in this syntax."""
+
+
+SYNTAXES: tuple[Syntax, ...] = (
+    Syntax(
+        "turtle", ox.RdfFormat.TURTLE, (".ttl", ".turtle"), ("text/turtle", "application/x-turtle")
+    ),
+    Syntax("trig", ox.RdfFormat.TRIG, (".trig",), ("application/trig",), upload=False),
+    Syntax("n-triples", ox.RdfFormat.N_TRIPLES, (".nt",), ("application/n-triples", "text/plain")),
+    Syntax("n-quads", ox.RdfFormat.N_QUADS, (".nq",), ("application/n-quads",), upload=False),
+    Syntax("json-ld", ox.RdfFormat.JSON_LD, (".jsonld",), ("application/ld+json",)),
+    Syntax("rdf-xml", ox.RdfFormat.RDF_XML, (".rdf", ".owl"), ("application/rdf+xml",)),
+)
+"""Every RDF serialisation the project reads: the one table of names, extensions and types."""
+
+_BY_NAME: Mapping[RDFFormat, Syntax] = {syntax.name: syntax for syntax in SYNTAXES}
+
 RDF_EXTENSIONS: Mapping[str, RDFFormat] = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".trig": "trig",
-    ".nt": "n-triples",
-    ".nq": "n-quads",
-    ".jsonld": "json-ld",
-    ".rdf": "rdf-xml",
-    ".owl": "rdf-xml",
+    extension: syntax.name for syntax in SYNTAXES for extension in syntax.extensions
 }
 """File extensions (lower case) and the format each one means."""
 
-_OX_FORMATS: Mapping[RDFFormat, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "n-triples": ox.RdfFormat.N_TRIPLES,
-    "n-quads": ox.RdfFormat.N_QUADS,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "rdf-xml": ox.RdfFormat.RDF_XML,
+UPLOAD_MEDIA_TYPES: Mapping[str, Syntax] = {
+    media_type: syntax for syntax in SYNTAXES if syntax.upload for media_type in syntax.media_types
 }
+"""Media types of an uploaded design (one graph each) and the syntax each one means."""
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _POSITION_PREFIX = re.compile(r"^Parser error (?:at|between) [^:]*:\s*")
+_DOCTYPE = re.compile(rb"<!doctype", re.IGNORECASE)
 
 
 # --- finding files ------------------------------------------------------------------------------
@@ -143,7 +170,7 @@ def format_for(path: PathLike, *, format: RDFFormat | None = None) -> RDFFormat:
     ('turtle', 'n-triples')
     """
     if format is not None:
-        if format not in _OX_FORMATS:
+        if format not in _BY_NAME:
             raise UnknownFormatError(
                 path,
                 problem=f"{format!r} is not a supported RDF format",
@@ -183,7 +210,7 @@ def _read_bytes(path: Path) -> bytes:
         ) from None
 
 
-def _check_utf8(path: Path, data: bytes) -> None:
+def _check_utf8(name: str, data: bytes) -> None:
     """Raise a positioned error for bytes that are not UTF-8 (the encoding of every text format)."""
     try:
         data.decode("utf-8")
@@ -193,7 +220,7 @@ def _check_utf8(path: Path, data: bytes) -> None:
         line_start = before.rfind(b"\n") + 1
         column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
         raise RDFSyntaxError(
-            path,
+            name,
             line=line,
             column=column,
             problem=f"The byte 0x{data[error.start]:02x} is not valid UTF-8",
@@ -201,29 +228,125 @@ def _check_utf8(path: Path, data: bytes) -> None:
         ) from None
 
 
-def _parse_file(path: Path, rdf_format: RDFFormat) -> list[ox.Quad]:
-    data = _read_bytes(path)
-    # Every format is read as UTF-8 (pyoxigraph's RDF/XML parser too). A byte order mark, as
-    # some Windows editors write, is dropped so that it is not read as part of the first term.
+def syntax_for_media_type(media_type: str, *, name: str = "request body") -> Syntax:
+    """The syntax of an uploaded design's media type (parameters such as charset ignored).
+
+    Raises :class:`~ketenontologie.errors.UnknownFormatError` naming the types that are read.
+    """
+    syntax = UPLOAD_MEDIA_TYPES.get(media_type.split(";")[0].strip().lower())
+    if syntax is None:
+        raise UnknownFormatError(
+            name,
+            problem=f"the media type {media_type or '(none)'!r} is not an RDF format read here",
+            hint=f"Send it as one of: {', '.join(UPLOAD_MEDIA_TYPES)}",
+        )
+    return syntax
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A parsed source: its name, format, text (for line numbers) and quads, read once."""
+
+    name: str
+    format: RDFFormat
+    data: bytes
+    """The bytes as parsed (a byte order mark dropped), for telling where a node is written."""
+    base_iri: str | None
+    quads: list[ox.Quad]
+    path: Path | None = None
+    """The file, when the source is one."""
+
+    @property
+    def text(self) -> str:
+        """The source as text (every RDF format is read as UTF-8)."""
+        return self.data.decode("utf-8", errors="replace")
+
+
+def parse_file(
+    path: PathLike, *, format: RDFFormat | None = None, base_iri: str | None = None
+) -> Parsed:
+    """Read and parse one file (its format from the extension unless ``format`` is given).
+
+    Relative IRIs resolve against ``base_iri``, by default the file's own ``file:`` IRI.
+
+    >>> parse_file("tests/fixtures/loading/valid/chain.ttl").format
+    'turtle'
+    """
+    path = Path(path)
+    rdf_format = format_for(path, format=format)
+    data = _read_bytes(path).removeprefix(_UTF8_BOM)
+    base = base_iri or path.resolve().as_uri()
+    quads = parse_bytes(data, format=rdf_format, name=str(path), base_iri=base)
+    return Parsed(str(path), rdf_format, data, base, quads, path)
+
+
+def parse_upload(data: bytes, *, media_type: str, name: str, base_iri: str) -> Parsed:
+    """Parse an uploaded document (one graph) by its media type; see :func:`parse_bytes`.
+
+    >>> parse_upload(b"<a:s> <a:p> <a:o> .", media_type="text/turtle", name="x", base_iri="a:")
+    ... # doctest: +ELLIPSIS
+    Parsed(name='x', format='turtle', ...)
+    """
+    syntax = syntax_for_media_type(media_type, name=name)
     data = data.removeprefix(_UTF8_BOM)
-    _check_utf8(path, data)
+    quads = parse_bytes(data, format=syntax.name, name=name, base_iri=base_iri)
+    return Parsed(name, syntax.name, data, base_iri, quads)
+
+
+def parse_bytes(
+    data: bytes,
+    *,
+    format: RDFFormat,
+    name: str,
+    base_iri: str | None = None,
+) -> list[ox.Quad]:
+    """Parse RDF bytes whole or not at all; errors name ``name`` with line and column.
+
+    The one parse of the project, for files and uploads alike. Every format is read as UTF-8
+    (a byte order mark is dropped); nothing is ever fetched: RDF/XML with a ``DOCTYPE`` (entity
+    declarations, external entities) and JSON-LD with a remote ``@context`` are refused.
+    Blank node labels are made unique to this parse.
+
+    >>> [q.object.value for q in parse_bytes(b'<a:s> <a:p> "o" .', format="n-triples", name="x")]
+    ['o']
+    """
+    # A byte order mark, as some Windows editors write, is not read as part of the first term.
+    data = data.removeprefix(_UTF8_BOM)
+    _check_utf8(name, data)
+    if format == "rdf-xml":
+        _refuse_doctype(name, data)
     try:
         return list(
             ox.parse(
                 data,
-                format=_OX_FORMATS[rdf_format],
-                base_iri=path.resolve().as_uri(),
+                format=_BY_NAME[format].ox_format,
+                base_iri=base_iri,
                 rename_blank_nodes=True,
             )
         )
     except SyntaxError as error:
-        raise _syntax_error(path, data, rdf_format, error) from None
+        raise _syntax_error(name, data, format, error) from None
 
 
-def _syntax_error(path: Path, data: bytes, rdf_format: RDFFormat, error: SyntaxError) -> InputError:
+def _refuse_doctype(name: str, data: bytes) -> None:
+    found = _DOCTYPE.search(data)
+    if found is None:
+        return
+    before = data[: found.start()]
+    raise RDFSyntaxError(
+        name,
+        line=before.count(b"\n") + 1,
+        column=found.start() - (before.rfind(b"\n") + 1) + 1,
+        problem="RDF/XML with a DOCTYPE is refused: its ENTITY declarations can reach outside "
+        "the file or blow up",
+        hint="Remove the DOCTYPE and write the entities' values out in the file",
+    )
+
+
+def _syntax_error(name: str, data: bytes, rdf_format: RDFFormat, error: SyntaxError) -> InputError:
     problem = _POSITION_PREFIX.sub("", error.msg or str(error))
     if "LoadDocumentCallback" in problem or "remote context" in problem.lower():
-        return RemoteContextError(path, context=_remote_context(data))
+        return RemoteContextError(name, context=_remote_context(data))
     problem = problem[:1].upper() + problem[1:]
     line, column = error.lineno, error.offset
     if line is None and rdf_format == "rdf-xml":
@@ -231,14 +354,9 @@ def _syntax_error(path: Path, data: bytes, rdf_format: RDFFormat, error: SyntaxE
     hint = "Fix the RDF syntax at that position and try again"
     if "UTF-8" in problem:
         hint = 'Save the file as UTF-8 (for RDF/XML: encoding="UTF-8") and try again'
-    elif "ENTITY" in problem:
-        hint = (
-            "External XML entities are never loaded; write the value into the file "
-            "(or declare it as an internal entity with a quoted value) and try again"
-        )
     elif line is None:
         hint = "The parser gave no position; look for this problem in the file and try again"
-    return RDFSyntaxError(path, line=line, column=column, problem=problem, hint=hint)
+    return RDFSyntaxError(name, line=line, column=column, problem=problem, hint=hint)
 
 
 def _remote_context(data: bytes) -> str | None:
@@ -318,43 +436,6 @@ def _locate_rdfxml_error(data: bytes) -> tuple[int | None, int | None]:
     return line, None
 
 
-# --- converting terms ---------------------------------------------------------------------------
-
-
-class _TermConverter:
-    """Converts pyoxigraph terms to rdflib terms, remembering each one (IRIs repeat a lot)."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._cache: dict[object, Node] = {}
-
-    def __call__(self, term: object) -> Node:
-        converted = self._cache.get(term)
-        if converted is None:
-            converted = self._convert(term)
-            self._cache[term] = converted
-        return converted
-
-    def _convert(self, term: object) -> Node:
-        if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        if isinstance(term, ox.Literal):
-            # rdflib writes plain and language-tagged strings without a datatype.
-            # rdflib has no base direction (RDF 1.2 "..."@nl--ltr): the language tag is kept.
-            if term.language is not None:
-                return RDFLiteral(term.value, lang=term.language)
-            datatype = term.datatype.value
-            if datatype in (_XSD_STRING, _RDF_LANG_STRING):
-                return RDFLiteral(term.value)
-            return RDFLiteral(term.value, datatype=URIRef(datatype))
-        raise InputError(
-            f"{self._path}: holds an RDF 1.2 triple term ({term}), which this project does not "
-            "use. Rewrite the statement without triple terms and try again."
-        )
-
-
 # --- public API ---------------------------------------------------------------------------------
 
 
@@ -373,7 +454,7 @@ def parse_quads(
     """
     quads: list[ox.Quad] = []
     for path in find_rdf_files(path_or_paths):
-        parsed = _parse_file(path, format_for(path, format=format))
+        parsed = parse_file(path, format=format).quads
         if graphs == "per-file":
             name = ox.NamedNode(path.resolve().as_uri())
             parsed = [
@@ -400,10 +481,10 @@ def load_graph(
     graph = Graph()
     bind_prefixes(graph)
     files = find_rdf_files(path_or_paths)
-    parsed = [(path, _parse_file(path, format_for(path, format=format))) for path in files]
-    for path, quads in parsed:
-        term = _TermConverter(path)
-        graph.addN((term(q.subject), term(q.predicate), term(q.object), graph) for q in quads)
+    parsed = [(path, parse_file(path, format=format).quads) for path in files]
+    terms = TermCache()
+    for _, quads in parsed:
+        graph.addN((s, p, o, graph) for s, p, o in terms.rdflib_triples(quads))
     return graph
 
 
@@ -425,11 +506,11 @@ def load_dataset(
     """
     names = {Path(key).resolve(): value for key, value in (graph_names or {}).items()}
     files = find_rdf_files(path_or_paths)
-    parsed = [(path, _parse_file(path, format_for(path, format=format))) for path in files]
+    parsed = [(path, parse_file(path, format=format).quads) for path in files]
     dataset = Dataset()
     bind_prefixes(dataset)
+    term = TermCache().as_rdflib
     for path, quads in parsed:
-        term = _TermConverter(path)
         file_iri = names.get(path.resolve(), path.resolve().as_uri())
         graphs: dict[object, Graph] = {ox.DefaultGraph(): dataset.graph(URIRef(file_iri))}
         for quad in quads:

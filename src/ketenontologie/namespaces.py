@@ -1,37 +1,55 @@
-"""Namespaces and base IRIs used throughout ketenontologie.
+"""Every IRI the project mints, and the one table of prefixes.
 
-IRIs follow the Dutch URI strategy (``{base}/id/...`` for things, ``{base}/def`` for terms); see
-``docs/design-decisions.md``.
+IRIs follow the Dutch URI strategy (``{base}/id/...`` for things, ``{base}/doc/...`` for the
+documents about them, ``{base}/def`` for terms); see ``docs/design-decisions.md``. Graph names
+of the store (``{base}/graph/...``) are here too, so that every layer names graphs alike.
 
 >>> from ketenontologie.namespaces import KETEN, ID
 >>> str(KETEN.Chain)
 'https://w3id.org/ketenontologie/def#Chain'
 >>> ID + "niveau/strategisch"
 'https://w3id.org/ketenontologie/id/niveau/strategisch'
+>>> design_graph("loonaangifteketen")
+'https://w3id.org/ketenontologie/graph/ontwerp/loonaangifteketen'
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rdflib import Graph, Namespace
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, VANN, XSD, DefinedNamespace
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, VANN, XSD
 
 __all__ = [
+    "ADMIN_GRAPH",
     "BASE",
     "DCT",
     "DEF",
     "DOC",
+    "GRAPH",
     "ID",
+    "INFERRED_GRAPH",
     "KETEN",
+    "ONTOLOGY_GRAPH",
     "ORG",
     "OWL",
+    "PREFIXES",
     "RDF",
     "RDFS",
+    "SCHEME_GRAPH",
+    "SERVICE",
     "SH",
     "SHAPES",
     "SKOS",
+    "THING_PREFIXES",
     "VANN",
+    "VOCABULARY_PREFIXES",
     "XSD",
     "bind_prefixes",
+    "design_graph",
+    "inferred_graph",
+    "is_inferred",
+    "shapes_graph",
 ]
 
 BASE = "https://w3id.org/ketenontologie"
@@ -49,25 +67,88 @@ DOC = f"{BASE}/doc/"
 SHAPES = f"{BASE}/shapes#"
 """Prefix of shape IRIs, which are rule ids: ``{SHAPES}KS-R01``."""
 
+SERVICE = f"{DEF}/service#"
+"""The service vocabulary: terms the SPARQL service writes into its answers."""
+
 KETEN = Namespace(f"{DEF}#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 DCT = DCTERMS
 
-_PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
-    "dct": DCT,
-    "keten": KETEN,
-    "org": ORG,
-    "owl": OWL,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "sh": SH,
-    "skos": SKOS,
-    "vann": VANN,
-    "xsd": XSD,
+# --- graph names --------------------------------------------------------------------------------
+
+GRAPH = f"{BASE}/graph/"
+"""Prefix of the store's graph names."""
+ONTOLOGY_GRAPH = f"{GRAPH}ontologie"
+SCHEME_GRAPH = f"{GRAPH}begrippenkader"
+INFERRED_GRAPH = f"{GRAPH}afgeleid"
+"""Inferred triples of the ontology and concept scheme on their own (their OWL 2 RL closure)."""
+ADMIN_GRAPH = f"{GRAPH}beheer/"
+"""Prefix of the graphs a store on a SPARQL server keeps for itself (never in a query)."""
+
+
+def design_graph(design_id: str) -> str:
+    """The graph of a design's asserted triples: ``…/graph/ontwerp/{id}``."""
+    return f"{GRAPH}ontwerp/{design_id}"
+
+
+def inferred_graph(design_id: str) -> str:
+    """The graph of the triples inferred from one design: ``…/graph/afgeleid/{id}``."""
+    return f"{INFERRED_GRAPH}/{design_id}"
+
+
+def shapes_graph(family: str) -> str:
+    """The graph of one shapes file: ``…/graph/shapes/{family}``."""
+    return f"{GRAPH}shapes/{family}"
+
+
+def is_inferred(graph: str) -> bool:
+    """True for graphs that hold inferred triples (left out when inference is off)."""
+    return graph == INFERRED_GRAPH or graph.startswith(INFERRED_GRAPH + "/")
+
+
+# --- prefixes -----------------------------------------------------------------------------------
+
+VOCABULARY_PREFIXES: Mapping[str, str] = {
+    "dct": str(DCT),
+    "keten": str(KETEN),
+    "kss": SHAPES,
+    "org": str(ORG),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "sh": str(SH),
+    "skos": str(SKOS),
+    "vann": str(VANN),
+    "xsd": str(XSD),
 }
+"""The vocabularies a chain design and the project's own files use."""
+
+THING_PREFIXES: Mapping[str, str] = {
+    ("ketens" if kind == "keten" else kind): f"{ID}{kind}/"
+    for kind in [
+        "begrippenkader",
+        "bijdrage",
+        "bijdragegewicht",
+        "bouwsteen",
+        "dimensie",
+        "doel",
+        "fase",
+        "keten",
+        "niveau",
+        "orgaan",
+        "organisatie",
+        "pijler",
+        "rol",
+    ]
+}
+"""Prefixes of thing IRIs by type (``rol:`` is ``…/id/rol/``; chains are ``ketens:``)."""
+
+PREFIXES: Mapping[str, str] = {**VOCABULARY_PREFIXES, **THING_PREFIXES}
+"""The one prefix table: Turtle answers, the query editor, explanations and messages."""
 
 
 def bind_prefixes(graph: Graph) -> None:
-    """Bind the project's usual prefixes on ``graph`` (for readable serialisations)."""
-    for prefix, namespace in _PREFIXES.items():
-        graph.bind(prefix, namespace, override=True)
+    """Bind the vocabulary prefixes on ``graph`` (for readable serialisations)."""
+    for prefix, namespace in VOCABULARY_PREFIXES.items():
+        if prefix != "kss":
+            graph.bind(prefix, namespace, override=True)

@@ -37,18 +37,15 @@ from typing import Literal, TypeAlias
 
 import pyoxigraph as ox
 
-from ketenontologie.errors import KetenontologieError
+from ketenontologie.errors import ParameterError, QueryHeaderError, UnknownQueryError
 from ketenontologie.resources import query_files
-from ketenontologie.sparql import inspect_query, tokenize
+from ketenontologie.sparql.text import inspect_query, tokenize
 
 __all__ = [
     "Expectation",
     "NamedQuery",
     "Parameter",
-    "ParameterError",
     "ParameterKind",
-    "QueryHeaderError",
-    "UnknownQueryError",
     "get_query",
     "load_queries",
 ]
@@ -59,24 +56,6 @@ Expectation: TypeAlias = Literal["empty", "nonempty", "any"]
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _KINDS: tuple[ParameterKind, ...] = ("iri", "integer", "decimal", "boolean", "date")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
-
-
-class QueryHeaderError(KetenontologieError):
-    """A query file's name or ``#+`` header does not follow the convention."""
-
-    code = "query-header"
-
-
-class UnknownQueryError(KetenontologieError):
-    """No named query has the name that was asked for."""
-
-    code = "unknown-query"
-
-
-class ParameterError(KetenontologieError):
-    """A named query's parameter is missing, unknown, or has a value of the wrong kind."""
-
-    code = "query-parameter"
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,10 +30,10 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from ketenontologie.api.catalogue import DesignCatalogue
-from ketenontologie.sparql import format_by_name
-from ketenontologie.store import GraphStore, OxigraphStore, design_graph, inferred_graph
-from ketenontologie.stores import open_store
+from ketenontologie.designs import DesignCatalogue
+from ketenontologie.namespaces import design_graph, inferred_graph
+from ketenontologie.sparql.results import format_by_name
+from ketenontologie.store import GraphStore, OxigraphStore, open_store
 
 from .conftest import STORES, TOKEN, Server, start_server, store_env
 

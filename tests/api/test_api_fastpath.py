@@ -22,8 +22,9 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 
-from ketenontologie.api import Settings, create_app
-from ketenontologie.api.fastpath import lookup_plan
+from ketenontologie.api import create_app
+from ketenontologie.config import Settings
+from ketenontologie.sparql.lookup import lookup_plan
 
 from .conftest import TOKEN, Server, start_server
 

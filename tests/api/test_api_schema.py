@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-from ketenontologie.api import Settings, create_app
+from ketenontologie.api import create_app
+from ketenontologie.config import Settings
 
 from .conftest import TOKEN, Server, start_server
 

@@ -7,13 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from ketenontologie.api.errors import NotAcceptableError, status_for
+from ketenontologie.api.errors import status_for
 from ketenontologie.api.negotiation import choose, parse_accept
-from ketenontologie.api.settings import Settings, add_arguments, settings_from_args
-from ketenontologie.errors import InputError, KetenontologieError
-from ketenontologie.queries import ParameterError, UnknownQueryError
-from ketenontologie.sparql import ForbiddenOperationError, SparqlSyntaxError
-from ketenontologie.store import QueryTimeoutError, UnknownGraphError
+from ketenontologie.cli import add_serve_arguments
+from ketenontologie.config import Settings, settings_from_args
+from ketenontologie.errors import (
+    ForbiddenOperationError,
+    InputError,
+    KetenontologieError,
+    NotAcceptableError,
+    ParameterError,
+    QueryTimeoutError,
+    SparqlSyntaxError,
+    UnknownGraphError,
+    UnknownQueryError,
+)
 
 
 def test_parse_accept_reads_q_values_and_tolerates_junk() -> None:
@@ -36,7 +44,9 @@ def test_format_wins_over_accept_and_must_fit_the_result() -> None:
         choose(None, kind="graph", format="csv")
 
 
-def test_settings_come_from_env_and_options_win(tmp_path: Path) -> None:
+def test_settings_come_from_env_and_options_win(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     environ = {
         "KETENONTOLOGIE_PORT": "9000",
         "KETENONTOLOGIE_QUERY_TIMEOUT": "2.5",
@@ -44,26 +54,35 @@ def test_settings_come_from_env_and_options_win(tmp_path: Path) -> None:
         "KETENONTOLOGIE_LOAD_PROJECT": "false",
         "KETENONTOLOGIE_UPDATE_TOKEN": "secret",
     }
-    settings = Settings.from_env(environ, data_dir=tmp_path, port=9100)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings.load(data_dir=tmp_path, port=9100)
     assert settings.port == 9100
     assert settings.query_timeout == 2.5
     assert settings.cors_origins == ("https://a.example", "https://b.example")
     assert settings.load_project is False
     assert settings.update_token == "secret"
     assert settings.data_dir == tmp_path
+    for name in environ:
+        monkeypatch.delenv(name)
     assert Settings().query_timeout == 10.0
     assert Settings().max_body_bytes == 10 * 1024 * 1024
+    assert "secret" not in repr(settings), "the token never shows in a repr or a log"
 
 
 def test_a_bad_environment_value_says_which_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KETENONTOLOGIE_ROW_LIMIT", "many")
     with pytest.raises(InputError, match="KETENONTOLOGIE_ROW_LIMIT"):
-        Settings.from_env({"KETENONTOLOGIE_ROW_LIMIT": "many"})
+        Settings.load()
+    monkeypatch.setenv("KETENONTOLOGIE_ROW_LIMIT", "0")
+    with pytest.raises(InputError, match="KETENONTOLOGIE_ROW_LIMIT"):
+        Settings.load()
 
 
 def test_command_line_options_become_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KETENONTOLOGIE_ROW_LIMIT", "7")
     parser = argparse.ArgumentParser()
-    add_arguments(parser)
+    add_serve_arguments(parser)
     args = parser.parse_args(
         ["--port", "8123", "--cors-origin", "https://a.example", "--no-load-project"]
     )

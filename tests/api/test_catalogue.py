@@ -17,18 +17,11 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from ketenontologie.api.catalogue import (
-    DesignCatalogue,
-    InconsistentDesignError,
-    UnknownDesignError,
-)
+from ketenontologie.designs import DesignCatalogue, load_project
+from ketenontologie.errors import InconsistencyError, UnknownDesignError
+from ketenontologie.namespaces import design_graph, inferred_graph
 from ketenontologie.reasoning import Reasoner
-from ketenontologie.store import (
-    OxigraphStore,
-    design_graph,
-    inferred_graph,
-    load_project,
-)
+from ketenontologie.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,7 +64,7 @@ def store(tmp_path: Path) -> Iterator[OxigraphStore]:
 def stored(store: OxigraphStore, graph: str) -> set[ox.Triple]:
     if not store.has_graph(graph):
         return set()
-    from ketenontologie.sparql import format_by_name
+    from ketenontologie.sparql.results import format_by_name
 
     fmt = format_by_name("ntriples", kind="graph")
     assert fmt is not None
@@ -173,10 +166,8 @@ def test_a_design_asserting_what_another_infers_takes_it_over(
     assert_in_line(store, reasoner, designs)
 
 
-def test_first_start_repairs_what_load_project_stored(
-    store: OxigraphStore, reasoner: Reasoner
-) -> None:
-    load_project(store)
+def test_a_first_start_loads_the_project_in_line(store: OxigraphStore, reasoner: Reasoner) -> None:
+    load_project(store, reasoner=reasoner)
     catalogue = DesignCatalogue.open(store, reasoner=reasoner)
     designs = {path.stem: file_triples(path) for path in sorted((ROOT / "data").glob("*.ttl"))}
     assert catalogue.ids() == sorted(designs)
@@ -194,7 +185,7 @@ def test_an_inconsistent_design_is_refused_and_nothing_changes(
         "@prefix keten: <https://w3id.org/ketenontologie/def#> .\n"
         "<https://e.org/x> a keten:ChainBoard, keten:ChainBureau ."
     )
-    with pytest.raises(InconsistentDesignError) as refused:
+    with pytest.raises(InconsistencyError) as refused:
         catalogue.put("klein", bad)
     assert "https://e.org/x" in str(refused.value)
     assert store.graphs() == graphs

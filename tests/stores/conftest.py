@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ketenontologie.store import OxigraphStore
-from ketenontologie.store_sparql import SparqlStore
+from ketenontologie.store.remote import SparqlStore
 from virtuoso import (
     USER,
     Virtuoso,

@@ -10,19 +10,16 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from ketenontologie.sparql import ForbiddenOperationError, SparqlSyntaxError, format_by_name
-from ketenontologie.store import (
-    DEFAULT_GRAPH,
-    ONTOLOGY_GRAPH,
+from graph_writes import drop_design, write_design
+from ketenontologie.errors import (
+    ForbiddenOperationError,
     QueryTimeoutError,
+    SparqlSyntaxError,
     UnknownGraphError,
-    design_graph,
-    design_ids,
-    inferred_graph,
-    put_design,
-    remove_design,
-    run_query,
 )
+from ketenontologie.namespaces import ONTOLOGY_GRAPH, design_graph, inferred_graph
+from ketenontologie.sparql.results import format_by_name
+from ketenontologie.store import DEFAULT_GRAPH, design_ids, run_query
 
 EX = "https://example.org/"
 NT = format_by_name("ntriples", kind="graph")
@@ -56,7 +53,7 @@ NT_FORMAT = ox.RdfFormat.N_TRIPLES
 @pytest.fixture
 def store(make_store: MakeStore) -> Any:
     store = make_store(default_timeout=5)
-    put_design(
+    write_design(
         store,
         "a",
         asserted=[triple("x", "escalatesTo", "y")],
@@ -95,16 +92,16 @@ def test_graph_ranges_over_the_stores_graphs_only(store: Any) -> None:
 
 
 def test_replacing_a_design_replaces_both_graphs(store: Any) -> None:
-    put_design(store, "a", asserted=[triple("x", "new", "y")], inferred=[])
+    write_design(store, "a", asserted=[triple("x", "new", "y")], inferred=[])
     rows = select(store, "SELECT ?p { ?s ?p ?o }")
     assert [row["p"] for row in rows] == [EX + "new"]
     assert store.has_graph(inferred_graph("a"))  # kept, empty: the design has no inferences
 
 
 def test_removing_a_design_removes_both_graphs(store: Any) -> None:
-    assert remove_design(store, "a")
+    assert drop_design(store, "a")
     assert store.graphs() == []
-    assert not remove_design(store, "a")
+    assert not drop_design(store, "a")
 
 
 def test_the_default_graph_is_part_of_the_union(store: Any) -> None:
@@ -245,7 +242,7 @@ def test_drop_all_touches_only_the_stores_graphs(store: Any) -> None:
 
 def test_a_restart_reuses_what_is_stored(make_store: MakeStore) -> None:
     store = make_store()
-    put_design(store, "b", asserted=[triple("x", "p", "y")], inferred=[])
+    write_design(store, "b", asserted=[triple("x", "p", "y")], inferred=[])
     del store
     again = make_store(reopen=True)
     assert design_ids(again) == ["b"]
@@ -254,8 +251,9 @@ def test_a_restart_reuses_what_is_stored(make_store: MakeStore) -> None:
 
 @pytest.mark.slow
 def test_load_project_puts_every_source_in_its_graph(make_store: MakeStore) -> None:
+    from ketenontologie.designs import load_project
+    from ketenontologie.namespaces import INFERRED_GRAPH
     from ketenontologie.resources import design_files
-    from ketenontologie.store import INFERRED_GRAPH, load_project
 
     store = make_store()
     load_project(store)

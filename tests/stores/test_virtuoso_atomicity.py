@@ -1,6 +1,6 @@
 """What Virtuoso guarantees for a write, and what the remote store makes of it.
 
-Measured here (and relied on by ``ketenontologie.store_sparql``): one SPARQL Update request is
+Measured here (and relied on by ``ketenontologie.store.remote``): one SPARQL Update request is
 one transaction for a crash of the server and for concurrent readers, but an operation that
 fails leaves the operations before it in place. The store journals every write with backup
 copies, so a write is there whole or not at all after a refused operation, a crash of the
@@ -22,12 +22,13 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-import ketenontologie.store_sparql as store_sparql
-from ketenontologie.sparql import format_by_name
-from ketenontologie.sparql_http import StoreSettingError, StoreUnavailableError
-from ketenontologie.store import design_graph, design_ids, inferred_graph, put_design, run_query
-from ketenontologie.store_sparql import ADMIN, SparqlStore
-from ketenontologie.stores import open_store
+import ketenontologie.store.remote as store_sparql
+from graph_writes import write_design
+from ketenontologie.errors import StoreSettingError, StoreUnavailableError
+from ketenontologie.namespaces import design_graph, inferred_graph
+from ketenontologie.sparql.results import format_by_name
+from ketenontologie.store import design_ids, open_store, run_query
+from ketenontologie.store.remote import ADMIN, SparqlStore
 from virtuoso import USER, Virtuoso
 
 from .conftest import need_virtuoso, open_sparql_store, start_own_virtuoso
@@ -164,7 +165,7 @@ def test_a_write_refused_half_way_is_rolled_back(
 ) -> None:
     store = open_sparql_store(server)
     try:
-        put_design(
+        write_design(
             store, "a", **dict(zip(("asserted", "inferred"), design("a", 1500), strict=True))
         )
         before = counts(store)
@@ -180,9 +181,9 @@ def test_a_write_refused_half_way_is_rolled_back(
         monkeypatch.setattr(store_sparql, "_insert_operations", failing)
         asserted, inferred = design("a", 1500, tag="new-")
         with pytest.raises(StoreUnavailableError):
-            put_design(store, "a", asserted=asserted, inferred=inferred)
+            write_design(store, "a", asserted=asserted, inferred=inferred)
         with pytest.raises(StoreUnavailableError):
-            put_design(
+            write_design(
                 store, "b", **dict(zip(("asserted", "inferred"), design("b", 10), strict=True))
             )
         monkeypatch.undo()
@@ -199,7 +200,7 @@ def test_a_write_cut_off_between_requests_is_rolled_back_at_the_next_start(
     server: Virtuoso, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = open_sparql_store(server)
-    put_design(store, "a", **dict(zip(("asserted", "inferred"), design("a", 800), strict=True)))
+    write_design(store, "a", **dict(zip(("asserted", "inferred"), design("a", 800), strict=True)))
     before = counts(store)
     # A large write goes in several requests; the service dies after the second.
     monkeypatch.setattr(store_sparql, "MAX_REQUEST_BYTES", 50_000)
@@ -216,7 +217,7 @@ def test_a_write_cut_off_between_requests_is_rolled_back_at_the_next_start(
     monkeypatch.setattr(client, "update", dying)
     asserted, inferred = design("a", 800, tag="new-")
     with pytest.raises(StoreUnavailableError):
-        put_design(store, "a", asserted=asserted, inferred=inferred)
+        write_design(store, "a", asserted=asserted, inferred=inferred)
     assert leftovers(server), "the journal holds the write that was cut off"
     monkeypatch.undo()
     store.close()
@@ -241,7 +242,7 @@ def test_kill_9_of_the_server_during_writes_leaves_only_whole_designs(server: Vi
             ident = f"d{n}"
             asserted, inferred = design(ident, size)
             try:
-                put_design(store, ident, asserted=asserted, inferred=inferred)
+                write_design(store, ident, asserted=asserted, inferred=inferred)
             except StoreUnavailableError:
                 return
             acknowledged.append(ident)
@@ -276,7 +277,7 @@ def test_kill_9_of_the_server_during_writes_leaves_only_whole_designs(server: Vi
 def test_readers_never_see_half_a_write(server: Virtuoso) -> None:
     store = open_sparql_store(server)
     sizes = (300, 700)
-    put_design(
+    write_design(
         store, "a", **dict(zip(("asserted", "inferred"), design("a", sizes[0]), strict=True))
     )
     seen: set[tuple[int, int]] = set()
@@ -293,7 +294,7 @@ def test_readers_never_see_half_a_write(server: Virtuoso) -> None:
         for n in range(12):
             size = sizes[(n + 1) % 2]
             asserted, inferred = design("a", size, tag=str(n))
-            put_design(store, "a", asserted=asserted, inferred=inferred)
+            write_design(store, "a", asserted=asserted, inferred=inferred)
     finally:
         stop.set()
         reader.join(timeout=30)
@@ -319,7 +320,7 @@ def test_an_unreachable_server_is_an_error_that_names_it_and_the_setting() -> No
     ["redis://127.0.0.1/0", "sparql+ftp://x/sparql", "sparql+http:///sparql", "virtuoso"],
 )
 def test_an_unknown_store_setting_says_what_is_allowed(url: str, tmp_path: Path) -> None:
-    from ketenontologie.api.settings import Settings
+    from ketenontologie.config import Settings
 
     with pytest.raises(StoreSettingError, match="KETENONTOLOGIE_STORE"):
         open_store(Settings(store=url, data_dir=tmp_path))

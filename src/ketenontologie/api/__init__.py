@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ketenontologie.api.settings import Settings
+from ketenontologie.config import Settings
 
 if TYPE_CHECKING:
     from fastapi import FastAPI

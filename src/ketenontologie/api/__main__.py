@@ -1,21 +1,10 @@
-"""``python -m ketenontologie.api``: run the service (same options as ``ketenontologie serve``)."""
+"""``python -m ketenontologie.api``: run the service, as ``ketenontologie serve`` does."""
 
 from __future__ import annotations
 
-import argparse
+import sys
 
-from ketenontologie.api import serve
-from ketenontologie.api.settings import add_arguments, settings_from_args
-
-
-def main() -> None:
-    """Parse the options and serve until stopped."""
-    parser = argparse.ArgumentParser(
-        prog="python -m ketenontologie.api", description="Run the ketenontologie service."
-    )
-    add_arguments(parser)
-    serve(settings_from_args(parser.parse_args()))
-
+from ketenontologie.cli import main
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(["serve", *sys.argv[1:]]))

@@ -12,19 +12,18 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from ketenontologie import __version__
+from ketenontologie.config import Settings
+from ketenontologie.designs import open_catalogue
 from ketenontologie.queries import load_queries
-from ketenontologie.store import load_project
-from ketenontologie.stores import open_store
+from ketenontologie.store import open_store
 
 from . import designs, graphs, linked_data, sparql
-from .catalogue import DesignCatalogue
 from .common import INFERENCE_HEADER
 from .errors import install_error_handlers
 from .fastpath import install_fast_path
 from .middleware import BodyLimitMiddleware
 from .named import add_named_query_routes
 from .page import page_router
-from .settings import Settings
 
 __all__ = ["create_app"]
 
@@ -53,9 +52,9 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = await run_in_threadpool(open_store, settings)
         try:
-            if settings.load_project and await run_in_threadpool(store.is_empty):
-                await run_in_threadpool(load_project, store)
-            app.state.catalogue = await run_in_threadpool(DesignCatalogue.open, store)
+            app.state.catalogue = await run_in_threadpool(
+                open_catalogue, store, load_project=settings.load_project
+            )
             app.state.store = store
             # What start-up built (ontology rules, reasoning state) lives as long as the
             # process: keep the cyclic GC from walking it again and again under load.
@@ -73,7 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    install_error_handlers(app)
+    install_error_handlers(app, not_found_page=linked_data.not_found_page)
     app.include_router(sparql.router)
     app.include_router(graphs.router)
     app.include_router(designs.router)

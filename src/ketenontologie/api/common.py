@@ -10,20 +10,19 @@ from fastapi import Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ketenontologie.store import GraphStore, QueryDataset, QueryResult, run_query
-
-from .errors import (
+from ketenontologie.config import Settings
+from ketenontologie.errors import (
     AuthenticationRequiredError,
     BadRequestError,
     UnsupportedMediaTypeError,
     WritesDisabledError,
 )
+from ketenontologie.store import GraphStore, QueryDataset, QueryResult, run_query
+
 from .negotiation import choose
-from .settings import Settings
 
 __all__ = [
     "INFERENCE_HEADER",
-    "PREFIXES",
     "answer_query",
     "dataset_from",
     "form_fields",
@@ -37,27 +36,6 @@ __all__ = [
 ]
 
 INFERENCE_HEADER = "Ketenontologie-Inference"
-
-PREFIXES: dict[str, str] = {
-    "bouwsteen": "https://w3id.org/ketenontologie/id/bouwsteen/",
-    "dct": "http://purl.org/dc/terms/",
-    "doel": "https://w3id.org/ketenontologie/id/doel/",
-    "fase": "https://w3id.org/ketenontologie/id/fase/",
-    "keten": "https://w3id.org/ketenontologie/def#",
-    "ketens": "https://w3id.org/ketenontologie/id/keten/",
-    "niveau": "https://w3id.org/ketenontologie/id/niveau/",
-    "org": "http://www.w3.org/ns/org#",
-    "orgaan": "https://w3id.org/ketenontologie/id/orgaan/",
-    "organisatie": "https://w3id.org/ketenontologie/id/organisatie/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rol": "https://w3id.org/ketenontologie/id/rol/",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-"""Prefixes of Turtle answers and of the query editor: the vocabularies and the thing types."""
 
 
 def store_of(request: Request) -> GraphStore:

@@ -1,7 +1,7 @@
 """``/designs`` (upload, list, fetch, replace, delete chain designs) and ``/validate``.
 
-Handlers are thin: :mod:`.uploads` reads and validates an upload, :mod:`.catalogue` reasons and
-stores it. An upload answers with the validation report, the same JSON as
+Handlers are thin: :mod:`ketenontologie.designs` reads, validates, reasons and stores an
+upload. An upload answers with the validation report, the same JSON as
 ``ketenontologie validate --format json``.
 """
 
@@ -15,28 +15,28 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ketenontologie.sparql import FORMATS, RDF_FORMATS
-from ketenontologie.store import UPLOAD_FORMATS
-from ketenontologie.validation import ValidationReport
-
-from .catalogue import DesignCatalogue, DesignInfo
-from .common import PREFIXES, media_type_of, require_writer
-from .errors import (
-    READ_ERRORS,
-    WRITE_ERRORS,
-    BadRequestError,
-    DesignExistsError,
-    NotAcceptableError,
-    documented,
+from ketenontologie.designs import (
+    DESIGN_ID,
+    DesignCatalogue,
+    DesignInfo,
+    check_design_id,
+    read_upload,
+    store_upload,
+    upload_name,
 )
+from ketenontologie.errors import DesignExistsError, NotAcceptableError
+from ketenontologie.loading import UPLOAD_MEDIA_TYPES
+from ketenontologie.namespaces import PREFIXES
+from ketenontologie.sparql.results import FORMATS, RDF_FORMATS
+from ketenontologie.validation import ValidationReport, render, validate
+
+from .common import media_type_of, require_writer
+from .errors import READ_ERRORS, WRITE_ERRORS, documented
 from .negotiation import choose, parse_accept
-from .uploads import read_upload, store_upload, upload_name, validate_upload
 
 __all__ = ["REPORT_SCHEMA", "catalogue_of", "router"]
 
 router = APIRouter(tags=["Designs"])
-
-DESIGN_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 REPORT_SCHEMA: dict[str, Any] = {
@@ -117,7 +117,7 @@ _UPLOAD_BODY = {
     "requestBody": {
         "required": True,
         "description": "The design as Turtle, N-Triples, JSON-LD or RDF/XML.",
-        "content": {media: {"schema": {"type": "string"}} for media in UPLOAD_FORMATS},
+        "content": {media: {"schema": {"type": "string"}} for media in UPLOAD_MEDIA_TYPES},
     }
 }
 _REPORT_CONTENT = {"application/json": {"schema": REPORT_SCHEMA}}
@@ -219,12 +219,7 @@ async def create_design(
     """Store a new design."""
     require_writer(request)
     data = await request.body()
-    design_id = id or request.headers.get("slug") or _content_id(data)
-    if not _valid_id(design_id):
-        raise BadRequestError(
-            f"The design id {design_id!r} is not usable. Use letters, digits, '.', '_' and '-' "
-            "(at most 100), starting with a letter or digit."
-        )
+    design_id = check_design_id(id or request.headers.get("slug") or _content_id(data))
     catalogue = catalogue_of(request)
     if design_id in catalogue:
         raise DesignExistsError(
@@ -315,7 +310,7 @@ async def get_design(
     catalogue = catalogue_of(request)
     triples = await run_in_threadpool(catalogue.read, design_id, include=include)
     if fmt.name == "turtle":
-        body = ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes=PREFIXES)
+        body = ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes=dict(PREFIXES))
     else:
         body = ox.serialize(triples, format=RDF_FORMATS[fmt.name])
     return Response(
@@ -380,20 +375,13 @@ async def validate_design(request: Request, fail_on: FailOnParam = "violation") 
     base = str(request.url.replace(query="", fragment=""))
 
     def run() -> ValidationReport:
-        triples = read_upload(data, media_type=media_type, name=name, base_iri=base)
-        return validate_upload(
-            data,
-            media_type=media_type,
-            name=name,
-            base_iri=base,
-            triples=triples,
-            fail_on=fail_on,
-        )
+        upload = read_upload(data, media_type=media_type, name=name, base_iri=base)
+        return validate(upload, fail_on=fail_on)
 
     report = await run_in_threadpool(run)
     if answer == "turtle":
         return Response(
-            report.render("turtle"),
+            render(report, "turtle"),
             media_type="text/turtle; charset=utf-8",
             headers={"Vary": "Accept"},
         )
@@ -431,12 +419,6 @@ def _report_format(accept: str | None) -> Literal["json", "turtle"]:
             "takes neither."
         )
     return "turtle" if turtle_q > json_q else "json"
-
-
-def _valid_id(design_id: str) -> bool:
-    import re
-
-    return re.fullmatch(DESIGN_ID, design_id) is not None
 
 
 def _content_id(data: bytes) -> str:

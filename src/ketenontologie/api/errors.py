@@ -7,6 +7,9 @@ instead: what was asked, IRIs that look like it, and the ways in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeAlias
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -14,98 +17,43 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ketenontologie.errors import (
+    AuthenticationRequiredError,
+    BadRequestError,
+    DesignExistsError,
+    DesignGraphWriteError,
+    ForbiddenOperationError,
+    GraphNotFoundError,
+    InconsistencyError,
     InputError,
     KetenontologieError,
-    RDFSyntaxError,
+    NotAcceptableError,
+    NotConformingError,
+    ParameterError,
+    PayloadTooLargeError,
+    QueryHeaderError,
+    QueryTimeoutError,
+    SparqlSyntaxError,
+    StoreError,
+    UnknownDesignError,
     UnknownFormatError,
+    UnknownGraphError,
+    UnknownQueryError,
+    UnsupportedMediaTypeError,
+    WritesDisabledError,
 )
-from ketenontologie.publication.negotiation import prefers_html
-from ketenontologie.queries import ParameterError, QueryHeaderError, UnknownQueryError
-from ketenontologie.sparql import ForbiddenOperationError, SparqlSyntaxError
-from ketenontologie.store import QueryTimeoutError, StoreError, UnknownGraphError
-
-from .catalogue import InconsistentDesignError, UnknownDesignError
-from .protection import DesignGraphWriteError
 
 __all__ = [
     "READ_ERRORS",
     "WRITE_ERRORS",
-    "AuthenticationRequiredError",
-    "BadRequestError",
-    "DesignExistsError",
-    "GraphNotFoundError",
-    "NotAcceptableError",
-    "NotConformingError",
-    "PayloadTooLargeError",
-    "UnsupportedMediaTypeError",
-    "WritesDisabledError",
+    "NotFoundPage",
     "documented",
+    "error_response",
     "install_error_handlers",
     "status_for",
 ]
 
-
-class BadRequestError(KetenontologieError):
-    """The request breaks the protocol (a parameter twice, a missing body, ...)."""
-
-    code = "bad-request"
-
-
-class NotAcceptableError(KetenontologieError):
-    """None of the media types in ``Accept`` (or ``format``) can carry this result."""
-
-    code = "not-acceptable"
-
-
-class UnsupportedMediaTypeError(KetenontologieError):
-    """The request body's ``Content-Type`` is not one this route reads."""
-
-    code = "unsupported-media-type"
-
-
-class AuthenticationRequiredError(KetenontologieError):
-    """A write came without the right bearer token."""
-
-    code = "unauthorized"
-
-
-class WritesDisabledError(KetenontologieError):
-    """Writes are off because no update token is configured."""
-
-    code = "writes-disabled"
-
-
-class PayloadTooLargeError(KetenontologieError):
-    """The request body is larger than the configured maximum."""
-
-    code = "payload-too-large"
-
-
-class GraphNotFoundError(KetenontologieError):
-    """The Graph Store Protocol names a graph that does not exist."""
-
-    code = "graph-not-found"
-
-
-class DesignExistsError(KetenontologieError):
-    """``POST /designs`` names a design that is already stored."""
-
-    code = "design-exists"
-
-
-class NotConformingError(KetenontologieError):
-    """``mode=strict`` refused a design that breaks the rules; the body carries the report."""
-
-    code = "not-conforming"
-
-    def __init__(self, message: str, *, report: dict[str, object]) -> None:
-        self.report = report
-        super().__init__(message)
-
-    def to_dict(self) -> dict[str, object]:  # type: ignore[override]
-        """``{"error", "message", "report"}``: the report is the validation JSON contract."""
-        return {"error": self.code, "message": self.message, "report": self.report}
-
+NotFoundPage: TypeAlias = Callable[[Request, str | None], Response | None]
+"""The helpful 404 page for a client that prefers HTML, or None to answer with JSON."""
 
 _STATUS: list[tuple[type[KetenontologieError], int]] = [
     (AuthenticationRequiredError, 401),
@@ -115,7 +63,7 @@ _STATUS: list[tuple[type[KetenontologieError], int]] = [
     (UnknownDesignError, 404),
     (DesignExistsError, 409),
     (NotConformingError, 422),
-    (InconsistentDesignError, 422),
+    (InconsistencyError, 422),
     (DesignGraphWriteError, 400),
     (NotAcceptableError, 406),
     (PayloadTooLargeError, 413),
@@ -184,32 +132,17 @@ def error_response(error: KetenontologieError) -> JSONResponse:
         headers["WWW-Authenticate"] = 'Bearer realm="ketenontologie"'
     if isinstance(error, QueryTimeoutError):
         headers["Retry-After"] = "1"
-    body: dict[str, object] = dict(error.to_dict())
-    if isinstance(error, RDFSyntaxError):
-        body.update(file=error.path, line=error.line, column=error.column)
-    return JSONResponse(body, status_code=status_for(error), headers=headers)
+    return JSONResponse(error.to_dict(), status_code=status_for(error), headers=headers)
 
 
-def not_found_page(request: Request, *, message: str | None = None) -> Response | None:
-    """The helpful 404 page when the client prefers HTML (a browser), else None (send JSON)."""
-    if not prefers_html(request.headers.get("accept")):
-        return None
-    if getattr(request.app.state, "store", None) is None:
-        return None  # not started: nothing to suggest from
-    from .linked_data import ask_of, linked_data_of, send
-
-    answer = linked_data_of(request).not_found(ask_of(request), message=message)
-    return send(answer)
-
-
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, *, not_found_page: NotFoundPage) -> None:
     """Answer every error, also FastAPI's own, as ``{"error": CODE, "message": ...}`` (or, for
-    a browser asking for something that is not there, as the helpful 404 page)."""
+    a browser asking for something that is not there, as ``not_found_page``)."""
 
     async def project_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, KetenontologieError)
         if status_for(error) == 404:
-            page = await run_in_threadpool(not_found_page, request, message=error.message)
+            page = await run_in_threadpool(not_found_page, request, error.message)
             if page is not None:
                 return page
         return error_response(error)
@@ -219,7 +152,7 @@ def install_error_handlers(app: FastAPI) -> None:
         code = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http")
         message = str(error.detail)
         if error.status_code == 404:
-            page = await run_in_threadpool(not_found_page, request)
+            page = await run_in_threadpool(not_found_page, request, None)
             if page is not None:
                 return page
             message = f"There is nothing at {request.url.path}. See /docs for the routes."

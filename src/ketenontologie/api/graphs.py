@@ -7,19 +7,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ketenontologie.sparql import FORMATS
-from ketenontologie.store import (
-    DEFAULT_GRAPH,
-    UPLOAD_FORMATS,
-    GraphName,
-    is_inferred,
-    parse_triples,
-)
+from ketenontologie.errors import BadRequestError, GraphNotFoundError
+from ketenontologie.loading import UPLOAD_MEDIA_TYPES, parse_upload
+from ketenontologie.namespaces import is_inferred
+from ketenontologie.sparql.policy import check_graph_write
+from ketenontologie.sparql.results import FORMATS
+from ketenontologie.store import DEFAULT_GRAPH, GraphName
 
 from .common import media_type_of, require_writer, store_of
-from .errors import READ_ERRORS, WRITE_ERRORS, BadRequestError, GraphNotFoundError
+from .errors import READ_ERRORS, WRITE_ERRORS
 from .negotiation import choose
-from .protection import check_graph_write
 
 __all__ = ["router"]
 
@@ -49,7 +46,9 @@ _DESIGN_NOTE = (
     "written only through /designs (400 `design-graph` here)."
 )
 _BODY = {
-    "requestBody": {"content": {media: {"schema": {"type": "string"}} for media in UPLOAD_FORMATS}}
+    "requestBody": {
+        "content": {media: {"schema": {"type": "string"}} for media in UPLOAD_MEDIA_TYPES}
+    }
 }
 _GRAPH_CONTENT: dict[str, dict[str, object]] = {
     fmt.media_type: {} for fmt in FORMATS if "graph" in fmt.kinds
@@ -119,7 +118,10 @@ async def _triples_of(request: Request, graph: GraphName) -> list[ox.Triple]:
     media_type, _ = media_type_of(request)
     data = await request.body()
     base = graph if isinstance(graph, str) else str(request.url.replace(query=""))
-    return await run_in_threadpool(parse_triples, data, media_type=media_type, base_iri=base)
+    upload = await run_in_threadpool(
+        parse_upload, data, media_type=media_type, name="request body", base_iri=base
+    )
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in upload.quads]
 
 
 @router.put(

@@ -13,12 +13,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ketenontologie.publication.negotiation import split_extension
+from ketenontologie.publication.negotiation import prefers_html, split_extension
 from ketenontologie.publication.service import Answer, Ask, LinkedData
 
 from .common import settings_of, store_of
 
-__all__ = ["ask_of", "linked_data_of", "router", "send"]
+__all__ = ["ask_of", "linked_data_of", "not_found_page", "router", "send"]
 
 router = APIRouter(tags=["Linked data"])
 _GET = ["GET", "HEAD"]
@@ -73,6 +73,15 @@ def send(answer: Answer) -> Response:
         media_type=answer.media_type,
         headers=dict(answer.headers),
     )
+
+
+def not_found_page(request: Request, message: str | None) -> Response | None:
+    """The helpful 404 page when the client prefers HTML (a browser), else None (send JSON)."""
+    if not prefers_html(request.headers.get("accept")):
+        return None
+    if getattr(request.app.state, "store", None) is None:
+        return None  # not started: nothing to suggest from
+    return send(linked_data_of(request).not_found(ask_of(request), message=message))
 
 
 @router.api_route("/def", methods=_GET, summary="The ontology", responses=_NEGOTIATED)

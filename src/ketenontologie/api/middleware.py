@@ -6,7 +6,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import PayloadTooLargeError
+from ketenontologie.errors import PayloadTooLargeError
 
 __all__ = ["BodyLimitMiddleware"]
 

@@ -9,7 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from ketenontologie.queries import NamedQuery, Parameter
-from ketenontologie.sparql import formats_for, inspect_query
+from ketenontologie.sparql.results import formats_for
+from ketenontologie.sparql.text import inspect_query
 
 from .common import INFERENCE_HEADER, answer_query, inference_from
 from .errors import READ_ERRORS

@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
-from ketenontologie.sparql import ResultFormat, ResultKind, format_by_name, formats_for
-
-from .errors import NotAcceptableError
+from ketenontologie.errors import NotAcceptableError
+from ketenontologie.sparql.results import ResultFormat, format_by_name, formats_for
+from ketenontologie.sparql.text import ResultKind
 
 __all__ = ["choose", "parse_accept"]
 

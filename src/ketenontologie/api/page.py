@@ -24,10 +24,10 @@ import jinja2
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ketenontologie.errors import BadRequestError
+from ketenontologie.namespaces import PREFIXES
 from ketenontologie.queries import NamedQuery
 
-from .common import PREFIXES
-from .errors import BadRequestError
 from .negotiation import parse_accept
 
 __all__ = ["CSP", "Language", "choose_language", "page_router"]

@@ -9,7 +9,10 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ketenontologie.sparql import FORMATS, RDF_FORMATS, add_using
+from ketenontologie.errors import BadRequestError, UnsupportedMediaTypeError
+from ketenontologie.sparql.policy import check_update
+from ketenontologie.sparql.results import FORMATS, RDF_FORMATS
+from ketenontologie.sparql.text import add_using
 
 from .common import (
     INFERENCE_HEADER,
@@ -24,9 +27,8 @@ from .common import (
     single,
     store_of,
 )
-from .errors import READ_ERRORS, WRITE_ERRORS, BadRequestError, UnsupportedMediaTypeError
+from .errors import READ_ERRORS, WRITE_ERRORS
 from .negotiation import choose
-from .protection import check_update
 
 __all__ = ["router", "service_description"]
 

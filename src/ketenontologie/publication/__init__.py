@@ -20,7 +20,6 @@ from ketenontologie.publication.negotiation import (
     FORMATS,
     DocumentFormat,
     Language,
-    NotAcceptableError,
     negotiate,
     negotiate_language,
 )
@@ -36,7 +35,6 @@ __all__ = [
     "DocumentFormat",
     "Language",
     "LinkedData",
-    "NotAcceptableError",
     "build_dist",
     "dataset_description",
     "htaccess",

@@ -21,21 +21,29 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 
-from ketenontologie.namespaces import DCT, DEF, ID, OWL, RDF, RDFS, SHAPES, SKOS, bind_prefixes
+from ketenontologie.namespaces import (
+    DCT,
+    DEF,
+    GRAPH,
+    ID,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    OWL,
+    RDF,
+    RDFS,
+    SCHEME_GRAPH,
+    SHAPES,
+    SKOS,
+    bind_prefixes,
+    design_graph,
+    inferred_graph,
+    shapes_graph,
+)
 from ketenontologie.publication.links import Links
 from ketenontologie.publication.model import Link, Text, label_of, texts
 from ketenontologie.publication.negotiation import GRAPH_FORMATS
 from ketenontologie.publication.pages import Download
 from ketenontologie.publication.words import words
-from ketenontologie.store import (
-    GRAPH,
-    INFERRED_GRAPH,
-    ONTOLOGY_GRAPH,
-    SCHEME_GRAPH,
-    design_graph,
-    inferred_graph,
-    shapes_graph,
-)
 
 __all__ = [
     "SERVICE_VOCABULARY",

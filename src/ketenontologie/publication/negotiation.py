@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-from ketenontologie.errors import KetenontologieError
+from ketenontologie.errors import NotAcceptableError
 
 __all__ = [
     "FORMATS",
@@ -32,7 +32,6 @@ __all__ = [
     "TURTLE",
     "DocumentFormat",
     "Language",
-    "NotAcceptableError",
     "format_for_extension",
     "negotiate",
     "negotiate_language",
@@ -44,12 +43,6 @@ __all__ = [
 Language: TypeAlias = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
 """The page languages; the first is the default."""
-
-
-class NotAcceptableError(KetenontologieError):
-    """None of the formats the client accepts can represent this document."""
-
-    code = "not-acceptable"
 
 
 @dataclass(frozen=True, slots=True)

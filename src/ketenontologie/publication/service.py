@@ -25,7 +25,24 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-from ketenontologie.namespaces import BASE, DEF, KETEN, OWL, RDF, RDFS, SHAPES, SKOS, bind_prefixes
+from ketenontologie.errors import NotAcceptableError
+from ketenontologie.namespaces import (
+    BASE,
+    DEF,
+    KETEN,
+    ONTOLOGY_GRAPH,
+    OWL,
+    RDF,
+    RDFS,
+    SCHEME_GRAPH,
+    SHAPES,
+    SKOS,
+    bind_prefixes,
+    design_graph,
+    inferred_graph,
+    is_inferred,
+    shapes_graph,
+)
 from ketenontologie.publication.chains import Switch, chain_page
 from ketenontologie.publication.graphs import (
     graph_view,
@@ -48,7 +65,6 @@ from ketenontologie.publication.negotiation import (
     GRAPH_FORMATS,
     HTML,
     DocumentFormat,
-    NotAcceptableError,
     format_for_extension,
     negotiate,
     negotiate_language,
@@ -65,17 +81,9 @@ from ketenontologie.publication.void import (
     graph_for_dump,
 )
 from ketenontologie.publication.words import words
-from ketenontologie.sparql import format_by_name
-from ketenontologie.store import (
-    ONTOLOGY_GRAPH,
-    SCHEME_GRAPH,
-    GraphStore,
-    design_graph,
-    inferred_graph,
-    is_inferred,
-    shapes_graph,
-)
-from ketenontologie.store_sparql import ADMIN
+from ketenontologie.sparql.results import format_by_name
+from ketenontologie.store import GraphStore
+from ketenontologie.store.remote import ADMIN
 
 __all__ = ["Answer", "Ask", "LinkedData"]
 

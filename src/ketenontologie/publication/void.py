@@ -13,9 +13,18 @@ from dataclasses import dataclass
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, FOAF, XSD
 
-from ketenontologie.namespaces import DCT, DEF, ID, ORG, RDF, SKOS, bind_prefixes
+from ketenontologie.namespaces import (
+    DCT,
+    DEF,
+    GRAPH,
+    ID,
+    ORG,
+    RDF,
+    SKOS,
+    bind_prefixes,
+    is_inferred,
+)
 from ketenontologie.publication.negotiation import RDF_FORMATS
-from ketenontologie.store import GRAPH, is_inferred
 
 __all__ = [
     "DUMP_FORMATS",

@@ -1,9 +1,9 @@
 """The store on an existing SPARQL 1.1 server (Virtuoso; Fuseki and GraphDB by the same protocol).
 
-:class:`SparqlStore` implements :class:`~ketenontologie.store.GraphStore` with the SPARQL 1.1
-Protocol only (see :mod:`ketenontologie.sparql_http`); the service, the designs, validation, the
-named queries and the linked-data pages work on it unchanged. It keeps three graphs of its own,
-under ``…/graph/beheer/`` and never part of any query's dataset:
+:class:`SparqlStore` implements :class:`~ketenontologie.store.protocol.GraphStore` with the
+SPARQL 1.1 Protocol only (see :mod:`ketenontologie.store.remote_http`); the service, the designs,
+validation, the named queries and the linked-data pages work on it unchanged. It keeps three
+graphs of its own, under ``…/graph/beheer/`` and never part of any query's dataset:
 
 * ``…/beheer/register`` lists the graphs the store holds (a SPARQL server forgets empty graphs,
   the service does not), so ``graphs()`` and ``has_graph()`` never scan the server;
@@ -52,33 +52,18 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ketenontologie.sparql import (
-    RDF_FORMATS,
-    ResultFormat,
+from ketenontologie.errors import (
     SparqlSyntaxError,
-    inspect_query,
-    inspect_update,
-    tokenize,
-    write_boolean,
-    write_solutions,
-)
-from ketenontologie.sparql_http import (
-    SETTING,
-    Endpoints,
-    SparqlClient,
+    StoreError,
     StoreSettingError,
     StoreUnavailableError,
-)
-from ketenontologie.store import (
-    GRAPH,
-    DefaultGraph,
-    GraphName,
-    QueryDataset,
-    QueryResult,
-    StoreError,
     UnknownGraphError,
-    is_inferred,
 )
+from ketenontologie.namespaces import ADMIN_GRAPH, is_inferred
+from ketenontologie.sparql.results import RDF_FORMATS, ResultFormat, write_boolean, write_solutions
+from ketenontologie.sparql.text import inspect_query, inspect_update, tokenize
+from ketenontologie.store.protocol import DefaultGraph, GraphName, QueryDataset, QueryResult
+from ketenontologie.store.remote_http import SETTING, Endpoints, SparqlClient
 
 __all__ = [
     "ADMIN_GRAPHS",
@@ -88,11 +73,9 @@ __all__ = [
     "MAX_REQUEST_BYTES",
     "REGISTER_GRAPH",
     "SparqlStore",
-    "StoreSettingError",
-    "StoreUnavailableError",
 ]
 
-ADMIN = f"{GRAPH}beheer/"
+ADMIN = ADMIN_GRAPH
 REGISTER_GRAPH = f"{ADMIN}register"
 JOURNAL_GRAPH = f"{ADMIN}journaal"
 DEFAULT_GRAPH_IRI = f"{ADMIN}standaardgraaf"
@@ -132,7 +115,7 @@ class _Registry:
 
 
 class SparqlStore:
-    """A :class:`~ketenontologie.store.GraphStore` on a SPARQL 1.1 server.
+    """A :class:`~ketenontologie.store.protocol.GraphStore` on a SPARQL 1.1 server.
 
     ``url`` is the ``KETENONTOLOGIE_STORE`` value (``sparql+http://host:port/sparql``);
     ``user``/``password`` an account that may update (none: read only). ``refresh`` is how

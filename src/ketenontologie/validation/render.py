@@ -1,4 +1,4 @@
-"""Render a :class:`~ketenontologie.validation.ValidationReport` for people and for CI.
+"""Render a :class:`~ketenontologie.validation.report.ValidationReport` for people and CI.
 
 Formats: ``text`` (grouped per file and rule, optionally coloured), ``json`` (the contract CI
 scripts parse), ``turtle`` (a standard ``sh:ValidationReport``), ``junit`` (one test case per
@@ -6,7 +6,7 @@ file and rule), ``sarif`` (SARIF 2.1.0, for code scanning) and ``github`` (GitHu
 workflow commands that annotate the lines of a pull request). Every format says which results
 come from a project rule rather than from a NORA principle (the rule's ``basis``).
 
->>> from ketenontologie.validation import validate
+>>> from ketenontologie.validation.engine import validate
 >>> report = validate("tests/designs/invalid/KS-R05-ketenmanager-buiten-bestuur.ttl")
 >>> print(render(report, "text", lang="en"))  # doctest: +ELLIPSIS
 tests/designs/invalid/KS-R05-ketenmanager-buiten-bestuur.ttl
@@ -23,19 +23,18 @@ import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyoxigraph as ox
 
+from ketenontologie.errors import InputError
 from ketenontologie.namespaces import SHAPES
-
-if TYPE_CHECKING:
-    from ketenontologie.validation import (
-        Language,
-        OutputFormat,
-        ValidationReport,
-        ValidationResult,
-    )
+from ketenontologie.validation.report import (
+    Language,
+    OutputFormat,
+    ValidationReport,
+    ValidationResult,
+)
 
 __all__ = ["render"]
 
@@ -379,7 +378,5 @@ def render(
         "github": lambda: render_github(report, lang=lang),
     }
     if format not in renderers:
-        from ketenontologie.errors import InputError
-
         raise InputError(f"Unknown output format {format!r}. Use one of: {', '.join(renderers)}.")
     return renderers[format]()

@@ -3,8 +3,8 @@
 owlrl computes the closure of the ontology (with the concept scheme) once. From that closure
 this module reads the tables the rules need — superclasses, domains, ranges, super-properties,
 inverses, transitive properties, property chains, disjoint classes — and interns every term as
-an integer, so that :mod:`ketenontologie.inference` can apply the rules to chain designs without
-owlrl. Anything the tables cannot express is detected here: the ontology is then marked
+an integer, so that :mod:`ketenontologie.reasoning.facts` can apply the rules to chain designs
+without owlrl. Anything the tables cannot express is detected here: the ontology is then marked
 *unsupported* (and reasoning falls back to owlrl), and a design triple that would change the
 tables is a *schema* triple (and reasoning recompiles with it).
 

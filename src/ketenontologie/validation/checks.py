@@ -1,4 +1,4 @@
-"""The fast path of validation: OWL 2 RL materialisation and the project's shapes run as SPARQL.
+"""The fast path of validation: OWL 2 RL materialisation, clashes and literal checks.
 
 pySHACL with owlrl is the reference, and it is slow: owlrl closes the whole graph in pure Python
 and pySHACL runs one query per focus node. This module does the same work on an in-memory
@@ -40,27 +40,19 @@ import pyoxigraph as ox
 
 __all__ = [
     "Clash",
-    "CompiledShape",
-    "Hit",
     "UnsupportedInput",
-    "UnsupportedShape",
     "check_literals",
-    "compile_shapes",
     "find_clashes",
     "materialise",
-    "run_shapes",
 ]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _OWL = "http://www.w3.org/2002/07/owl#"
-_SH = "http://www.w3.org/ns/shacl#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-
 Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
 """An RDF term (RDF 1.2 triple terms are not used in designs or shapes, and are refused)."""
 Triple: TypeAlias = tuple[Term, Term, Term]
-
 RDF_TYPE = ox.NamedNode(_RDF + "type")
 _FIRST, _REST, _NIL = (ox.NamedNode(_RDF + n) for n in ("first", "rest", "nil"))
 _SUBCLASS = ox.NamedNode(_RDFS + "subClassOf")
@@ -73,11 +65,6 @@ _INVERSE = ox.NamedNode(_OWL + "inverseOf")
 _CHAIN = ox.NamedNode(_OWL + "propertyChainAxiom")
 _TRANSITIVE = ox.NamedNode(_OWL + "TransitiveProperty")
 _SYMMETRIC = ox.NamedNode(_OWL + "SymmetricProperty")
-
-# OWL terms whose OWL 2 RL rules add nothing beyond what materialise() derives: declarations,
-# annotations, and disjointness of classes, which can only make the graph inconsistent and which
-# find_clashes() checks. Axioms that make property use inconsistent (asymmetric, irreflexive or
-# disjoint properties) are left out: such input goes to the exact path, which checks them.
 _HARMLESS_OWL = frozenset(
     _OWL + name
     for name in [
@@ -118,13 +105,6 @@ _VOCABULARIES = (_RDF, _RDFS, _OWL)
 
 class UnsupportedInput(Exception):
     """The input uses OWL that :func:`materialise` does not cover; use the exact path."""
-
-
-class UnsupportedShape(Exception):
-    """A shape uses SHACL that :func:`compile_shapes` does not translate; use pySHACL."""
-
-
-# --- inference -----------------------------------------------------------------------------------
 
 
 def _closure(edges: dict[Term, set[Term]]) -> dict[Term, set[Term]]:
@@ -330,9 +310,6 @@ def _chain_consequences(
                 yield start, prop, end
 
 
-# --- inconsistencies -----------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Clash:
     """A node in two classes declared disjoint (OWL 2 RL rules cax-dw and cax-adc).
@@ -358,6 +335,8 @@ SELECT DISTINCT ?a ?b WHERE {{
   }}
 }}
 """
+
+
 _NOTHING = f"ASK {{ ?x a <{_OWL}Nothing> }}"
 
 
@@ -403,7 +382,11 @@ def _solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
 
 
 _BOOLEAN_FORMS = frozenset(["true", "false", "1", "0"])
+
+
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -437,7 +420,7 @@ def check_literals(quads: Iterable[ox.Quad]) -> None:
     >>> odd = ox.Literal("een", datatype=ox.NamedNode(_XSD + "integer"))
     >>> check_literals([ox.Quad(ox.NamedNode("x:s"), ox.NamedNode("x:p"), odd)])
     Traceback (most recent call last):
-    ketenontologie.shacl_engine.UnsupportedInput: the literal "een"^^<...#integer>
+    ketenontologie.validation.checks.UnsupportedInput: the literal "een"^^<...#integer>
     """
     for quad in quads:
         literal = quad.object
@@ -445,299 +428,7 @@ def check_literals(quads: Iterable[ox.Quad]) -> None:
             raise UnsupportedInput(f"the literal {literal}")
 
 
-# --- shapes ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CompiledShape:
-    """One shape as a SPARQL query returning ``?this ?path ?value`` for each of its results."""
-
-    shape: str
-    severity: str
-    component: str
-    query: str
-    value_is_focus: bool = False
-    """A SPARQL constraint of a node shape: without ``?value``, the value is the focus node."""
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One validation result of the fast path, before it is mapped to a rule and a file."""
-
-    shape: str
-    severity: str
-    component: str
-    focus: Term
-    path: str | None
-    value: Term | None
-
-
 def _checked(term: Term | ox.Triple) -> Term:
     if isinstance(term, ox.Triple):
-        raise UnsupportedShape(f"a triple term in the shapes: {term}")
+        raise UnsupportedInput(f"a triple term: {term}")
     return term
-
-
-def _node(term: Term) -> ox.NamedNode | ox.BlankNode:
-    """``term`` as a shapes-graph node to look up; a literal there is a malformed shape."""
-    if isinstance(term, ox.NamedNode | ox.BlankNode):
-        return term
-    raise UnsupportedShape(f"{term} where a node is expected")
-
-
-def _one(store: ox.Store, subject: Term, predicate: str) -> Term | None:
-    pattern = store.quads_for_pattern(_node(subject), ox.NamedNode(predicate), None)
-    values = [_checked(q.object) for q in pattern]
-    if len(values) > 1:
-        raise UnsupportedShape(f"{subject} has several {predicate}")
-    return values[0] if values else None
-
-
-def _all(store: ox.Store, subject: Term, predicate: str) -> list[Term]:
-    pattern = store.quads_for_pattern(_node(subject), ox.NamedNode(predicate), None)
-    return [_checked(q.object) for q in pattern]
-
-
-def _rdf_list(store: ox.Store, head: Term) -> list[Term]:
-    items = []
-    while head != _NIL:
-        first = _one(store, head, _RDF + "first")
-        nxt = _one(store, head, _RDF + "rest")
-        if first is None or nxt is None:
-            raise UnsupportedShape(f"malformed list at {head}")
-        items.append(first)
-        head = nxt
-    return items
-
-
-def _sparql_term(term: Term) -> str:
-    if isinstance(term, ox.BlankNode | ox.Triple):
-        raise UnsupportedShape(f"{term} used as a constant")
-    return str(term)
-
-
-_TARGETS = {
-    _SH + "targetClass": "?this a {0} .",
-    _SH + "targetSubjectsOf": "?this {0} [] .",
-    _SH + "targetObjectsOf": "[] {0} ?this .",
-    _SH + "targetNode": "VALUES ?this {{ {0} }}",
-}
-
-# Parameters compile_shapes() understands; any other sh: term on a shape makes it unsupported.
-_HANDLED = {
-    _SH + name
-    for name in [
-        "targetClass",
-        "targetSubjectsOf",
-        "targetObjectsOf",
-        "targetNode",
-        "path",
-        "minCount",
-        "maxCount",
-        "datatype",
-        "in",
-        "qualifiedValueShape",
-        "qualifiedMinCount",
-        "qualifiedMaxCount",
-        "sparql",
-        "severity",
-        "name",
-        "description",
-        "message",
-        "property",
-        "deactivated",
-        "order",
-        "group",
-    ]
-}
-
-
-def _target_pattern(store: ox.Store, shape: Term) -> str:
-    patterns = [
-        template.format(_sparql_term(value))
-        for predicate, template in _TARGETS.items()
-        for value in _all(store, shape, predicate)
-    ]
-    if not patterns:
-        raise UnsupportedShape(f"{shape} has no target the fast path understands")
-    return " UNION ".join(f"{{ {pattern} }}" for pattern in patterns)
-
-
-def _value_test(store: ox.Store, node: Term) -> str:
-    """A SPARQL expression on ``?v`` that holds when ``?v`` conforms to the value shape ``node``."""
-    tests = []
-    for quad in store.quads_for_pattern(_node(node), None, None):
-        key, value = quad.predicate.value, _checked(quad.object)
-        if key == _RDF + "type":
-            continue
-        if key == _SH + "class":
-            tests.append(f"EXISTS {{ ?v a {_sparql_term(value)} }}")
-        elif key == _SH + "languageIn":
-            items = _rdf_list(store, value)
-            tags = [item.value for item in items]
-            if any(not isinstance(item, ox.Literal) or "-" in item.value for item in items):
-                raise UnsupportedShape("language ranges with subtags")
-            matches = " || ".join(f'langMatches(lang(?v), "{tag}")' for tag in tags)
-            tests.append(f"(isLiteral(?v) && ({matches or 'false'}))")
-        elif key == _SH + "or":
-            alternatives = [_value_test(store, item) for item in _rdf_list(store, value)]
-            tests.append("(" + " || ".join(alternatives or ["false"]) + ")")
-        else:
-            raise UnsupportedShape(f"value shape parameter {key}")
-    return "(" + " && ".join(tests or ["true"]) + ")"
-
-
-def _compile_property_shape(store: ox.Store, shape: Term, targets: str) -> list[tuple[str, str]]:
-    path = _one(store, shape, _SH + "path")
-    if not isinstance(path, ox.NamedNode):
-        raise UnsupportedShape(f"{shape} has a complex path")
-    p = str(path)
-    queries: list[tuple[str, str]] = []
-    counted = "SELECT ?this ?path ?value WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) "
-    counted += "WHERE {{ {{ {targets} }} OPTIONAL {{ ?this {p} ?v . {test} }} }} GROUP BY ?this }} "
-    counted += "FILTER (?n {op} {bound}) BIND ({p} AS ?path) }}"
-    for name, op, component in (("minCount", "<", "MinCount"), ("maxCount", ">", "MaxCount")):
-        bound = _one(store, shape, _SH + name)
-        if bound is not None:
-            queries.append(
-                (
-                    component,
-                    counted.format(targets=targets, p=p, test="", op=op, bound=bound.value),
-                )
-            )
-    qualified = _one(store, shape, _SH + "qualifiedValueShape")
-    if qualified is not None:
-        if _one(store, shape, _SH + "qualifiedValueShapesDisjoint") is not None:
-            raise UnsupportedShape("qualifiedValueShapesDisjoint")
-        test = f"FILTER {_value_test(store, qualified)}"
-        for name, op, component in (
-            ("qualifiedMinCount", "<", "QualifiedMinCount"),
-            ("qualifiedMaxCount", ">", "QualifiedMaxCount"),
-        ):
-            bound = _one(store, shape, _SH + name)
-            if bound is not None:
-                queries.append(
-                    (
-                        component,
-                        counted.format(targets=targets, p=p, test=test, op=op, bound=bound.value),
-                    )
-                )
-    per_value = "SELECT DISTINCT ?this ?path ?value WHERE {{ {{ {targets} }} ?this {p} ?value . "
-    per_value += "FILTER ({failure}) BIND ({p} AS ?path) }}"
-    datatype = _one(store, shape, _SH + "datatype")
-    if datatype is not None:
-        if datatype.value == _XSD + "boolean":
-            well_formed = 'LCASE(STR(?value)) IN ("true", "false", "1", "0")'
-        elif datatype.value == _XSD + "string":
-            well_formed = "true"
-        else:
-            raise UnsupportedShape(f"sh:datatype {datatype.value}")
-        failure = f"!(isLiteral(?value) && datatype(?value) = {datatype} && {well_formed})"
-        queries.append(("Datatype", per_value.format(targets=targets, p=p, failure=failure)))
-    members = _one(store, shape, _SH + "in")
-    if members is not None:
-        allowed = " || ".join(
-            f"sameTerm(?value, {_sparql_term(m)})" for m in _rdf_list(store, members)
-        )
-        failure = f"!({allowed or 'false'})"
-        queries.append(("In", per_value.format(targets=targets, p=p, failure=failure)))
-    return queries
-
-
-def _prefixes(store: ox.Store, constraint: Term) -> str:
-    lines = []
-    for declarer in _all(store, constraint, _SH + "prefixes"):
-        for declaration in _all(store, declarer, _SH + "declare"):
-            prefix = _one(store, declaration, _SH + "prefix")
-            namespace = _one(store, declaration, _SH + "namespace")
-            if prefix is None or namespace is None:
-                raise UnsupportedShape("incomplete sh:declare")
-            lines.append(f"PREFIX {prefix.value}: <{namespace.value}>")
-    return "\n".join(sorted(set(lines)))
-
-
-def _compile_sparql(store: ox.Store, constraint: Term, targets: str) -> str:
-    select = _one(store, constraint, _SH + "select")
-    if select is None:
-        raise UnsupportedShape("SPARQL constraint without sh:select")
-    text = select.value.replace("$this", "?this")
-    if "$" in text or re.search(r"\b(OPTIONAL|SERVICE|MINUS|VALUES)\b|\{\s*SELECT", text, re.I):
-        raise UnsupportedShape("a SPARQL constraint the fast path cannot run for all nodes at once")
-    where = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
-    if where is None:
-        raise UnsupportedShape("a SPARQL constraint without WHERE")
-    # The query runs once for all focus nodes. The targets go first in its outer group, so ?this
-    # is bound wherever $this would have been pre-bound (FILTERs see the whole group); the
-    # constructs for which that is not the same as pre-binding are refused above.
-    inlined = f"{text[: where.end()]} {{ {targets} }} {text[where.end() :]}"
-    return f"{_prefixes(store, constraint)}\n{inlined}"
-
-
-def compile_shapes(store: ox.Store) -> list[CompiledShape]:
-    """Compile every shape with an IRI in ``store`` (a parsed shapes graph) into SPARQL queries.
-
-    Raises :class:`UnsupportedShape` for a shape that uses SHACL outside the translated part.
-    """
-    shapes = {
-        q.subject
-        for target in _TARGETS
-        for q in store.quads_for_pattern(None, ox.NamedNode(target), None)
-    }
-    compiled = []
-    for shape in sorted(shapes, key=str):
-        if not isinstance(shape, ox.NamedNode):
-            raise UnsupportedShape(f"a shape without an IRI: {shape}")
-        used = {q.predicate.value for q in store.quads_for_pattern(shape, None, None)}
-        unknown = {p for p in used if p.startswith(_SH) and p not in _HANDLED}
-        if unknown or _SH + "property" in used:
-            raise UnsupportedShape(f"{shape.value} uses {sorted(unknown) or 'sh:property'}")
-        deactivated = _one(store, shape, _SH + "deactivated")
-        if isinstance(deactivated, ox.Literal) and deactivated.value in ("true", "1"):
-            continue
-        severity_term = _one(store, shape, _SH + "severity")
-        severity = severity_term.value if severity_term else _SH + "Violation"
-        targets = _target_pattern(store, shape)
-        queries: list[tuple[str, str]] = []
-        if _SH + "path" in used:
-            queries.extend(_compile_property_shape(store, shape, targets))
-        for constraint in _all(store, shape, _SH + "sparql"):
-            queries.append(("SPARQL", _compile_sparql(store, constraint, targets)))
-        for component, query in queries:
-            compiled.append(
-                CompiledShape(
-                    shape=shape.value,
-                    severity=severity,
-                    component=f"{_SH}{component}ConstraintComponent",
-                    query=query,
-                    value_is_focus=component == "SPARQL" and _SH + "path" not in used,
-                )
-            )
-    return compiled
-
-
-def run_shapes(store: ox.Store, shapes: Iterable[CompiledShape]) -> list[Hit]:
-    """Run compiled shapes on ``store`` (data, context and inferred triples); every result."""
-    hits = []
-    for shape in shapes:
-        solutions = store.query(shape.query)
-        assert isinstance(solutions, ox.QuerySolutions)
-        names = {variable.value for variable in solutions.variables}
-        for row in solutions:
-            focus = row["this"] if "this" in names else None
-            path = row["path"] if "path" in names else None
-            value = row["value"] if "value" in names else None
-            if focus is None:
-                continue
-            if value is None and shape.value_is_focus:
-                value = focus
-            hits.append(
-                Hit(
-                    shape=shape.shape,
-                    severity=shape.severity,
-                    component=shape.component,
-                    focus=focus,
-                    path=path.value if isinstance(path, ox.NamedNode) else None,
-                    value=value if value is not None else None,
-                )
-            )
-    return hits

@@ -1,7 +1,7 @@
 """Keep a set of facts closed under compiled OWL 2 RL rules, as triples are added and removed.
 
 A :class:`FactStore` holds the ontology's closure plus the triples of designs, all interned (see
-:mod:`ketenontologie.rules`), with two indexes: (predicate, subject) → objects and
+:mod:`ketenontologie.reasoning.rules`), with two indexes: (predicate, subject) → objects and
 (predicate, object) → subjects. Adding triples runs the rules semi-naively: each new fact is
 joined once with the facts present, through the indexes. Removing triples uses DRed
 (delete and re-derive): everything that has *a* derivation through a removed fact is taken out,
@@ -15,7 +15,7 @@ touches.
 
 >>> from rdflib import Graph, URIRef
 >>> from ketenontologie.namespaces import KETEN, RDF, RDFS
->>> from ketenontologie.rules import compile_rules
+>>> from ketenontologie.reasoning.rules import compile_rules
 >>> store = FactStore(
 ...     compile_rules(Graph().add((KETEN.ChainManager, RDFS.subClassOf, KETEN.ChainRole)))
 ... )
@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from rdflib import Literal as RDFLiteral
 from rdflib.namespace import OWL, RDFS
 
-from ketenontologie.rules import Rules, TermTable, Triple, lexical_error
+from ketenontologie.reasoning.rules import Rules, TermTable, Triple, lexical_error
 
 __all__ = ["Derivation", "FactStore", "Finding"]
 

@@ -1,11 +1,11 @@
 """OWL 2 RL reasoning over chain designs: exact (equal to owlrl), incremental and fast.
 
 The ontology (with the concept scheme) is closed once by owlrl and compiled into rules over
-individuals (:mod:`ketenontologie.rules`); designs are then reasoned with those rules
-(:mod:`ketenontologie.inference`) and the result is kept apart from what was asserted. A design
-that carries schema of its own (``rdfs:subClassOf``, ``owl:sameAs`` …) is reasoned with rules
-compiled from the ontology plus that schema, or by owlrl itself where the rules cannot express
-it, so the result stays equal to owlrl's closure. See ``docs/reasoning.md``.
+individuals (:mod:`ketenontologie.reasoning.rules`); designs are then reasoned with those
+rules (:mod:`ketenontologie.reasoning.facts`) and the result is kept apart from what was asserted.
+A design that carries schema of its own (``rdfs:subClassOf``, ``owl:sameAs`` …) is reasoned
+with rules compiled from the ontology plus that schema, or by owlrl itself where the rules
+cannot express it, so the result stays equal to owlrl's closure. See ``docs/reasoning.md``.
 
 >>> from ketenontologie.loading import load_graph
 >>> reasoner = Reasoner.from_ontology()  # doctest: +SKIP
@@ -18,46 +18,34 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import re
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
-from rdflib.namespace import OWL, RDF, RDFS, NamespaceManager
+from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from ketenontologie.errors import InputError, KetenontologieError
-from ketenontologie.inference import Derivation, FactStore, Finding
-from ketenontologie.loading import PathLike, find_rdf_files, load_graph, load_ontology
-from ketenontologie.namespaces import ID, bind_prefixes
-from ketenontologie.rules import Rules, Triple, compile_rules, ontology_key, owlrl_closure
+from ketenontologie.errors import DesignError, InconsistencyError, ReasoningError
+from ketenontologie.loading import load_ontology
+from ketenontologie.namespaces import bind_prefixes
+from ketenontologie.reasoning.explain import Explainer, Explanation
+from ketenontologie.reasoning.facts import FactStore, Finding
+from ketenontologie.reasoning.rules import Rules, compile_rules, ontology_key, owlrl_closure
 
 __all__ = [
     "Delta",
-    "DesignError",
     "Engine",
-    "Explanation",
     "Include",
     "Inconsistency",
-    "InconsistencyError",
     "InferredTriples",
-    "NotEntailedError",
     "OutputFormat",
     "Reasoner",
-    "ReasoningError",
     "ReasoningState",
     "infer",
     "is_datatype_axiom",
-    "load_designs",
-    "parse_triple",
-    "prefix_manager",
-    "reasoned_dataset",
-    "render_explanation",
-    "serialize",
 ]
 
 RDFTriple: TypeAlias = tuple[Node, Node, Node]
@@ -71,41 +59,6 @@ Engine: TypeAlias = Literal["rules", "owlrl"]
 DesignTriples: TypeAlias = Graph | Iterable[RDFTriple]
 
 _RL_DATATYPE_NAMESPACES = (str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
-
-# --- errors ---------------------------------------------------------------------------------------
-
-
-class ReasoningError(KetenontologieError):
-    """Reasoning could not give an answer."""
-
-    code = "reasoning"
-
-
-class InconsistencyError(ReasoningError):
-    """The designs contradict the ontology (OWL 2 RL finds an inconsistency)."""
-
-    code = "inconsistent"
-
-    def __init__(self, inconsistencies: Iterable[Inconsistency]) -> None:
-        self.inconsistencies = tuple(inconsistencies)
-        lines = "\n".join(f"  - {found.message}" for found in self.inconsistencies)
-        super().__init__(
-            f"The design is inconsistent with the ontology ({len(self.inconsistencies)} "
-            f"problem(s)):\n{lines}"
-        )
-
-
-class NotEntailedError(ReasoningError):
-    """A triple asked about is neither asserted nor inferred."""
-
-    code = "not-entailed"
-
-
-class DesignError(ReasoningError):
-    """A design id is unknown to a reasoning state, or already in it."""
-
-    code = "design"
-
 
 # --- results --------------------------------------------------------------------------------------
 
@@ -137,26 +90,6 @@ class Delta:
     """Every inconsistency of the state after the update."""
 
 
-@dataclass(frozen=True)
-class Explanation:
-    """Why a triple holds: the rule and the premises it was derived from, down to asserted facts.
-
-    ``rule`` is ``"asserted"`` (``designs`` name where), ``"ontology"`` (the triple is in the
-    ontology's closure), or an OWL 2 RL rule id; ``axioms`` are the ontology triples the rule
-    instance rests on.
-    """
-
-    triple: RDFTriple
-    rule: str
-    premises: tuple[Explanation, ...] = ()
-    axioms: tuple[RDFTriple, ...] = ()
-    designs: tuple[str, ...] = ()
-
-    def render(self, *, namespaces: NamespaceManager | None = None) -> str:
-        """The derivation as an indented tree (see :func:`render_explanation`)."""
-        return render_explanation(self, namespaces=namespaces)
-
-
 class InferredTriples(Collection[RDFTriple]):
     """The triples OWL 2 RL infers from designs, apart from the asserted ones.
 
@@ -171,7 +104,7 @@ class InferredTriples(Collection[RDFTriple]):
         *,
         inconsistencies: tuple[Inconsistency, ...],
         engine: Engine,
-        explainer: _Explainer | None,
+        explainer: Explainer | None,
     ) -> None:
         self._triples = triples
         self.inconsistencies = inconsistencies
@@ -356,63 +289,6 @@ class Reasoner:
 # --- reasoning state --------------------------------------------------------------------------
 
 
-class _Explainer:
-    def __init__(self, store: FactStore, designs: Mapping[str, frozenset[RDFTriple]]) -> None:
-        self._store = store
-        self._designs = designs
-
-    def explain(self, triple: RDFTriple) -> Explanation:
-        store = self._store
-        ids = store.terms.ids
-        interned = tuple(ids.get(term) for term in triple)
-        if None in interned:
-            raise _not_entailed(triple)
-        goal: Triple = (interned[0], interned[1], interned[2])  # type: ignore[assignment]
-        if goal not in store.facts:
-            if goal[1] == store.rules.same_as and goal[0] == goal[2]:
-                return self._reflexive(triple, goal[0])
-            raise _not_entailed(triple)
-        proof = store.proof(goal)
-        return self._tree(goal, proof)
-
-    def _reflexive(self, triple: RDFTriple, node: int) -> Explanation:
-        store = self._store
-        if node not in store.occurrences:
-            raise _not_entailed(triple)
-        for fact in store.asserted:
-            if node in fact:
-                return Explanation(triple, "eq-ref", (self._leaf(fact),))
-        raise _not_entailed(triple)  # pragma: no cover - every node stems from an assertion
-
-    def _leaf(self, fact: Triple) -> Explanation:
-        rdf = self._store.terms.rdf(fact)
-        if fact in self._store.asserted:
-            designs = tuple(name for name, triples in self._designs.items() if rdf in triples)
-            return Explanation(rdf, "asserted", designs=designs)
-        return Explanation(rdf, "ontology")
-
-    def _tree(self, fact: Triple, proof: Mapping[Triple, Derivation | None]) -> Explanation:
-        derivation = proof[fact]
-        if derivation is None:
-            return self._leaf(fact)
-        rule, premises, axioms = derivation
-        rdf = self._store.terms.rdf
-        return Explanation(
-            rdf(fact),
-            rule,
-            tuple(self._tree(premise, proof) for premise in premises),
-            tuple(rdf(axiom) for axiom in axioms),
-        )
-
-
-def _not_entailed(triple: RDFTriple) -> NotEntailedError:
-    shown = " ".join(term.n3() for term in triple)
-    return NotEntailedError(
-        f"{shown} is neither asserted nor inferred from these designs. Check the IRIs (and "
-        "prefixes), or reason over the designs that state it."
-    )
-
-
 class ReasoningState:
     """Designs under incremental reasoning: add, replace and remove one design at a time.
 
@@ -587,7 +463,7 @@ class ReasoningState:
             triples,
             inconsistencies=_inconsistencies(store, self._rules),
             engine="rules",
-            explainer=_Explainer(store, self._designs),
+            explainer=Explainer(store, self._designs),
         )
 
     def _update(self, design_id: str, triples: frozenset[RDFTriple] | None) -> Delta:
@@ -722,209 +598,3 @@ def infer(
     if on_inconsistency == "raise":
         result.raise_for_inconsistency()
     return result.graph()
-
-
-THING_PREFIXES: Mapping[str, str] = {
-    kind: f"{ID}{kind}/"
-    for kind in [
-        "keten",
-        "organisatie",
-        "orgaan",
-        "rol",
-        "doel",
-        "dimensie",
-        "pijler",
-        "bouwsteen",
-        "niveau",
-        "fase",
-        "bijdragegewicht",
-        "bijdrage",
-        "begrippenkader",
-    ]
-}
-"""Prefixes for thing IRIs (``rol:`` = ``…/id/rol/``) that :func:`parse_triple` knows."""
-
-
-def prefix_manager(graph: Graph | None = None) -> NamespaceManager:
-    """The project's prefixes and the thing prefixes, plus those bound on ``graph``."""
-    manager = NamespaceManager(Graph(), bind_namespaces="none")
-    holder = Graph(namespace_manager=manager)
-    bind_prefixes(holder)
-    for prefix, namespace in THING_PREFIXES.items():
-        manager.bind("ketens" if prefix == "keten" else prefix, namespace, override=False)
-    if graph is not None:
-        for prefix, namespace in graph.namespaces():
-            manager.bind(prefix, namespace, override=False)
-    return manager
-
-
-def parse_triple(text: str, *, prefixes: Mapping[str, str] | None = None) -> RDFTriple:
-    """Parse one triple written as in Turtle: ``<s> <p> <o>``, prefixed names, ``a``, literals.
-
-    ``prefixes`` adds to the project's prefixes (``keten:``, ``org:``, ``rdf:`` …) and the
-    thing prefixes (``rol:``, ``orgaan:`` …; ``ketens:`` for chains).
-
-    >>> parse_triple("rol:km a keten:ChainManager")[2]
-    rdflib.term.URIRef('https://w3id.org/ketenontologie/def#ChainManager')
-    """
-    known = {prefix: str(namespace) for prefix, namespace in prefix_manager().namespaces()}
-    known.update(prefixes or {})
-    header = "".join(f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in known.items())
-    body = text.strip()
-    if not body.endswith("."):
-        body += " ."
-    try:
-        quads = list(ox.parse((header + body).encode("utf-8"), format=ox.RdfFormat.TURTLE))
-    except SyntaxError as error:
-        raise InputError(
-            f"Cannot read the triple {text!r}: {error.msg}. Write it as in Turtle, e.g. "
-            '"rol:a keten:escalatesEventuallyTo rol:b" or "<iri> <iri> <iri>".'
-        ) from None
-    if len(quads) != 1:
-        raise InputError(
-            f"{text!r} holds {len(quads)} triples; give exactly one, as subject predicate object."
-        )
-    quad = quads[0]
-    return (_from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object))
-
-
-def _from_ox(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return RDFLiteral(term.value, lang=term.language)
-        if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
-            return RDFLiteral(term.value)
-        return RDFLiteral(term.value, datatype=URIRef(term.datatype.value))
-    raise InputError(f"{term} is not a term this project uses; give IRIs or literals.")
-
-
-_RULE_NAMES: Mapping[str, str] = {
-    "asserted": "asserted",
-    "ontology": "in the ontology's closure",
-    "eq-ref": "everything is the same as itself (eq-ref)",
-    "cax-sco": "subclass (cax-sco)",
-    "prp-dom": "domain (prp-dom)",
-    "prp-rng": "range (prp-rng)",
-    "prp-spo1": "subproperty (prp-spo1)",
-    "prp-spo2": "property chain (prp-spo2)",
-    "prp-inv": "inverse (prp-inv)",
-    "prp-symp": "symmetric property (prp-symp)",
-    "prp-trp": "transitive property (prp-trp)",
-}
-
-
-def render_explanation(
-    explanation: Explanation, *, namespaces: NamespaceManager | None = None
-) -> str:
-    """Render a derivation as a tree, one triple per line, the rule and axioms beside it.
-
-    >>> from rdflib import URIRef
-    >>> leaf = Explanation((URIRef("urn:a"), RDF.type, URIRef("urn:C")), "asserted", designs=("d",))
-    >>> print(render_explanation(leaf))
-    <urn:a> rdf:type <urn:C>    [asserted in d]
-    """
-    manager = namespaces or prefix_manager()
-
-    def show(term: Node) -> str:
-        return term.n3(manager)
-
-    def line(node: Explanation) -> str:
-        triple = " ".join(show(term) for term in node.triple)
-        reason = _RULE_NAMES.get(node.rule, node.rule)
-        if node.rule == "asserted" and node.designs:
-            reason = f"asserted in {', '.join(node.designs)}"
-        if node.axioms:
-            axioms = "; ".join(" ".join(show(t) for t in axiom) for axiom in node.axioms)
-            reason = f"{reason}: {axioms}"
-        return f"{triple}    [{reason}]"
-
-    lines = [line(explanation)]
-
-    def walk(node: Explanation, indent: str) -> None:
-        for number, premise in enumerate(node.premises):
-            last = number == len(node.premises) - 1
-            lines.append(f"{indent}{'└─ ' if last else '├─ '}{line(premise)}")
-            walk(premise, indent + ("   " if last else "│  "))
-
-    walk(explanation, "")
-    return "\n".join(lines)
-
-
-# --- files in, RDF out (for the command line) -----------------------------------------------------
-
-_PREFIX_DECLARATION = re.compile(r"(?im)^\s*(?:@prefix|prefix)\s+([\w.-]*):\s*<([^>]*)>")
-
-
-def load_designs(paths: Sequence[PathLike]) -> dict[str, Graph]:
-    """Load one design per RDF file (directories are searched), keyed by the file's stem.
-
-    The prefixes a Turtle or TriG file declares are bound on its graph, so that explanations and
-    output can use them.
-
-    >>> sorted(load_designs(["data"]))  # doctest: +SKIP
-    ['keten-werk-en-inkomen', 'loonaangifteketen', ...]
-    """
-    designs: dict[str, Graph] = {}
-    for path in find_rdf_files(paths):
-        graph = load_graph(path)
-        if path.suffix.lower() in (".ttl", ".turtle", ".trig"):
-            text = path.read_text("utf-8", errors="replace")
-            for prefix, namespace in _PREFIX_DECLARATION.findall(text):
-                graph.bind(prefix, namespace, override=False)
-        name, number = path.stem, 1
-        while name in designs:
-            number += 1
-            name = f"{path.stem}-{number}"
-        designs[name] = graph
-    return designs
-
-
-def reasoned_dataset(
-    designs: Mapping[str, Graph], inferred: InferredTriples, *, include: Include = "all"
-) -> Dataset:
-    """Asserted and inferred triples in named graphs, named as the store names them.
-
-    Each design's asserted triples go into ``…/graph/ontwerp/{id}``; the inferred triples into
-    ``…/graph/afgeleid/{id}`` for one design, or ``…/graph/afgeleid/ontwerpen`` for several
-    (an inferred triple may rest on more than one design).
-    """
-    from ketenontologie.store import design_graph, inferred_graph
-
-    dataset = Dataset()
-    bind_prefixes(dataset)
-    if include == "all":
-        for name, graph in designs.items():
-            target = dataset.graph(URIRef(design_graph(name)))
-            target.addN((s, p, o, target) for s, p, o in graph)
-    name = next(iter(designs)) if len(designs) == 1 else "ontwerpen"
-    target = dataset.graph(URIRef(inferred_graph(name)))
-    target.addN((s, p, o, target) for s, p, o in inferred)
-    return dataset
-
-
-def serialize(
-    designs: Mapping[str, Graph],
-    inferred: InferredTriples,
-    *,
-    format: OutputFormat = "turtle",
-    include: Include = "all",
-) -> str:
-    """The designs with their inferred triples (or only those) as RDF text.
-
-    TriG keeps asserted and inferred triples apart in named graphs (see
-    :func:`reasoned_dataset`); the other formats write one graph.
-    """
-    if format == "trig":
-        return reasoned_dataset(designs, inferred, include=include).serialize(format="trig")
-    graph = inferred.graph()
-    for design in designs.values():
-        for prefix, namespace in design.namespaces():
-            graph.bind(prefix, namespace, override=False)
-        if include == "all":
-            graph.addN((s, p, o, graph) for s, p, o in design)
-    rdflib_format = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}[format]
-    return graph.serialize(format=rdflib_format)

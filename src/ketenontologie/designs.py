@@ -1,12 +1,14 @@
-"""The designs in the store, kept under incremental OWL 2 RL reasoning.
+"""The stored designs: the catalogue, the upload pipeline and the project's first load.
 
 A :class:`DesignCatalogue` owns the service's :class:`~ketenontologie.reasoning.ReasoningState`
 and every write of a design graph (``…/graph/ontwerp/{id}``) and of the inferred graphs
-(``…/graph/afgeleid/{id}``). Adding, replacing or removing a design re-derives only what that
-design touches, and writes the design with every inferred graph that changed in **one**
-transaction (:meth:`GraphStore.replace_graphs`): the store holds a design whole with its
-inferred triples, or not at all. At start-up the state is rebuilt from the stored designs and
-the stored inferred graphs are brought in line with it.
+(``…/graph/afgeleid/{id}``): it is the one writer of inferred graphs. Adding, replacing or
+removing a design re-derives only what that design touches, and writes the design with every
+inferred graph that changed in **one** transaction (:meth:`GraphStore.replace_graphs`): the store
+holds a design whole with its inferred triples, or not at all. At start-up the state is rebuilt
+from the stored designs and the stored inferred graphs are brought in line with it; on a first
+start :meth:`DesignCatalogue.load_project` writes the ontology, the concept scheme, the shapes
+and the example designs in one transaction.
 
 Where inferred triples live: the union of the inferred graphs is exactly what OWL 2 RL infers
 from the ontology with all stored designs (less the ontology's own closure, which is in
@@ -16,81 +18,89 @@ the graph of the design whose write first derived it; a triple that rests on sev
 goes, and moves to the graph of another design that mentions its subject. Inferred triples about
 blank nodes are not stored (a blank node cannot be shared between graphs written apart).
 
+An upload (:func:`store_upload`) is parsed once (:func:`ketenontologie.loading.parse_bytes`:
+nothing in it is ever fetched), validated as the command line validates a file, with the
+upload's line numbers, and stored through the catalogue. The command line and the service use
+the same functions.
+
 >>> catalogue = DesignCatalogue.open(store)  # doctest: +SKIP
 >>> catalogue.put("mijn-keten", triples)  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from pathlib import Path
+from typing import Literal, TypeAlias
 
 import pyoxigraph as ox
-from rdflib import BNode, URIRef
+from rdflib import BNode
 from rdflib import Literal as RDFLiteral
 from rdflib.term import Node
 
-from ketenontologie.errors import KetenontologieError
-from ketenontologie.sparql import format_by_name
-from ketenontologie.store import (
-    INFERRED_GRAPH,
-    GraphName,
-    GraphStore,
-    design_graph,
-    design_ids,
-    inferred_graph,
+from ketenontologie.errors import (
+    InconsistencyError,
+    InputError,
+    NotConformingError,
+    UnknownDesignError,
 )
-
-if TYPE_CHECKING:
-    from ketenontologie.reasoning import Delta, Inconsistency, Reasoner, ReasoningState
+from ketenontologie.loading import Parsed, parse_quads, parse_upload, syntax_for_media_type
+from ketenontologie.namespaces import (
+    GRAPH,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    design_graph,
+    inferred_graph,
+    shapes_graph,
+)
+from ketenontologie.reasoning.reasoner import Delta, Inconsistency, Reasoner, ReasoningState
+from ketenontologie.resources import design_files, ontology_files, shape_files
+from ketenontologie.sparql.results import format_by_name
+from ketenontologie.store import GraphName, GraphStore, OpenedStore, design_ids
+from ketenontologie.terms import TermCache
+from ketenontologie.validation import FailOn, ValidationReport, validate
 
 __all__ = [
+    "DESIGN_ID",
     "DesignCatalogue",
     "DesignInfo",
     "Include",
-    "InconsistentDesignError",
     "PutOutcome",
-    "UnknownDesignError",
+    "check_design_id",
+    "load_project",
+    "open_catalogue",
+    "read_upload",
+    "store_design",
+    "store_upload",
+    "upload_name",
 ]
 
 RDFTriple: TypeAlias = tuple[Node, Node, Node]
 Include: TypeAlias = Literal["asserted", "inferred", "all"]
 """What :meth:`DesignCatalogue.read` returns: the design, its inferred triples, or both."""
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _NTRIPLES = format_by_name("ntriples", kind="graph")
 
+DESIGN_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+"""What a design id may be: letters, digits, ``.``, ``_`` and ``-``, at most 100, starting with a
+letter or digit (it becomes part of graph IRIs and URLs)."""
 
-class UnknownDesignError(KetenontologieError):
-    """No design with this id is stored."""
 
-    code = "design-not-found"
+def check_design_id(design_id: str) -> str:
+    """``design_id`` when it is usable as one; else :class:`~ketenontologie.errors.InputError`.
 
-    def __init__(self, design_id: str) -> None:
-        self.design_id = design_id
-        super().__init__(
-            f"There is no design {design_id!r} (dit ontwerp bestaat niet). "
-            "GET /designs lists the stored designs."
+    >>> check_design_id("loonaangifteketen")
+    'loonaangifteketen'
+    """
+    if re.fullmatch(DESIGN_ID, design_id) is None:
+        raise InputError(
+            f"The design id {design_id!r} is not usable. Use letters, digits, '.', '_' and '-' "
+            "(at most 100), starting with a letter or digit."
         )
-
-
-class InconsistentDesignError(KetenontologieError):
-    """The design contradicts the ontology (OWL 2 RL finds an inconsistency); nothing stored."""
-
-    code = "inconsistent"
-
-    def __init__(self, design_id: str, found: Sequence[Inconsistency]) -> None:
-        self.design_id = design_id
-        self.inconsistencies = tuple(found)
-        listed = " ".join(f"({n}) {item.message}" for n, item in enumerate(found, 1))
-        super().__init__(
-            f"The design {design_id!r} contradicts the ontology, so nothing was stored (het "
-            f"ontwerp is inconsistent met de ontologie): {listed} Change the design and upload "
-            "it again."
-        )
+    return design_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,78 +127,6 @@ class PutOutcome:
     """Inferred triples that left the store."""
 
 
-# --- terms --------------------------------------------------------------------------------------
-
-
-class _Terms:
-    """Converts terms between pyoxigraph and rdflib, remembering each one (IRIs repeat a lot)."""
-
-    def __init__(self) -> None:
-        self._to_rdf: dict[object, Node] = {}
-        self._to_ox: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
-
-    def to_rdf(self, term: object) -> Node:
-        found = self._to_rdf.get(term)
-        if found is None:
-            found = self._rdf(term)
-            if len(self._to_rdf) > 1_000_000:
-                self._to_rdf.clear()
-            self._to_rdf[term] = found
-        return found
-
-    @staticmethod
-    def _rdf(term: object) -> Node:
-        if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        if isinstance(term, ox.Literal):
-            if term.language is not None:
-                return RDFLiteral(term.value, lang=term.language)
-            datatype = term.datatype.value
-            if datatype in (_XSD_STRING, _RDF_LANG_STRING):
-                return RDFLiteral(term.value)
-            return RDFLiteral(term.value, datatype=URIRef(datatype))
-        raise KetenontologieError(f"{term} is not a term a design can hold.")
-
-    def to_ox(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        found = self._to_ox.get(term)
-        if found is None:
-            found = self._ox(term)
-            if len(self._to_ox) > 1_000_000:
-                self._to_ox.clear()
-            self._to_ox[term] = found
-        return found
-
-    @staticmethod
-    def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        if isinstance(term, URIRef):
-            return ox.NamedNode(str(term))
-        if isinstance(term, BNode):
-            return ox.BlankNode(str(term))
-        assert isinstance(term, RDFLiteral)
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or _XSD_STRING)))
-
-    def rdf_triples(self, triples: Iterable[ox.Triple]) -> list[RDFTriple]:
-        rdf = self.to_rdf
-        return [(rdf(t.subject), rdf(t.predicate), rdf(t.object)) for t in triples]
-
-    def storable(self, triples: Iterable[RDFTriple]) -> set[ox.Triple]:
-        """The triples a store can hold apart from their design: no blank nodes, no literal
-        subjects (owlrl's generalised RDF)."""
-        convert = self.to_ox
-        found = set()
-        for s, p, o in triples:
-            if isinstance(s, BNode | RDFLiteral) or isinstance(o, BNode):
-                continue
-            subject, predicate = convert(s), convert(p)
-            assert isinstance(subject, ox.NamedNode) and isinstance(predicate, ox.NamedNode)
-            found.add(ox.Triple(subject, predicate, convert(o)))
-        return found
-
-
 # --- the catalogue ------------------------------------------------------------------------------
 
 
@@ -200,12 +138,10 @@ class DesignCatalogue:
     """
 
     def __init__(self, store: GraphStore, *, reasoner: Reasoner | None = None) -> None:
-        from ketenontologie.reasoning import Reasoner
-
         self.store = store
         self._reasoner = reasoner or Reasoner.from_ontology()
         self._state: ReasoningState = self._reasoner.state()
-        self._terms = _Terms()
+        self._terms = TermCache()
         self._lock = threading.Lock()
         self._asserted: dict[str, list[RDFTriple]] = {}
         self._mentions: dict[str, frozenset[ox.NamedNode]] = {}
@@ -275,10 +211,11 @@ class DesignCatalogue:
     def put(self, design_id: str, triples: Sequence[ox.Triple]) -> PutOutcome:
         """Store a design (new or replacing one) with the inferred triples it changes.
 
-        Raises :class:`InconsistentDesignError`, storing nothing, when the design makes the
-        knowledge graph inconsistent with the ontology.
+        Raises :class:`~ketenontologie.errors.InconsistencyError`, storing nothing, when the
+        design makes the knowledge graph inconsistent with the ontology.
         """
-        rdf = self._terms.rdf_triples(triples)
+        check_design_id(design_id)
+        rdf = self._terms.rdflib_triples(triples)
         with self._lock:
             old = self._asserted.get(design_id)
             before = {_key(found) for found in self._inconsistencies}
@@ -286,7 +223,7 @@ class DesignCatalogue:
             new = [found for found in delta.inconsistencies if _key(found) not in before]
             if new:
                 self._restore(design_id, old)
-                raise InconsistentDesignError(design_id, new)
+                raise InconsistencyError(new, design_id=design_id)
             plan = self._plan(design_id, delta, removing=False)
             graphs: dict[GraphName, Iterable[ox.Triple]] = {design_graph(design_id): triples}
             graphs.update({inferred_graph(d): owned for d, owned in plan.owned.items()})
@@ -352,8 +289,8 @@ class DesignCatalogue:
         removing: bool,
     ) -> _Plan:
         """The inferred graphs to rewrite for ``delta``, and the new owner of each triple."""
-        added = self._terms.storable(delta.added)
-        removed = self._terms.storable(delta.removed)
+        added = self._storable(delta.added)
+        removed = self._storable(delta.removed)
         owned: dict[str, set[ox.Triple]] = {}
 
         def graph_of(owner: str) -> set[ox.Triple]:
@@ -430,35 +367,10 @@ class DesignCatalogue:
         dropped, all in one transaction. Returns the names of the graphs that were rewritten.
         """
         with self._lock:
-            self._state = self._reasoner.state()
-            self._asserted, self._mentions, self._owner, self._owned = {}, {}, {}, {}
             ids = design_ids(self.store)
-            for design_id in ids:
-                triples = self._stored(design_graph(design_id))
-                rdf = self._terms.rdf_triples(triples)
-                self._state.add(design_id, rdf)
-                self._asserted[design_id] = rdf
-                self._mentions[design_id] = _mentions(triples)
-            inferred = self._state.inferred()
-            self._inconsistencies = inferred.inconsistencies
-            target = self._terms.storable(inferred) if ids else set()
-            touched: set[str] = set()
-            for design_id in ids:
-                kept: set[ox.Triple] = set()
-                for triple in self._stored(inferred_graph(design_id)):
-                    if triple in target and triple not in self._owner:
-                        self._owner[triple] = design_id
-                        kept.add(triple)
-                    else:
-                        touched.add(design_id)
-                self._owned[design_id] = kept
-            place = self._placer()
-            for triple in target - self._owner.keys():
-                owner = place(triple)
-                if owner is not None:
-                    self._owner[triple] = owner
-                    self._owned[owner].add(triple)
-                    touched.add(owner)
+            designs = {design_id: self._stored(design_graph(design_id)) for design_id in ids}
+            stored = {design_id: self._stored(inferred_graph(design_id)) for design_id in ids}
+            touched = self._reset(designs, stored)
             prefix = inferred_graph("")
             stale = [
                 graph
@@ -470,6 +382,81 @@ class DesignCatalogue:
                     {inferred_graph(d): self._owned[d] for d in sorted(touched)}, drop=stale
                 )
             return sorted(inferred_graph(d) for d in touched) + stale
+
+    def load_project(self) -> list[str]:
+        """Write the project's sources into an empty store, in one transaction.
+
+        The ontology, the concept scheme and each shapes file go into graphs of their own, the
+        ontology's own closure into ``…/graph/afgeleid``, and each example design (``data/``)
+        with its inferred triples as :meth:`put` would store it. Returns the graphs written.
+        """
+        with self._lock:
+            graphs: dict[GraphName, Iterable[ox.Triple]] = {}
+            for path in ontology_files():
+                name = ONTOLOGY_GRAPH if path.stem == "ketenontologie" else f"{GRAPH}{path.stem}"
+                graphs[name] = _triples(path)
+            graphs[INFERRED_GRAPH] = self._storable(self._reasoner.ontology_inferred())
+            for path in shape_files():
+                graphs[shapes_graph(path.stem)] = _triples(path)
+            designs = {path.stem: _triples(path) for path in design_files()}
+            self._reset(designs, {})
+            for design_id, triples in designs.items():
+                graphs[design_graph(design_id)] = triples
+                graphs[inferred_graph(design_id)] = self._owned[design_id]
+            self.store.replace_graphs(graphs)
+            return [str(name) for name in graphs]
+
+    def _reset(
+        self,
+        designs: Mapping[str, Sequence[ox.Triple]],
+        stored: Mapping[str, Iterable[ox.Triple]],
+    ) -> set[str]:
+        """Reason ``designs`` afresh and place every inferred triple in one design's graph.
+
+        A triple keeps the graph ``stored`` has it in when it still holds there; the others are
+        placed anew. Returns the designs whose inferred graph differs from ``stored``.
+        """
+        self._state = self._reasoner.state()
+        self._asserted, self._mentions, self._owner, self._owned = {}, {}, {}, {}
+        for design_id, triples in designs.items():
+            rdf = self._terms.rdflib_triples(triples)
+            self._state.add(design_id, rdf)
+            self._asserted[design_id] = rdf
+            self._mentions[design_id] = _mentions(triples)
+        inferred = self._state.inferred()
+        self._inconsistencies = inferred.inconsistencies
+        target = self._storable(inferred) if designs else set()
+        touched: set[str] = set()
+        for design_id in designs:
+            kept: set[ox.Triple] = set()
+            for triple in stored.get(design_id, ()):
+                if triple in target and triple not in self._owner:
+                    self._owner[triple] = design_id
+                    kept.add(triple)
+                else:
+                    touched.add(design_id)
+            self._owned[design_id] = kept
+        place = self._placer()
+        for triple in target - self._owner.keys():
+            owner = place(triple)
+            if owner is not None:
+                self._owner[triple] = owner
+                self._owned[owner].add(triple)
+                touched.add(owner)
+        return touched
+
+    def _storable(self, triples: Iterable[RDFTriple]) -> set[ox.Triple]:
+        """Inferred triples a store can hold apart from their design: no blank nodes, no literal
+        subjects (owlrl's generalised RDF)."""
+        convert = self._terms.as_ox
+        found = set()
+        for s, p, o in triples:
+            if isinstance(s, BNode | RDFLiteral) or isinstance(o, BNode):
+                continue
+            subject, predicate = convert(s), convert(p)
+            assert isinstance(subject, ox.NamedNode) and isinstance(predicate, ox.NamedNode)
+            found.add(ox.Triple(subject, predicate, convert(o)))
+        return found
 
     def _stored(self, graph: str) -> list[ox.Triple]:
         if not self.store.has_graph(graph):
@@ -504,3 +491,113 @@ def _key(found: Inconsistency) -> tuple[str, str]:
 
 # The ontology's own closure lives in INFERRED_GRAPH; a design id never names it.
 assert inferred_graph("x").startswith(INFERRED_GRAPH + "/")
+
+
+# --- uploads --------------------------------------------------------------------------------------
+
+
+def upload_name(stem: str, media_type: str) -> str:
+    """The name an upload is reported by: ``stem`` with the extension of its format."""
+    try:
+        syntax = syntax_for_media_type(media_type)
+    except InputError:
+        return stem
+    return f"{stem}{syntax.extensions[0]}"
+
+
+def read_upload(data: bytes, *, media_type: str, name: str, base_iri: str) -> Parsed:
+    """Parse an uploaded design (one graph); errors name ``name`` with line and column.
+
+    Raises :class:`~ketenontologie.errors.UnknownFormatError` for a media type that is not an
+    RDF format read here, :class:`~ketenontologie.errors.RDFSyntaxError` for bad syntax (and a
+    ``DOCTYPE`` in RDF/XML), :class:`~ketenontologie.errors.RemoteContextError` for a remote
+    JSON-LD context, and :class:`~ketenontologie.errors.InputError` for an empty design.
+
+    >>> triples = read_upload(
+    ...     b"<https://e.org/a> a <https://e.org/B> .",
+    ...     media_type="text/turtle",
+    ...     name="ontwerp.ttl",
+    ...     base_iri="https://e.org/",
+    ... )
+    >>> len(triples.quads)
+    1
+    """
+    upload = parse_upload(data, media_type=media_type, name=name, base_iri=base_iri)
+    if not upload.quads:
+        raise InputError(
+            f"{name}: the upload holds no triples (het ontwerp is leeg). Send the design's RDF "
+            "in the request body."
+        )
+    return upload
+
+
+def store_upload(
+    catalogue: DesignCatalogue,
+    data: bytes,
+    *,
+    media_type: str,
+    design_id: str,
+    strict: bool = False,
+    fail_on: FailOn = "violation",
+) -> tuple[PutOutcome, ValidationReport]:
+    """Read, validate and store an uploaded design with its inferred triples.
+
+    With ``strict``, a design whose report does not conform is refused
+    (:class:`~ketenontologie.errors.NotConformingError`) and nothing is stored. Relative
+    IRIs resolve against the design's graph IRI.
+    """
+    name = upload_name(design_id, media_type)
+    upload = read_upload(data, media_type=media_type, name=name, base_iri=design_graph(design_id))
+    return store_design(catalogue, upload, design_id=design_id, strict=strict, fail_on=fail_on)
+
+
+def store_design(
+    catalogue: DesignCatalogue,
+    design: Parsed,
+    *,
+    design_id: str,
+    strict: bool = False,
+    fail_on: FailOn = "violation",
+) -> tuple[PutOutcome, ValidationReport]:
+    """Validate a parsed design and store it with its inferred triples (see :func:`store_upload`).
+
+    The design's relative IRIs should have been resolved against its graph IRI
+    (:func:`~ketenontologie.namespaces.design_graph`), as the service does.
+    """
+    report = validate(design, fail_on=fail_on)
+    if strict and not report.conforms:
+        counts = report.summary
+        raise NotConformingError(
+            f"The design {design_id!r} breaks the rules ({counts.violations} violation(s), "
+            f"{counts.warnings} warning(s)), and mode=strict stores only designs that conform; "
+            "nothing was stored (niets opgeslagen). Fix what the report lists and upload it "
+            "again, or upload without mode=strict.",
+            report=report.to_dict(),
+        )
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in design.quads]
+    return catalogue.put(design_id, triples), report
+
+
+def open_catalogue(store: OpenedStore, *, load_project: bool = True) -> DesignCatalogue:
+    """The designs of ``store``: the project's own on a first start (an empty store, unless
+    ``load_project`` is false), else those it holds, with their reasoning state rebuilt."""
+    catalogue = DesignCatalogue(store)
+    if load_project and store.is_empty():
+        catalogue.load_project()
+    else:
+        catalogue.rebuild()
+    return catalogue
+
+
+def load_project(store: GraphStore, *, reasoner: Reasoner | None = None) -> DesignCatalogue:
+    """Fill an empty store with the project's sources; the catalogue of what it then holds.
+
+    >>> catalogue = load_project(store)  # doctest: +SKIP
+    """
+    catalogue = DesignCatalogue(store, reasoner=reasoner)
+    catalogue.load_project()
+    return catalogue
+
+
+def _triples(path: Path) -> list[ox.Triple]:
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in parse_quads(path)]

@@ -1,6 +1,6 @@
 """HTTP to a SPARQL 1.1 server: endpoints from one URL, auth, timeouts, errors, result parsing.
 
-The remote store (:mod:`ketenontologie.store_sparql`) talks to the server only through
+The remote store (:mod:`ketenontologie.store.remote`) talks to the server only through
 :class:`SparqlClient`: the SPARQL 1.1 Protocol (query and update) and nothing else. Every
 failure becomes an error of the project's tree whose message names the URL and the setting.
 
@@ -28,31 +28,21 @@ from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from ketenontologie.sparql import SparqlSyntaxError
-from ketenontologie.store import QueryTimeoutError, StoreError
+from ketenontologie.errors import (
+    QueryTimeoutError,
+    SparqlSyntaxError,
+    StoreSettingError,
+    StoreUnavailableError,
+)
 
 __all__ = [
     "Dialect",
     "Endpoints",
     "SparqlClient",
-    "StoreSettingError",
-    "StoreUnavailableError",
 ]
 
 Dialect: TypeAlias = Literal["virtuoso", "fuseki", "graphdb", "generic"]
 SETTING = "KETENONTOLOGIE_STORE"
-
-
-class StoreSettingError(StoreError):
-    """The store setting cannot be used (unknown scheme, malformed URL, bad option)."""
-
-    code = "store-setting"
-
-
-class StoreUnavailableError(StoreError):
-    """The SPARQL server cannot be reached, refuses our credentials, or failed a request."""
-
-    code = "store-unavailable"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,47 +26,28 @@ an operation that only deletes, with no ``USING``, reads and deletes only in ``<
 >>> check_update("DROP ALL", stored=[design_graph("loonaangifteketen")])
 Traceback (most recent call last):
 ...
-ketenontologie.api.protection.DesignGraphWriteError: DROP ALL would also remove ...
+ketenontologie.errors.DesignGraphWriteError: DROP ALL would also remove ...
 >>> check_update("INSERT { ?s ?p ?o } USING <https://example.org/elders> WHERE { ?s ?p ?o }")
 Traceback (most recent call last):
 ...
-ketenontologie.store.UnknownGraphError: <https://example.org/elders> is not a graph in this ...
+ketenontologie.errors.UnknownGraphError: <https://example.org/elders> is not a graph in this ...
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from urllib.parse import urljoin
 
-from ketenontologie.errors import KetenontologieError
-from ketenontologie.sparql import Token, tokenize
-from ketenontologie.store import (
-    GRAPH,
-    GraphName,
-    UnknownGraphError,
-    design_graph,
-    is_inferred,
-)
+from ketenontologie.errors import DesignGraphWriteError, UnknownGraphError
+from ketenontologie.namespaces import design_graph, is_inferred
+from ketenontologie.sparql.text import Prologue, Token, tokenize
 
-__all__ = [
-    "DesignGraphWriteError",
-    "Prologue",
-    "check_graph_write",
-    "check_update",
-    "is_protected",
-]
+__all__ = ["check_graph_write", "check_update", "is_protected"]
 
 _DESIGNS = design_graph("")
 
 
-class DesignGraphWriteError(KetenontologieError):
-    """A write through SPARQL Update or the Graph Store Protocol would touch a design graph."""
-
-    code = "design-graph"
-
-
-def is_protected(graph: GraphName) -> bool:
+def is_protected(graph: object) -> bool:
     """True for a design graph or an inferred graph (written only through ``/designs``)."""
     return isinstance(graph, str) and (graph.startswith(_DESIGNS) or is_inferred(graph))
 
@@ -82,56 +63,10 @@ def _refuse_graph(graph: str) -> DesignGraphWriteError:
     )
 
 
-def check_graph_write(graph: GraphName) -> None:
+def check_graph_write(graph: object) -> None:
     """Refuse a Graph Store Protocol write to a design or inferred graph."""
     if isinstance(graph, str) and is_protected(graph):
         raise _refuse_graph(graph)
-
-
-class Prologue:
-    """``BASE`` and ``PREFIX`` declarations read so far, to resolve IRIs as the parser does."""
-
-    def __init__(self, base: str | None) -> None:
-        self.base = base
-        self.prefixes: dict[str, str] = {}
-
-    def resolve(self, token: Token) -> str | None:
-        """The IRI of an IRI or prefixed-name token; None for other tokens or unknown prefixes."""
-        if token.kind == "iri":
-            iri = token.text[1:-1]
-            if "\\" in iri:
-                iri = re.sub(
-                    r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
-                    lambda m: chr(int(m.group(1) or m.group(2), 16)),
-                    iri,
-                )
-            return urljoin(self.base, iri) if self.base else iri
-        if token.kind == "pname":
-            prefix, _, local = token.text.partition(":")
-            if prefix in self.prefixes:
-                return self.prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
-        return None
-
-    def read(self, tokens: Sequence[Token], index: int) -> int:
-        """Read the declarations from ``index`` on; return the index after them."""
-        while index + 1 < len(tokens):
-            keyword = tokens[index].keyword
-            if keyword == "BASE" and tokens[index + 1].kind == "iri":
-                self.base = self.resolve(tokens[index + 1])
-                index += 2
-            elif (
-                keyword == "PREFIX"
-                and index + 2 < len(tokens)
-                and tokens[index + 1].kind == "pname"
-                and tokens[index + 2].kind == "iri"
-            ):
-                self.prefixes[tokens[index + 1].text.rstrip(":")] = (
-                    self.resolve(tokens[index + 2]) or ""
-                )
-                index += 3
-            else:
-                break
-        return index
 
 
 def check_update(
@@ -146,7 +81,7 @@ def check_update(
     ``stored`` are the graphs in the store (``CLEAR ALL`` is fine on a store without designs;
     ``USING`` must name one of them). ``parameters`` are the graphs of the request's
     ``using-graph-uri``/``using-named-graph-uri`` (already added to ``text`` by
-    :func:`ketenontologie.sparql.add_using`), so that a refusal names the parameter. Syntax
+    :func:`ketenontologie.sparql.text.add_using`), so that a refusal names the parameter. Syntax
     errors are left to the store's parser: an operation this check does not recognise is not
     refused here.
     """
@@ -337,6 +272,3 @@ def _check_modify(operation: list[Token], keywords: list[str | None], prologue: 
             iri = prologue.resolve(graph)
             if iri is not None and is_protected(iri):
                 raise _refuse_graph(iri)
-
-
-assert _DESIGNS.startswith(GRAPH)

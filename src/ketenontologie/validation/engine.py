@@ -1,0 +1,332 @@
+"""Validate chain designs against the governance rules (the SHACL shapes in ``shapes/``).
+
+The design is validated together with the ontology and the concept scheme, after OWL 2 RL
+inference, and the report speaks only about the design's own nodes. Two engines give the same
+results: the fast path (materialisation and the shapes compiled to SPARQL on an in-memory
+Oxigraph store) for the project's rules, and pySHACL on the reasoner's closure for everything the
+fast path does not cover, such as an organisation's own shapes.
+
+What OWL 2 RL finds inconsistent (a node in two disjoint classes, a literal that does not fit its
+datatype …) is reported too, as a violation of the rule ``KS-C01``: SHACL alone would not see it.
+
+>>> report = validate(["tests/designs/valid/kleine-keten.ttl"])
+>>> report.conforms, report.summary.violations
+(True, 0)
+>>> report = validate(["tests/designs/invalid/KS-R05-ketenmanager-buiten-bestuur.ttl"])
+>>> [(r.rule, r.severity, r.basis, r.line) for r in report.results if r.rule != "KS-R21"]
+[('KS-R05', 'Warning', 'nora', 37)]
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TypeAlias, get_args
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from ketenontologie.errors import InputError
+from ketenontologie.loading import Parsed, find_rdf_files, parse_file
+from ketenontologie.reasoning.reasoner import Inconsistency, Reasoner
+from ketenontologie.resources import ontology_files
+from ketenontologie.terms import from_rdflib_graph, to_ox, to_rdflib_graph
+from ketenontologie.validation import checks
+from ketenontologie.validation.consistency import (
+    CONSISTENCY,
+    CONSISTENCY_RULE,
+    Clash,
+    clash_result,
+    clashes_from,
+    labels,
+)
+from ketenontologie.validation.lines import DesignInput, Locator, term_text
+from ketenontologie.validation.report import (
+    FAIL_RANK,
+    RANK,
+    FailOn,
+    Severity,
+    Summary,
+    ValidationReport,
+    ValidationResult,
+)
+from ketenontologie.validation.shapes import (
+    ShapeInfo,
+    UnsupportedShape,
+    compiled_shapes,
+    default_shape_files,
+    parsed_files,
+    rule_id,
+    rules_of,
+    run_shapes,
+    severity_of,
+    shape_infos,
+    shape_store,
+)
+
+__all__ = ["Engine", "Source", "validate"]
+
+Engine: TypeAlias = Literal["auto", "fast", "pyshacl"]
+"""``auto``: the fast path where it applies, pySHACL elsewhere; ``pyshacl``: pySHACL only
+(the semantics reference); ``fast``: the fast path only, an error where it does not apply."""
+Source: TypeAlias = "str | os.PathLike[str] | Parsed | Graph"
+"""A design: an RDF file, a directory searched for RDF files, a parsed source (an upload), or
+an rdflib graph."""
+
+_SH = "http://www.w3.org/ns/shacl#"
+
+
+def _as_list(sources: Source | Iterable[Source]) -> list[Source]:
+    if isinstance(sources, str | os.PathLike | Parsed) or _is_graph(sources):
+        return [sources]  # type: ignore[list-item]
+    return list(sources)  # type: ignore[arg-type]
+
+
+def _is_graph(value: object) -> bool:
+    return type(value).__module__.startswith("rdflib") and hasattr(value, "triples")
+
+
+def _load_designs(sources: Source | Iterable[Source]) -> list[DesignInput]:
+    designs = []
+    for source in _as_list(sources):
+        if isinstance(source, Parsed):
+            designs.append(DesignInput(source.quads, source))
+        elif _is_graph(source):
+            quads = [ox.Quad(t.subject, t.predicate, t.object) for t in from_rdflib_graph(source)]  # type: ignore[arg-type]
+            designs.append(DesignInput(quads))
+        else:
+            for path in find_rdf_files(source):  # type: ignore[arg-type]
+                parsed = parse_file(path)
+                designs.append(DesignInput(parsed.quads, parsed))
+    if not designs:
+        raise InputError("No design was given. Name one or more RDF files or directories.")
+    return designs
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """One result, engine-neutral: shape IRI, severity, component and terms as N-Triples."""
+
+    shape: str
+    severity: Severity
+    component: str | None
+    focus: str
+    path: str | None
+    value: str | None
+
+
+def _fast(
+    designs: Sequence[DesignInput], context: Sequence[ox.Quad], shapes: tuple[Path, ...]
+) -> tuple[list[_Hit], set[Clash]]:
+    compiled = compiled_shapes(shapes)
+    if compiled is None:
+        raise UnsupportedShape("the shapes use SHACL the fast path does not cover")
+    data = [q for design in designs for q in design.quads]
+    checks.check_literals(data)
+    data.extend(context)
+    inferred = checks.materialise(data)
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in data)
+    store.bulk_extend(ox.Quad(s, p, o) for s, p, o in inferred)  # type: ignore[arg-type]
+    clashes = {
+        Clash("classes", term_text(clash.node), tuple(term_text(c) for c in clash.classes))
+        for clash in checks.find_clashes(store)
+    }
+    hits = [
+        _Hit(
+            shape=hit.shape,
+            severity=severity_of(ox.NamedNode(hit.severity)),
+            component=hit.component,
+            focus=term_text(hit.focus),
+            path=hit.path,
+            value=None if hit.value is None else term_text(hit.value),
+        )
+        for hit in run_shapes(store, compiled)
+    ]
+    return hits, clashes
+
+
+def _pyshacl(
+    designs: Sequence[DesignInput], context: Sequence[ox.Quad], shapes: tuple[Path, ...]
+) -> tuple[list[_Hit], set[Clash]]:
+    """pySHACL on the design, the context and their OWL 2 RL closure (the reference)."""
+    import pyshacl
+    from pyshacl.errors import ReportableRuntimeError
+    from rdflib import RDF, SH, BNode, Graph, URIRef
+
+    closed, inconsistencies = _infer(
+        to_rdflib_graph(q for design in designs for q in design.quads), to_rdflib_graph(context)
+    )
+    shapes_graph = to_rdflib_graph(parsed_files(shapes))
+    try:
+        _, report, _ = pyshacl.validate(closed, shacl_graph=shapes_graph, inference="none")
+    except (ReportableRuntimeError, ValueError, TypeError) as error:
+        report = error
+    if not isinstance(report, Graph):  # pySHACL returns a failure instead of raising it
+        names = ", ".join(str(p) for p in shapes)
+        problem = getattr(report, "message", None) or str(report)
+        raise InputError(
+            f"{names}: the shapes cannot be used ({problem.strip()}). Fix the shapes and try again."
+        )
+    hits = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        shape = report.value(result, SH.sourceShape)
+        while isinstance(shape, BNode):  # a property shape inside a named node shape
+            shape = shapes_graph.value(predicate=SH.property, object=shape)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        component = report.value(result, SH.sourceConstraintComponent)
+        hits.append(
+            _Hit(
+                shape=str(shape) if shape is not None else "",
+                severity=severity_of(ox.NamedNode(str(report.value(result, SH.resultSeverity)))),
+                component=str(component) if component is not None else None,
+                focus=term_text(to_ox(report.value(result, SH.focusNode))),  # type: ignore[arg-type]
+                path=str(path) if isinstance(path, URIRef) else None,
+                value=None if value is None else term_text(to_ox(value)),
+            )
+        )
+    return hits, clashes_from(inconsistencies, designs)
+
+
+def _infer(design: Graph, context: Graph) -> tuple[Graph, tuple[Inconsistency, ...]]:
+    """Design and context with their OWL 2 RL closure (:mod:`ketenontologie.reasoning`).
+
+    The reasoner equals owlrl's closure and keeps the context's own closure per process. An
+    inconsistency does not stop validation: it is returned, and reported as a result.
+    """
+    reasoner = Reasoner.from_ontology(context)
+    inferred = reasoner.infer(design)
+    closed = Graph()
+    for part in (design, context, reasoner.ontology_inferred(), inferred.graph()):
+        closed.addN((s, p, o, closed) for s, p, o in part)
+    return closed, inferred.inconsistencies
+
+
+def _own_nodes(designs: Sequence[DesignInput], context: Sequence[ox.Quad]) -> set[str]:
+    described = {term_text(q.subject) for q in context}
+    own = set()
+    for design in designs:
+        for quad in design.quads:
+            own.add(term_text(quad.subject))
+            if not isinstance(quad.object, ox.Literal):
+                own.add(term_text(quad.object))
+    return own - described
+
+
+def validate(
+    sources: Source | Iterable[Source],
+    *,
+    shapes: Iterable[str | os.PathLike[str]] | None = None,
+    fail_on: FailOn = "violation",
+    engine: Engine = "auto",
+) -> ValidationReport:
+    """Validate chain designs against the governance rules; one report for all of them.
+
+    ``sources`` are RDF files, directories (searched for RDF files) or rdflib graphs; they are
+    validated as one design. ``shapes`` adds an organisation's own SHACL files on top of the
+    project's rules. ``fail_on`` is the lowest severity that makes the report not conform.
+
+    Raises :class:`~ketenontologie.errors.InputError` (or a subclass) for unusable input: a
+    missing file, an RDF syntax error (with file, line and column) or unusable shapes.
+
+    >>> report = validate("tests/designs/invalid/KS-R16-twee-ketenmanagers.ttl")
+    >>> report.conforms, report.summary.warnings
+    (True, 1)
+    >>> validate("tests/designs/invalid/KS-R16-twee-ketenmanagers.ttl", fail_on="warning").conforms
+    False
+    """
+    if fail_on not in FAIL_RANK:
+        raise InputError(f"Unknown fail_on {fail_on!r}. Use one of: {', '.join(FAIL_RANK)}.")
+    if engine not in get_args(Engine):
+        raise InputError(f"Unknown engine {engine!r}. Use one of: {', '.join(get_args(Engine))}.")
+    designs = _load_designs(sources)
+    context = parsed_files(tuple(ontology_files()))
+    ours = tuple(default_shape_files())
+    extra = tuple(Path(p) for p in find_rdf_files(list(shapes))) if shapes else ()
+
+    hits, clashes = _run(designs, context, ours, engine=engine)
+    if extra:
+        hits += _pyshacl(designs, context, extra)[0]
+
+    infos = shape_infos(shape_store(ours + extra))
+    own = _own_nodes(designs, context)
+    locator = Locator(designs)
+    names = labels(context, designs) if clashes else {}
+    # An inconsistency is reported wherever it is found: the context alone is consistent, so
+    # the design caused it, even when the node is one the ontology or the scheme describes.
+    found = [_result(hit, infos, locator) for hit in set(hits) if hit.focus in own]
+    found += [clash_result(clash, names, locator) for clash in clashes]
+    results = sorted(
+        found,
+        key=lambda r: (
+            r.file or "",
+            r.line or 0,
+            r.rule,
+            r.focus_node,
+            r.path or "",
+            r.value or "",
+            r.message.get("en", ""),
+        ),
+    )
+    counts = {level: sum(r.severity == level for r in results) for level in RANK}
+    threshold = FAIL_RANK[fail_on]
+    return ValidationReport(
+        conforms=not any(RANK[r.severity] >= threshold for r in results),
+        fail_on=fail_on,
+        summary=Summary(
+            violations=counts["Violation"], warnings=counts["Warning"], infos=counts["Info"]
+        ),
+        results=tuple(results),
+        rules={**rules_of(infos), CONSISTENCY: CONSISTENCY_RULE},
+        files=tuple(d.name for d in designs if d.name is not None),
+    )
+
+
+def _run(
+    designs: Sequence[DesignInput],
+    context: Sequence[ox.Quad],
+    shapes: tuple[Path, ...],
+    *,
+    engine: Engine,
+) -> tuple[list[_Hit], set[Clash]]:
+    if engine == "pyshacl":
+        return _pyshacl(designs, context, shapes)
+    try:
+        return _fast(designs, context, shapes)
+    except (checks.UnsupportedInput, UnsupportedShape) as reason:
+        if engine == "fast":
+            raise InputError(
+                f"The fast validation path does not cover this input ({reason}). "
+                "Validate with the pyshacl engine instead."
+            ) from None
+        return _pyshacl(designs, context, shapes)
+
+
+def _result(hit: _Hit, infos: Mapping[str, ShapeInfo], locator: Locator) -> ValidationResult:
+    info = infos.get(hit.shape)
+    file, line = locator.locate(hit.focus)
+    return ValidationResult(
+        rule=info.rule if info else rule_id(hit.shape),
+        severity=hit.severity,
+        file=file,
+        line=line,
+        focus_node=hit.focus,
+        path=hit.path,
+        value=hit.value,
+        message=dict(info.message) if info and info.message else _fallback_message(hit),
+        source=info.source if info else None,
+        basis=info.basis if info else None,
+        shape=hit.shape or None,
+        component=hit.component,
+    )
+
+
+def _fallback_message(hit: _Hit) -> dict[str, str]:
+    component = (hit.component or "").removeprefix(_SH).removesuffix("ConstraintComponent")
+    return {
+        "nl": f"Voldoet niet aan {rule_id(hit.shape)} ({component}).",
+        "en": f"Does not conform to {rule_id(hit.shape)} ({component}).",
+    }
