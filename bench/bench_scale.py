@@ -148,7 +148,6 @@ def run_one(store_kind: str, path: Path, data_dir: Path, count: int) -> dict[str
     from ketenontologie.reasoning import Reasoner
     from ketenontologie.sparql.results import format_by_name
     from ketenontologie.store import open_store, run_query
-    from ketenontologie.terms import from_rdflib_graph
     from ketenontologie.validation import validate
 
     class Settings:
@@ -228,10 +227,9 @@ def run_one(store_kind: str, path: Path, data_dir: Path, count: int) -> dict[str
             else:  # no reasoning state: reason the design alone, time only its write
                 reasoner = reasoner or Reasoner.from_ontology()
                 inferred = [
-                    t
-                    for t in from_rdflib_graph(reasoner.infer(graph).graph())
-                    if not isinstance(t.subject, ox.BlankNode)
-                    and not isinstance(t.object, ox.BlankNode)
+                    ox.Triple(s, p, o)
+                    for s, p, o in reasoner.infer(triples)
+                    if isinstance(s, ox.NamedNode) and not isinstance(o, ox.BlankNode)
                 ]
                 seconds, _ = timed(
                     lambda extra=extra, triples=triples, inferred=inferred: store.replace_graphs(

@@ -271,10 +271,12 @@ def markdown(
             "Whole-process times include interpreter start-up and imports; typical-design times "
             "are medians.",
             "",
-            "How: designs are parsed by Oxigraph; OWL 2 RL consequences for the part of OWL the "
-            "ontology uses are materialised in Python sets; each rule runs as one SPARQL query "
-            "over all focus nodes on an in-memory Oxigraph store (SHACL-SPARQL as written, SHACL "
-            "Core compiled). pySHACL remains the reference and the engine for extra shapes.",
+            "How: designs are parsed by Oxigraph; the project's one OWL 2 RL reasoner "
+            "(`ketenontologie.reasoning`: the ontology's owlrl closure compiled into rules once "
+            "per process, then applied to the design's pyoxigraph terms) infers the closure; each "
+            "rule runs as one SPARQL query over all focus nodes on an in-memory Oxigraph store "
+            "(SHACL-SPARQL as written, SHACL Core compiled). pySHACL remains the reference and "
+            "the engine for extra shapes.",
             "",
             "Why the reference is slow here: besides owlrl's closure, pySHACL runs each "
             "SHACL-SPARQL rule once per focus node and rdflib parses the query text anew each "

@@ -15,7 +15,8 @@ from rdflib import Graph, URIRef
 from ketenontologie import __version__, load_graph
 from ketenontologie.namespaces import BASE, DEF, KETEN, OWL
 from ketenontologie.publication.dist import ARTEFACTS, build_dist, concept_pages, version_iri
-from ketenontologie.publication.negotiation import LANGUAGES, RDF_FORMATS
+from ketenontologie.publication.formats import RDF_FORMATS
+from ketenontologie.publication.words import LANGUAGES
 from ketenontologie.resources import ontology_files
 
 ROOT = Path(__file__).resolve().parents[1]

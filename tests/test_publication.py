@@ -1,4 +1,5 @@
-"""The publication library without a server: negotiation, links, views, diagrams, w3id rules."""
+"""The publication library without a server: formats, links, views, documents read without
+copying graphs, diagrams, w3id rules."""
 
 from __future__ import annotations
 
@@ -13,25 +14,20 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.plugins.stores.memory import Memory, SimpleMemory
 
 import ketenontologie.publication as publication
 from ketenontologie import InputError, load_graph, load_ontology, summarize
 from ketenontologie.diagrams import chain_dot, chain_svg, render_svg
-from ketenontologie.errors import DiagramError, NotAcceptableError
-from ketenontologie.namespaces import BASE, DEF, ID, KETEN, OWL, RDF
+from ketenontologie.errors import DiagramError, NotPublishedError
+from ketenontologie.namespaces import BASE, DEF, ID, KETEN, OWL, RDF, bind_prefixes
+from ketenontologie.publication.formats import GRAPH_FORMATS, TURTLE, split_extension
 from ketenontologie.publication.graphs import graph_view, kind_of
 from ketenontologie.publication.links import ServiceLinks, StaticLinks
 from ketenontologie.publication.model import ontology_view, rules_by_term, shapes_view
-from ketenontologie.publication.negotiation import (
-    GRAPH_FORMATS,
-    HTML,
-    negotiate,
-    negotiate_language,
-    prefers_html,
-    split_extension,
-)
-from ketenontologie.publication.service import Ask, LinkedData
+from ketenontologie.publication.site import Ask, LinkedData
 from ketenontologie.publication.things import scheme_view
+from ketenontologie.publication.union import union, view
 from ketenontologie.publication.w3id import DEFAULT_TARGET, HTACCESS_PATH, htaccess
 from ketenontologie.resources import design_files, ontology_files, shape_files
 
@@ -53,108 +49,31 @@ def test_public_surface_is_pinned() -> None:
     assert publication.__all__ == [
         "DEFAULT_TARGET",
         "FORMATS",
-        "Answer",
+        "LANGUAGES",
         "Ask",
+        "Document",
         "DocumentFormat",
+        "Dump",
         "Language",
         "LinkedData",
         "build_dist",
         "dataset_description",
         "htaccess",
-        "negotiate",
-        "negotiate_language",
         "stamp_version",
         "version_iri",
         "write_htaccess",
     ]
 
 
-# --- negotiation ---------------------------------------------------------------------------------
+# --- formats ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("accept", "expected"),
-    [
-        (None, "html"),
-        ("", "html"),
-        ("*/*", "html"),
-        (BROWSER, "html"),
-        ("text/turtle", "turtle"),
-        ("application/ld+json", "jsonld"),
-        ("application/rdf+xml", "rdfxml"),
-        ("application/n-triples", "ntriples"),
-        ("text/turtle;q=0.5, application/ld+json;q=0.9", "jsonld"),
-        ("text/html;q=0, */*", "turtle"),
-        ("text/*;q=0.3, application/rdf+xml;q=0.4", "rdfxml"),
-        ("application/xml", "rdfxml"),
-        ("text/plain", "ntriples"),
-        ("application/json", "jsonld"),
-        ("text/turtle;q=oops, application/n-triples;q=0.1", "ntriples"),
-    ],
-)
-def test_accept_header_with_q_values(accept: str | None, expected: str) -> None:
-    assert negotiate(accept).name == expected
-
-
-def test_nothing_acceptable_is_refused_with_the_offer() -> None:
-    with pytest.raises(NotAcceptableError, match="text/turtle"):
-        negotiate("image/png")
-
-
-@pytest.mark.parametrize(
-    ("accept", "page"),
-    [
-        (BROWSER, True),
-        ("text/html", True),
-        ("application/xhtml+xml, application/json;q=0.9", True),
-        (None, False),
-        ("", False),
-        ("*/*", False),
-        ("text/*", False),
-        ("application/json", False),
-        ("text/html;q=0.5, */*", False),
-        ("text/html;q=0.9, text/turtle", False),
-        ("text/html;q=0, */*", False),
-    ],
-)
-def test_an_error_is_a_page_only_for_clients_that_name_html_first(
-    accept: str | None, page: bool
-) -> None:
-    assert prefers_html(accept) is page
-
-
-def test_a_graph_is_offered_with_its_name_too() -> None:
-    assert negotiate("application/trig", formats=GRAPH_FORMATS).is_dataset
-    assert negotiate("application/n-quads", formats=GRAPH_FORMATS).extension == "nq"
-    assert negotiate("*/*", formats=GRAPH_FORMATS) is HTML
-    with pytest.raises(NotAcceptableError):
-        negotiate("application/trig")  # documents have no graph name to keep
-
-
-def test_extension_wins_over_accept() -> None:
+def test_an_extension_names_a_format() -> None:
     _, fmt = split_extension("P1.nt")
-    assert negotiate("text/html", extension=fmt).name == "ntriples"
+    assert fmt is not None and fmt.name == "ntriples"
     assert split_extension("P1") == ("P1", None)
     assert split_extension("v1.2") == ("v1.2", None)
-
-
-@pytest.mark.parametrize(
-    ("explicit", "header", "expected"),
-    [
-        (None, None, "nl"),
-        (None, "en-GB,en;q=0.9", "en"),
-        (None, "de, en;q=0.3, nl;q=0.2", "en"),
-        (None, "en;q=0.2, nl-BE;q=0.8", "nl"),
-        (None, "fr", "nl"),
-        ("en", "nl", "en"),
-        ("nl", "en", "nl"),
-        ("fr", "en", "en"),
-    ],
-)
-def test_language_by_parameter_then_header(
-    explicit: str | None, header: str | None, expected: str
-) -> None:
-    assert negotiate_language(explicit, header) == expected
+    assert [fmt.extension for fmt in GRAPH_FORMATS][-2:] == ["trig", "nq"]
 
 
 # --- links ----------------------------------------------------------------------------------------
@@ -196,8 +115,9 @@ def test_every_graph_says_what_it_holds(name: str, kind: tuple[str, str]) -> Non
         "ketenontologie.publication",
         "ketenontologie.publication.graphs",
         "ketenontologie.publication.links",
-        "ketenontologie.publication.negotiation",
+        "ketenontologie.publication.formats",
         "ketenontologie.publication.pages",
+        "ketenontologie.publication.union",
         "ketenontologie.publication.void",
         "ketenontologie.publication.w3id",
         "ketenontologie.publication.words",
@@ -433,12 +353,63 @@ def publisher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LinkedData]:
 
 def test_a_publisher_base_iri_resolves_its_own_things_and_ours(publisher: LinkedData) -> None:
     own = publisher.thing(Ask(path="/id/keten/eigen"), "keten", "eigen")
-    assert own.status == 303
-    assert own.headers["Location"] == "/doc/keten/eigen"
+    assert own == "https://ketens.example.nl/id/keten/eigen"
     page = publisher.document(Ask(path="/doc/keten/eigen", lang="en"), "keten", "eigen")
-    assert page.status == 200
-    assert b"own chain" in page.body
-    ours = publisher.thing(Ask(path="/id/pijler/P1"), "pijler", "P1")
-    assert ours.status == 303
-    void = publisher.dataset(Ask(path="/.well-known/void", accept="text/turtle"))
-    assert b"https://ketens.example.nl/sparql" in void.body
+    assert page.stem == "/doc/keten/eigen"
+    assert "own chain" in page.page()
+    assert publisher.thing(Ask(path="/id/pijler/P1"), "pijler", "P1") == f"{ID}pijler/P1"
+    with pytest.raises(NotPublishedError) as missing:
+        publisher.thing(Ask(path="/id/pijler/P99"), "pijler", "P99")
+    assert missing.value.code == "not-found" and "/id/pijler/P99" in missing.value.message
+    void = publisher.dataset(Ask(path="/.well-known/void")).rdf(TURTLE)
+    assert b"https://ketens.example.nl/sparql" in void
+
+
+# --- pages built without copying graphs ---------------------------------------------------------
+
+
+def test_a_union_reads_graphs_in_place_each_triple_once() -> None:
+    a, b = Graph(), Graph()
+    x, p = URIRef("https://example.org/x"), URIRef("https://example.org/p")
+    a.add((x, p, x))
+    b.add((x, p, x))
+    b.add((x, p, p))
+    both = union(a, b)
+    assert len(both) == 2 and sorted(both.objects(x, p)) == [p, x]
+    b.add((p, p, p))
+    assert (p, p, p) in both  # a view, not a copy
+    with pytest.raises(TypeError, match="read only"):
+        both.add((p, p, x))
+    assert union(a) is a
+    written = view(a, b)
+    bind_prefixes(written)
+    assert len(Graph().parse(data=written.serialize(format="turtle"), format="turtle")) == 3
+    assert "keten" not in dict(a.namespaces())  # the view's prefixes are its own
+
+
+@pytest.mark.parametrize(
+    ("kind", "ref"),
+    [("pijler", "P1"), ("keten", "loonaangifteketen"), ("begrippenkader", "ketensturing")],
+)
+def test_a_page_copies_no_graph(
+    publisher: LinkedData, kind: str, ref: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The graphs are parsed once; building a page afterwards adds only the few triples it
+    gathers itself (incoming labels, a thing's own triples), never a copy of a graph."""
+    document = publisher.document(Ask(path=f"/doc/{kind}/{ref}"), kind, ref)
+    document.page()  # the graphs are read from the store (and parsed) once
+    document.rdf(TURTLE)
+    publisher.ontology(Ask(path="/def")).page()
+    added = []
+    original = SimpleMemory.add
+
+    def counting(self: SimpleMemory, *args: object, **kwargs: object) -> None:
+        added.append(args)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SimpleMemory, "add", counting)
+    monkeypatch.setattr(Memory, "add", lambda *args, **kwargs: pytest.fail("a graph was copied"))
+    for _ in range(2):
+        publisher.document(Ask(path=f"/doc/{kind}/{ref}"), kind, ref).page()
+        publisher.ontology(Ask(path="/def")).page()
+    assert len(added) < 50

@@ -16,28 +16,39 @@ sides:
   with the reasoner's inconsistencies, message by message.
 
 owlrl adds no axiomatic triples by default (``axiomatic_triples=False``), so none appear.
+
+The reasoner speaks pyoxigraph terms and owlrl rdflib terms: designs are handed to the reasoner
+as pyoxigraph triples and to owlrl as rdflib graphs, and the results are compared as rdflib
+triples, every conversion through ``ketenontologie.terms`` (the project's one bridge).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
+import json
+import os
+import pickle
+import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
 import owlrl
+import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from owlrl.Namespaces import ERRNS
+from owlrl.XsdDatatypes import OWL_RL_Datatypes
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from ketenontologie.errors import InconsistencyError, InputError, NotEntailedError
-from ketenontologie.loading import load_graph, load_ontology
+from ketenontologie.loading import load_graph, load_ontology, parse_file
 from ketenontologie.namespaces import ID, KETEN, ORG
 from ketenontologie.reasoning import (
     Explanation,
@@ -47,10 +58,20 @@ from ketenontologie.reasoning import (
     is_datatype_axiom,
     parse_triple,
 )
+from ketenontologie.reasoning.rules import compile_rules
 from ketenontologie.resources import design_files
+from ketenontologie.terms import (
+    TermCache,
+    TermTriple,
+    from_rdflib_graph,
+    to_ox,
+    to_rdflib,
+    to_rdflib_graph,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 RDFTriple = tuple[Node, Node, Node]
+Design = list[ox.Triple]
 
 
 def _load_synthetic() -> ModuleType:
@@ -83,7 +104,26 @@ def owlrl_closure(graph: Graph) -> tuple[Graph, set[str]]:
 
 def compared(triple: RDFTriple) -> bool:
     """Whether a triple takes part in the comparison (see the module docstring)."""
-    return not isinstance(triple[0], Literal) and not is_datatype_axiom(triple)
+    return not isinstance(triple[0], Literal) and not is_datatype_axiom(ox_triple(triple))
+
+
+def ox_triple(triple: RDFTriple) -> TermTriple:
+    s, p, o = triple
+    return (to_ox(s), to_ox(p), to_ox(o))
+
+
+def as_ox(graph: Graph) -> Design:
+    """An rdflib graph as the pyoxigraph triples the reasoner takes."""
+    return list(from_rdflib_graph(graph))
+
+
+def file_design(path: Path) -> Design:
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in parse_file(path).quads]
+
+
+def as_rdflib(triples: Iterable[TermTriple | ox.Triple]) -> set[RDFTriple]:
+    """Term triples (the reasoner's results) as rdflib triples, to compare with owlrl's."""
+    return set(TermCache().rdflib_triples(triples))
 
 
 class Reference:
@@ -93,13 +133,13 @@ class Reference:
         self.ontology = load_ontology()
         self.closure, self.errors = owlrl_closure(self.ontology)
 
-    def infer(self, designs: Iterable[Graph]) -> tuple[set[RDFTriple], set[str]]:
+    def infer(self, designs: Iterable[Design]) -> tuple[set[RDFTriple], set[str]]:
         graph = Graph()
         for triple in self.ontology:
             graph.add(triple)
         asserted: set[RDFTriple] = set()
         for design in designs:
-            for triple in design:
+            for triple in as_rdflib(design):
                 graph.add(triple)
                 asserted.add(triple)
         closure, errors = owlrl_closure(graph)
@@ -125,7 +165,7 @@ def reasoner(reference: Reference) -> Reasoner:
 
 def assert_equal(result: InferredTriples, expected: tuple[set[RDFTriple], set[str]]) -> None:
     triples, errors = expected
-    ours = set(result)
+    ours = as_rdflib(result)
     assert not ours - triples, f"not inferred by owlrl: {sorted(ours - triples)[:10]}"
     assert not triples - ours, f"missing: {sorted(triples - ours)[:10]}"
     assert messages(result) == errors
@@ -136,7 +176,7 @@ def assert_equal(result: InferredTriples, expected: tuple[set[RDFTriple], set[st
 
 @pytest.mark.parametrize("path", design_files(), ids=lambda path: path.name)
 def test_example_design_equals_owlrl(path: Path, reasoner: Reasoner, reference: Reference) -> None:
-    design = load_graph(path)
+    design = file_design(path)
     result = reasoner.infer(design)
     assert result.engine == "rules"
     assert len(result) > 0
@@ -144,13 +184,15 @@ def test_example_design_equals_owlrl(path: Path, reasoner: Reasoner, reference: 
 
 
 def test_all_examples_together_equal_owlrl(reasoner: Reasoner, reference: Reference) -> None:
-    designs = [load_graph(path) for path in design_files()]
+    designs = [file_design(path) for path in design_files()]
     assert_equal(reasoner.infer(designs), reference.infer(designs))
 
 
 @pytest.mark.slow
 def test_synthetic_designs_equal_owlrl(reasoner: Reasoner, reference: Reference) -> None:
-    designs = [Graph().parse(data=text, format="turtle") for text in synthetic.designs(3_000)]
+    designs = [
+        as_ox(Graph().parse(data=text, format="turtle")) for text in synthetic.designs(3_000)
+    ]
     result = reasoner.infer(designs)
     assert result.consistent
     assert_equal(result, reference.infer(designs))
@@ -203,13 +245,15 @@ triples = st.one_of(
 random_designs = st.lists(st.lists(triples, max_size=25), min_size=1, max_size=3)
 
 
-def as_graphs(designs: list[list[RDFTriple]]) -> list[Graph]:
+def as_graphs(designs: list[list[RDFTriple]]) -> list[Design]:
+    """Generated designs as the reasoner takes them (through an rdflib graph, which also
+    normalises literals such as ``"ja"^^xsd:boolean`` to ``false``, as owlrl sees them)."""
     graphs = []
     for design in designs:
         graph = Graph()
         for triple in design:
             graph.add(triple)
-        graphs.append(graph)
+        graphs.append(as_ox(graph))
     return graphs
 
 
@@ -275,7 +319,7 @@ def test_design_with_schema_equals_owlrl(
     case: str, reasoner: Reasoner, reference: Reference
 ) -> None:
     engine, body = SCHEMA_CASES[case]
-    design = Graph().parse(data=PREFIXES + body, format="turtle")
+    design = as_ox(Graph().parse(data=PREFIXES + body, format="turtle"))
     result = reasoner.infer(design)
     assert result.engine == engine
     assert_equal(result, reference.infer([design]))
@@ -293,43 +337,111 @@ def test_a_role_that_is_also_a_political_principal_is_reported(
     result = reasoner.infer(design)
     (found,) = result.inconsistencies
     assert found.rule == "cax-adc"  # owl:AllDisjointClasses (body, role, principal)
-    assert set(found.classes) == {KETEN.ChainRole, KETEN.PoliticalPrincipal}
+    assert set(found.classes) == {to_ox(KETEN.ChainRole), to_ox(KETEN.PoliticalPrincipal)}
     assert messages(result) == reference.infer([design])[1]
 
 
 def test_board_and_bureau_is_reported(reasoner: Reasoner, reference: Reference) -> None:
     body = "orgaan:x a keten:ChainBoard , keten:ChainBureau ; keten:atLevel niveau:tactisch ."
-    design = Graph().parse(
+    graph = Graph().parse(
         data=PREFIXES + "@prefix niveau: <https://w3id.org/ketenontologie/id/niveau/> .\n" + body,
         format="turtle",
     )
+    design = as_ox(graph)
     result = reasoner.infer(design)
     assert not result.consistent
     (found,) = result.inconsistencies
     assert found.rule == "cax-dw"  # owl:disjointWith since 0.2.0 (board and core team are not)
-    assert found.node == URIRef(f"{ID}orgaan/x")
-    assert set(found.classes) == {KETEN.ChainBoard, KETEN.ChainBureau}
+    assert found.node == ox.NamedNode(f"{ID}orgaan/x")
+    assert set(found.classes) == {to_ox(KETEN.ChainBoard), to_ox(KETEN.ChainBureau)}
     assert messages(result) == reference.infer([design])[1]
     with pytest.raises(InconsistencyError, match="ChainBureau"):
         result.raise_for_inconsistency()
     with pytest.raises(InconsistencyError):
         infer(design, ontology=reference.ontology)
-    assert len(infer(design, ontology=reference.ontology, on_inconsistency="ignore")) > 0
+    assert len(infer(graph, ontology=reference.ontology, on_inconsistency="ignore")) > 0
 
 
 def test_wrong_literal_is_reported(reasoner: Reasoner, reference: Reference) -> None:
-    """owlrl checks literals of its datatypes with its own converters ("ja" passes as a boolean;
-    "nul" is no positive integer)."""
-    design = Graph().parse(
-        data=PREFIXES + 'keten:x keten:contributionStage "nul"^^xsd:positiveInteger .',
-        format="turtle",
-    )
+    """owlrl checks literals of its datatypes with its own converters ("ja" passes as a boolean,
+    since rdflib reads it as false; "nul" is no positive integer)."""
+    text = 'keten:x keten:contributionStage "nul"^^xsd:positiveInteger .'
+    design = file_like(text)
     result = reasoner.infer(design)
     assert [found.rule for found in result.inconsistencies] == ["dt-lexical"]
+    assert result.inconsistencies[0].node == ox.Literal(
+        "nul", datatype=ox.NamedNode(str(XSD.positiveInteger))
+    )
     assert messages(result) == reference.infer([design])[1]
+    # Parsed by pyoxigraph, "ja" stays "ja"; owlrl's verdict is on the literal as rdflib reads it.
+    boolean = file_like('keten:x keten:hasOverridingPower "ja"^^xsd:boolean .')
+    assert boolean[0].object == ox.Literal("ja", datatype=ox.NamedNode(str(XSD.boolean)))
+    assert reasoner.infer(boolean).consistent
+    assert reference.infer([boolean])[1] == set()
+
+
+def file_like(body: str) -> Design:
+    """A design parsed as files are (by pyoxigraph: literals kept as written)."""
+    data = (PREFIXES + body).encode()
+    return [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(data, format=ox.RdfFormat.TURTLE)
+    ]
+
+
+LEXICAL_FORMS = st.one_of(
+    st.sampled_from(["0", "01", " 5", "+5", "-0", "1_000", "1.50", "1e0", "INF", "ja", "TRUE"]),
+    st.sampled_from(["2024-02-29", "2023-02-29", "2024-1-1", "10:00:00", "P1Y", "0A", "a b"]),
+    st.text(alphabet="0123456789+-.eE:TZ_ab ", max_size=10),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LEXICAL_FORMS, st.sampled_from(sorted(str(dt) for dt in OWL_RL_Datatypes)))
+def test_lexical_check_is_owlrls_verdict(lexical: str, datatype: str) -> None:
+    """A literal's lexical form against its datatype: owlrl's converter on the literal as
+    rdflib gives it (normalised where rdflib can read it), for every OWL 2 RL datatype. Where
+    the converter crashes (so would owlrl), the literal does not fit."""
+    from owlrl.DatatypeHandling import AltXSDToPYTHON
+
+    from ketenontologie.reasoning.rules import lexical_error
+    from ketenontologie.terms import quiet_rdflib_literals
+
+    literal = ox.Literal(lexical, datatype=ox.NamedNode(datatype))
+    convert = AltXSDToPYTHON.get(URIRef(datatype))
+    with quiet_rdflib_literals():
+        as_rdflib_reads = to_rdflib(literal)
+    expected = False
+    if convert is not None and literal.language is None and datatype != str(XSD.string):
+        try:
+            convert(str(as_rdflib_reads))
+        except Exception:  # a ValueError, or a crash of owlrl's converter
+            expected = True
+    assert lexical_error(literal) == expected
 
 
 # --- the convenience function and the cache -----------------------------------------------------
+
+
+def test_compiled_rules_are_plain_data(reasoner: Reasoner) -> None:
+    """The compiled rules pickle without rdflib (ints and pyoxigraph terms only), and reason
+    as before when read back: they can be kept on disk."""
+    data = pickle.dumps(reasoner.rules)
+    assert b"rdflib" not in data and b"owlrl" not in data
+    again = Reasoner(pickle.loads(data))
+    design = file_design(ROOT / "data" / "voorbeeldketen-havenstad.ttl")
+    assert set(again.infer(design)) == set(reasoner.infer(design))
+    assert again.ontology_inferred() == reasoner.ontology_inferred()
+
+
+def test_rules_compile_from_pyoxigraph_or_rdflib_alike(reference: Reference) -> None:
+    from ketenontologie.loading import parse_quads
+    from ketenontologie.resources import ontology_files
+
+    from_ox = compile_rules(parse_quads(ontology_files()))
+    from_rdflib = compile_rules(reference.ontology)
+    assert from_ox.key == from_rdflib.key
+    assert len(from_ox.base) == len(from_rdflib.base)
 
 
 def test_infer_returns_only_triples_inferred_about_the_design(reference: Reference) -> None:
@@ -359,10 +471,26 @@ def test_ontology_inferred_is_owlrls_closure_of_the_ontology(
     for triple in reference.closure:
         if triple not in reference.ontology and compared(triple):
             expected.add(triple)
-    assert isomorphic(reasoner.ontology_inferred(), expected)
+    assert isomorphic(to_rdflib_graph(reasoner.ontology_inferred()), expected)
 
 
 # --- explanations -------------------------------------------------------------------------------
+
+
+def rdflib_explanation(explanation: Explanation) -> Explanation:
+    """An explanation with its terms converted to rdflib (through ``terms``), to check it
+    against owlrl's closure."""
+
+    def rdf(triple: TermTriple) -> RDFTriple:
+        s, p, o = triple
+        return (to_rdflib(s), to_rdflib(p), to_rdflib(o))
+
+    return dataclasses.replace(
+        explanation,
+        triple=rdf(explanation.triple),  # type: ignore[arg-type]
+        premises=tuple(rdflib_explanation(premise) for premise in explanation.premises),
+        axioms=tuple(rdf(axiom) for axiom in explanation.axioms),  # type: ignore[misc]
+    )
 
 
 def verify(explanation: Explanation, design: Graph, closure: Graph) -> int:
@@ -425,19 +553,18 @@ def test_explanation_is_a_correct_derivation(
     text: str, reasoner: Reasoner, reference: Reference
 ) -> None:
     design = load_graph(ROOT / "data" / "voorbeeldketen-havenstad.ttl")
-    result = reasoner.infer({"havenstad": design})
+    result = reasoner.infer({"havenstad": as_ox(design)})
     triple = parse_triple(text, prefixes={"organisatie": f"{ID}organisatie/"})
     explanation = result.explain(triple)
     assert explanation.triple == triple
-    steps = verify(explanation, design, reference.closure)
-    assert (steps == 0) == (triple in design)
+    steps = verify(rdflib_explanation(explanation), design, reference.closure)
+    assert (steps == 0) == (as_rdflib([triple]) <= set(design))
     rendered = explanation.render()
     assert "asserted in havenstad" in rendered
 
 
 def test_explaining_a_triple_that_does_not_hold(reasoner: Reasoner) -> None:
-    design = load_graph(ROOT / "data" / "voorbeeldketen-havenstad.ttl")
-    result = reasoner.infer(design)
+    result = reasoner.infer(file_design(ROOT / "data" / "voorbeeldketen-havenstad.ttl"))
     with pytest.raises(NotEntailedError, match="neither asserted nor inferred"):
         result.explain(parse_triple("rol:ketenmanager-havenstad a keten:ChainBoard"))
 
@@ -454,7 +581,7 @@ def test_explaining_a_triple_that_does_not_hold(reasoner: Reasoner) -> None:
     ],
 )
 def test_parse_triple(text: str, expected: RDFTriple) -> None:
-    assert parse_triple(text) == expected
+    assert parse_triple(text) == ox_triple(expected)
 
 
 @pytest.mark.parametrize(
@@ -463,3 +590,32 @@ def test_parse_triple(text: str, expected: RDFTriple) -> None:
 def test_parse_triple_refuses_what_is_not_one_triple(text: str) -> None:
     with pytest.raises(InputError):
         parse_triple(text)
+
+
+def test_compiled_rules_are_kept_on_disk_and_read_back_without_owlrl(tmp_path: Path) -> None:
+    """A new process reads the compiled rules instead of closing the ontology with owlrl again."""
+    probe = (
+        "import json, sys\n"
+        "from ketenontologie.reasoning import Reasoner\n"
+        "reasoner = Reasoner.from_ontology()\n"
+        "size = len(reasoner.rules.base)\n"
+        "print(json.dumps({'owlrl': 'owlrl' in sys.modules, 'rules': size}))\n"
+    )
+    env = {**os.environ, "KETENONTOLOGIE_CACHE_DIR": str(tmp_path)}
+    runs = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(2)
+    ]
+    assert [run["owlrl"] for run in runs] == [True, False]
+    assert runs[0]["rules"] == runs[1]["rules"] > 0
+    assert len(list(tmp_path.glob("rules-*.pickle"))) == 1
+    # a damaged cache file is ignored, not trusted
+    next(tmp_path.glob("rules-*.pickle")).write_bytes(b"not a pickle")
+    again = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(again.stdout)["owlrl"] is True

@@ -1,34 +1,37 @@
-"""The fast path on its own: materialisation against owlrl, compiled shapes against pySHACL."""
+"""The fast path on its own: the one reasoner against owlrl on small schemas, compiled shapes
+against pySHACL.
+
+Validation's OWL 2 RL inference is :mod:`ketenontologie.reasoning`'s (there is no second
+materialisation): these tests check it on schemas of their own, beyond the project's ontology,
+including the OWL that only owlrl itself (the reasoner's fallback) covers.
+"""
 
 from __future__ import annotations
 
-import re
+import importlib.util
 import textwrap
 
-import owlrl
 import pyoxigraph as ox
 import pyshacl
 import pytest
-from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
+from rdflib import RDF, SH, Graph, URIRef
 
-from ketenontologie.reasoning.rules import lexical_error
-from ketenontologie.validation.checks import (
-    UnsupportedInput,
-    check_literals,
-    find_clashes,
-    materialise,
-)
+from ketenontologie.reasoning import Reasoner
+from ketenontologie.reasoning.rules import compile_rules
+from ketenontologie.terms import TermCache, to_rdflib_graph
 from ketenontologie.validation.shapes import UnsupportedShape, compile_shapes, run_shapes
+from test_reasoning import as_rdflib, compared, owlrl_closure
 
 PREFIXES = """\
 @prefix ex: <https://voorbeeld.nl/> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 
-SCHEMA_AND_DATA = (
+SCHEMA = (
     PREFIXES
     + """
 ex:Manager rdfs:subClassOf ex:Role . ex:Role owl:equivalentClass ex:Post .
@@ -36,10 +39,12 @@ ex:manages rdfs:domain ex:Manager ; rdfs:range ex:Unit ; rdfs:subPropertyOf ex:i
 ex:involvedIn owl:inverseOf ex:involves .
 ex:above a owl:TransitiveProperty . ex:peer a owl:SymmetricProperty .
 ex:grand owl:propertyChainAxiom ( ex:above ex:above ) .
+"""
+)
+FACTS = """
 ex:a ex:manages ex:u ; ex:above ex:b ; ex:peer ex:c ; ex:label "a" .
 ex:b ex:above ex:c . ex:c ex:above ex:d .
 """
-)
 
 
 def quads(text: str) -> list[ox.Quad]:
@@ -47,55 +52,63 @@ def quads(text: str) -> list[ox.Quad]:
 
 
 def to_rdflib(term: object) -> object:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    assert isinstance(term, ox.Literal)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return TermCache().as_rdflib(term)
 
 
-def test_materialise_equals_owlrl_outside_rdf_rdfs_and_owl_terms() -> None:
-    graph = Graph().parse(data=SCHEMA_AND_DATA, format="turtle")
-    asserted = set(graph)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
-    vocabularies = ("http://www.w3.org/1999/02/", "http://www.w3.org/2000/01/", str(owlrl.OWL))
-    expected = {
-        triple
-        for triple in set(graph) - asserted
-        if not isinstance(triple[0], Literal)
-        and not any(str(term).startswith(vocabularies) for term in triple[1:] if term != RDF.type)
-        and not (triple[1] == RDF.type and str(triple[2]).startswith(vocabularies))
-    }
-    got = {tuple(map(to_rdflib, t)) for t in materialise(quads(SCHEMA_AND_DATA))}
-    got = {t for t in got if not str(t[1]).startswith(vocabularies) or t[1] == RDF.type}
-    assert got == expected
-    assert (URIRef("https://voorbeeld.nl/a"), RDF.type, URIRef("https://voorbeeld.nl/Post")) in got
+Outcome = tuple[set[tuple[object, object, object]], set[str]]
+
+
+def reason(schema: str, data: str) -> tuple[Outcome, Outcome, str]:
+    """The reasoner on ``data`` with ``schema`` as its ontology, and owlrl on the same parse:
+    inferred triples (as rdflib triples) and owlrl's wording of the inconsistencies; and the
+    reasoner's engine."""
+    ontology, design = quads(schema), quads(PREFIXES + data)
+    result = Reasoner(compile_rules(ontology)).infer(design)
+    ours = (as_rdflib(result), {i.owlrl_message for i in result.inconsistencies})
+    return ours, owlrl_says(ontology, design), result.engine
+
+
+def owlrl_says(schema: list[ox.Quad], data: list[ox.Quad]) -> Outcome:
+    """owlrl's inferred triples about ``data`` (closure less the schema's closure and the
+    asserted triples, compared as in ``test_reasoning``) and its error messages."""
+    ontology = to_rdflib_graph(schema)
+    design = to_rdflib_graph(data)
+    base, _ = owlrl_closure(ontology)
+    closure, errors = owlrl_closure(ontology + design)
+    inferred = {t for t in closure if t not in base and t not in design and compared(t)}
+    return inferred, errors
+
+
+def test_the_reasoner_equals_owlrl_on_a_schema_of_its_own() -> None:
+    ours, owlrl, engine = reason(SCHEMA, FACTS)
+    assert ours == owlrl
+    assert engine == "rules"
+    inferred = ours[0]
+    ex = "https://voorbeeld.nl/"
+    assert (URIRef(ex + "a"), RDF.type, URIRef(ex + "Post")) in inferred
+    assert (URIRef(ex + "a"), URIRef(ex + "grand"), URIRef(ex + "c")) in inferred
 
 
 @pytest.mark.parametrize(
     "axiom",
     [
         "ex:a owl:sameAs ex:b .",
-        "ex:p a owl:FunctionalProperty .",
-        "ex:C owl:intersectionOf ( ex:A ex:B ) .",
-        "ex:p rdfs:subPropertyOf rdf:type .",
-        "rdfs:label rdfs:domain ex:Thing .",
-        # Property axioms that can only make the graph inconsistent: the exact path checks them.
-        "ex:p a owl:IrreflexiveProperty .",
-        "ex:p a owl:AsymmetricProperty .",
-        "ex:p owl:propertyDisjointWith ex:q .",
-        "[] a owl:AllDisjointProperties ; owl:members ( ex:p ex:q ) .",
+        "ex:above a owl:FunctionalProperty .",
+        "ex:C owl:intersectionOf ( ex:Manager ex:Unit ) .",
+        "ex:p rdfs:subPropertyOf rdf:type . ex:a ex:p ex:Unit .",
+        "rdfs:label rdfs:domain ex:Thing . ex:a rdfs:label 'a' .",
+        # Property axioms that can only make the graph inconsistent.
+        "ex:above a owl:IrreflexiveProperty . ex:d ex:above ex:d .",
+        "ex:above a owl:AsymmetricProperty . ex:d ex:above ex:c .",
+        "ex:above owl:propertyDisjointWith ex:peer . ex:a ex:peer ex:b .",
+        "[] a owl:AllDisjointProperties ; owl:members ( ex:above ex:peer ) . ex:a ex:peer ex:b .",
     ],
 )
-def test_materialise_refuses_owl_it_does_not_cover(axiom: str) -> None:
-    text = PREFIXES + "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n" + axiom
-    with pytest.raises(UnsupportedInput):
-        materialise(quads(text))
+def test_owl_beyond_the_compiled_rules_is_reasoned_exactly(axiom: str) -> None:
+    """What the compiled rules do not express is reasoned by owlrl inside the reasoner (or by
+    rules compiled again with the design's schema): validation sees owlrl's result."""
+    ours, owlrl, _ = reason(SCHEMA, FACTS + axiom)
+    assert ours == owlrl
 
 
 DISJOINT = PREFIXES + textwrap.dedent(
@@ -104,38 +117,21 @@ DISJOINT = PREFIXES + textwrap.dedent(
     ex:Body owl:disjointWith ex:Role .
     [] a owl:AllDisjointClasses ; owl:members ( ex:Board ex:Bureau ex:Team ) .
     ex:chairs rdfs:domain ex:Role .
-    ex:b1 a ex:Board , ex:Bureau , ex:Team .
-    ex:b2 a ex:Board ; ex:chairs ex:b1 .
-    ex:r a ex:Role , ex:Actor .
     """
 )
-
-
-def owlrl_clashes(text: str) -> set[tuple[str, tuple[str, str]]]:
-    """owlrl's disjointness errors as (node, (class, class)), the pair in IRI order."""
-    graph = Graph().parse(data=text, format="turtle")
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
-    found = set()
-    errors = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
-    pattern = re.compile(r"Disjoint classes (\S+) and (\S+) have a common individual (\S+)")
-    for message in map(str, graph.objects(None, errors)):
-        match = pattern.fullmatch(message)
-        assert match, message
-        first, second, node = match.groups()
-        found.add((node, (min(first, second), max(first, second))))
-    return found
+CLASHING = """
+ex:b1 a ex:Board , ex:Bureau , ex:Team .
+ex:b2 a ex:Board ; ex:chairs ex:b1 .
+ex:r a ex:Role , ex:Actor .
+"""
 
 
 def test_clashes_are_owlrls_disjointness_errors() -> None:
-    store = ox.Store()
-    store.extend(quads(DISJOINT))
-    store.extend(ox.Quad(*t) for t in materialise(quads(DISJOINT)))  # type: ignore[arg-type]
-    got = {(c.node.value, (c.classes[0].value, c.classes[1].value)) for c in find_clashes(store)}
-    expected = owlrl_clashes(DISJOINT)
+    (_, errors), owlrl, _ = reason(DISJOINT, CLASHING)
     ex = "https://voorbeeld.nl/"
-    assert (ex + "b1", (ex + "Board", ex + "Bureau")) in expected
-    assert (ex + "b2", (ex + "Body", ex + "Role")) in expected  # through the domain of chairs
-    assert got == expected
+    assert f"Disjoint classes {ex}Board and {ex}Bureau have a common individual {ex}b1" in errors
+    assert f"Disjoint classes {ex}Body and {ex}Role have a common individual {ex}b2" in errors
+    assert errors == owlrl[1]
 
 
 @pytest.mark.parametrize(
@@ -146,16 +142,20 @@ def test_clashes_are_owlrls_disjointness_errors() -> None:
         "ex:C owl:disjointWith owl:Thing . ex:x a ex:C .",
     ],
 )
-def test_clashes_the_materialised_types_cannot_tell_are_refused(data: str) -> None:
-    store = ox.Store()
-    store.extend(quads(PREFIXES + data))
-    store.extend(ox.Quad(*t) for t in materialise(quads(PREFIXES + data)))  # type: ignore[arg-type]
-    with pytest.raises(UnsupportedInput):
-        find_clashes(store)
+def test_inconsistencies_beyond_disjoint_classes_are_owlrls(data: str) -> None:
+    ours, owlrl, _ = reason(PREFIXES, data)
+    assert ours == owlrl
+    # owlrl types nothing an owl:Thing, so only owl:Nothing clashes here.
+    assert bool(ours[1]) == ("Nothing" in data)
 
 
-ACCEPTED = ['"tekst"', '"tekst"@nl', "true", '"0"^^xsd:boolean', "-12", '"2024-02-29"^^xsd:date']
-REFUSED = [
+LITERALS = [
+    '"tekst"',
+    '"tekst"@nl',
+    "true",
+    '"0"^^xsd:boolean',
+    "-12",
+    '"2024-02-29"^^xsd:date',
     '"ja"^^xsd:boolean',
     '"twaalf"^^xsd:integer',
     '"2023-02-29"^^xsd:date',
@@ -164,16 +164,22 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize("literal", ACCEPTED + REFUSED)
-def test_check_literals_vouches_only_for_well_formed_literals(literal: str) -> None:
-    data = quads(PREFIXES + f"ex:s ex:p {literal} .")
-    if literal in REFUSED:
-        with pytest.raises(UnsupportedInput):
-            check_literals(data)
-        return
-    check_literals(data)
-    # What the fast path accepts, owlrl (the exact path's reference) accepts too.
-    assert not lexical_error(to_rdflib(data[0].object))
+@pytest.mark.parametrize("literal", LITERALS)
+def test_literals_are_checked_as_owlrl_checks_them(literal: str) -> None:
+    """owlrl's verdict on every literal, as pyoxigraph parses it (``"ja"`` stays ``"ja"``; owlrl
+    reads it through rdflib, as ``false``, and accepts it)."""
+    (_, errors), (_, owlrl_errors), _ = reason(PREFIXES, f"ex:s ex:p {literal} .")
+    assert errors == owlrl_errors
+    assert bool(errors) == (literal in ('"twaalf"^^xsd:integer', '"2023-02-29"^^xsd:date'))
+
+
+def test_there_is_one_owl_2_rl_materialisation() -> None:
+    """Validation infers with ``ketenontologie.reasoning``: the second materialisation of the
+    fast path (``validation.checks``) is gone, and validation reasons through ``Reasoner``."""
+    from ketenontologie.validation import engine
+
+    assert importlib.util.find_spec("ketenontologie.validation.checks") is None
+    assert engine.Reasoner is Reasoner
 
 
 SHAPES = PREFIXES + textwrap.dedent(

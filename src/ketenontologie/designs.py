@@ -21,7 +21,9 @@ blank nodes are not stored (a blank node cannot be shared between graphs written
 An upload (:func:`store_upload`) is parsed once (:func:`ketenontologie.loading.parse_bytes`:
 nothing in it is ever fetched), validated as the command line validates a file, with the
 upload's line numbers, and stored through the catalogue. The command line and the service use
-the same functions.
+the same functions. From parsing to storage a design stays pyoxigraph terms: the reasoning state
+takes the parsed triples as they are, and its deltas are stored as they come (nothing here
+converts to or from rdflib).
 
 >>> catalogue = DesignCatalogue.open(store)  # doctest: +SKIP
 >>> catalogue.put("mijn-keten", triples)  # doctest: +SKIP
@@ -34,12 +36,9 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import pyoxigraph as ox
-from rdflib import BNode
-from rdflib import Literal as RDFLiteral
-from rdflib.term import Node
 
 from ketenontologie.errors import (
     InconsistencyError,
@@ -60,8 +59,10 @@ from ketenontologie.reasoning.reasoner import Delta, Inconsistency, Reasoner, Re
 from ketenontologie.resources import design_files, ontology_files, shape_files
 from ketenontologie.sparql.results import format_by_name
 from ketenontologie.store import GraphName, GraphStore, OpenedStore, design_ids
-from ketenontologie.terms import TermCache
 from ketenontologie.validation import FailOn, ValidationReport, validate
+
+if TYPE_CHECKING:
+    from ketenontologie.terms import TermTriple
 
 __all__ = [
     "DESIGN_ID",
@@ -78,7 +79,6 @@ __all__ = [
     "upload_name",
 ]
 
-RDFTriple: TypeAlias = tuple[Node, Node, Node]
 Include: TypeAlias = Literal["asserted", "inferred", "all"]
 """What :meth:`DesignCatalogue.read` returns: the design, its inferred triples, or both."""
 
@@ -141,9 +141,8 @@ class DesignCatalogue:
         self.store = store
         self._reasoner = reasoner or Reasoner.from_ontology()
         self._state: ReasoningState = self._reasoner.state()
-        self._terms = TermCache()
         self._lock = threading.Lock()
-        self._asserted: dict[str, list[RDFTriple]] = {}
+        self._asserted: dict[str, Sequence[ox.Triple]] = {}
         self._mentions: dict[str, frozenset[ox.NamedNode]] = {}
         self._owner: dict[ox.Triple, str] = {}
         self._owned: dict[str, set[ox.Triple]] = {}
@@ -215,11 +214,11 @@ class DesignCatalogue:
         design makes the knowledge graph inconsistent with the ontology.
         """
         check_design_id(design_id)
-        rdf = self._terms.rdflib_triples(triples)
+        triples = list(triples)
         with self._lock:
             old = self._asserted.get(design_id)
             before = {_key(found) for found in self._inconsistencies}
-            delta = self._state.replace(design_id, rdf)
+            delta = self._state.replace(design_id, triples)
             new = [found for found in delta.inconsistencies if _key(found) not in before]
             if new:
                 self._restore(design_id, old)
@@ -232,7 +231,7 @@ class DesignCatalogue:
             except BaseException:
                 self._restore(design_id, old)
                 raise
-            self._asserted[design_id] = rdf
+            self._asserted[design_id] = triples
             self._mentions[design_id] = _mentions(triples)
             self._commit(plan)
             self._inconsistencies = delta.inconsistencies
@@ -271,7 +270,7 @@ class DesignCatalogue:
             self._inconsistencies = delta.inconsistencies
             return len(plan.removed)
 
-    def _restore(self, design_id: str, old: list[RDFTriple] | None) -> None:
+    def _restore(self, design_id: str, old: Sequence[ox.Triple] | None) -> None:
         """Put the reasoning state back after a refused write."""
         if old is None:
             if design_id in self._state.designs:
@@ -419,9 +418,8 @@ class DesignCatalogue:
         self._state = self._reasoner.state()
         self._asserted, self._mentions, self._owner, self._owned = {}, {}, {}, {}
         for design_id, triples in designs.items():
-            rdf = self._terms.rdflib_triples(triples)
-            self._state.add(design_id, rdf)
-            self._asserted[design_id] = rdf
+            self._state.add(design_id, triples)
+            self._asserted[design_id] = triples
             self._mentions[design_id] = _mentions(triples)
         inferred = self._state.inferred()
         self._inconsistencies = inferred.inconsistencies
@@ -445,18 +443,16 @@ class DesignCatalogue:
                 touched.add(owner)
         return touched
 
-    def _storable(self, triples: Iterable[RDFTriple]) -> set[ox.Triple]:
+    def _storable(self, triples: Iterable[TermTriple]) -> set[ox.Triple]:
         """Inferred triples a store can hold apart from their design: no blank nodes, no literal
-        subjects (owlrl's generalised RDF)."""
-        convert = self._terms.as_ox
-        found = set()
-        for s, p, o in triples:
-            if isinstance(s, BNode | RDFLiteral) or isinstance(o, BNode):
-                continue
-            subject, predicate = convert(s), convert(p)
-            assert isinstance(subject, ox.NamedNode) and isinstance(predicate, ox.NamedNode)
-            found.add(ox.Triple(subject, predicate, convert(o)))
-        return found
+        subjects or predicates that are no IRI (owlrl's generalised RDF)."""
+        return {
+            ox.Triple(s, p, o)
+            for s, p, o in triples
+            if isinstance(s, ox.NamedNode)
+            and isinstance(p, ox.NamedNode)
+            and not isinstance(o, ox.BlankNode)
+        }
 
     def _stored(self, graph: str) -> list[ox.Triple]:
         if not self.store.has_graph(graph):

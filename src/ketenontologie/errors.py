@@ -36,6 +36,7 @@ __all__ = [
     "NotAcceptableError",
     "NotConformingError",
     "NotEntailedError",
+    "NotPublishedError",
     "ParameterError",
     "PayloadTooLargeError",
     "QueryHeaderError",
@@ -396,3 +397,21 @@ class GraphNotFoundError(KetenontologieError):
     """The Graph Store Protocol names a graph that does not exist."""
 
     code = "graph-not-found"
+
+
+# --- publication --------------------------------------------------------------------------------
+
+
+class NotPublishedError(KetenontologieError):
+    """Nothing is published at a path of the linked data: no such thing, graph, version or dump.
+
+    ``reason`` says why, when there is more to say than that nothing is known there.
+    """
+
+    code = "not-found"
+
+    def __init__(self, path: str, reason: str | None = None) -> None:
+        self.path = path
+        self.reason = reason
+        text = reason or f"Nothing is known at {path} (hier is niets bekend)."
+        super().__init__(f"{text} See /def, /shapes and /.well-known/void.")

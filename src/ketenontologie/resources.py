@@ -12,6 +12,7 @@ edits show up without reinstalling.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +20,7 @@ from ketenontologie.errors import InputNotFoundError
 
 __all__ = [
     "ResourceKind",
+    "cache_dir",
     "design_files",
     "ontology_files",
     "query_files",
@@ -69,6 +71,17 @@ def _files(kind: ResourceKind, pattern: str) -> list[Path]:
             hint="Run from a complete source checkout or reinstall the ketenontologie package",
         )
     return files
+
+
+def cache_dir() -> Path | None:
+    """Where derived files are kept between runs (compiled rules): ``KETENONTOLOGIE_CACHE_DIR``,
+    else ``$XDG_CACHE_HOME/ketenontologie``, else ``~/.cache/ketenontologie``; None when the
+    variable is set to an empty value (keep nothing)."""
+    configured = os.environ.get("KETENONTOLOGIE_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "ketenontologie"
 
 
 def ontology_files() -> list[Path]:

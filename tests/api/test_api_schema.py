@@ -13,6 +13,7 @@ the running service serves the same document.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -97,6 +98,32 @@ def test_the_service_serves_this_schema(fuzzed_server: Server) -> None:
 
     served = httpx.get(f"{fuzzed_server.url}/openapi.json").json()
     assert _without_operation_ids(served) == _without_operation_ids(OPENAPI)
+
+
+def test_every_operation_has_an_id_of_its_own() -> None:
+    ids = [
+        operation["operationId"]
+        for path in OPENAPI["paths"].values()
+        for operation in path.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    ]
+    assert len(ids) > 20
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+
+
+def test_the_schema_is_valid_openapi() -> None:
+    # A dev dependency (openapi-spec-validator): skipped where it is missing, except on CI.
+    if os.environ.get("CI", "").lower() != "true":
+        pytest.importorskip("openapi_spec_validator")
+    from openapi_spec_validator import validate
+
+    validate(OPENAPI)
+
+
+def test_building_the_schema_warns_of_nothing() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # FastAPI warns of a duplicate operation id
+        create_app(Settings(data_dir="/nonexistent/not-opened")).openapi()
 
 
 @service_operations.parametrize()

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import types
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
 
-from ketenontologie.designs import DesignCatalogue, load_project
+from ketenontologie import designs as designs_module
+from ketenontologie import terms
+from ketenontologie.designs import DesignCatalogue, load_project, store_upload
 from ketenontologie.errors import InconsistencyError, UnknownDesignError
 from ketenontologie.namespaces import design_graph, inferred_graph
 from ketenontologie.reasoning import Reasoner
@@ -78,18 +80,10 @@ def expected(reasoner: Reasoner, designs: Mapping[str, list[ox.Triple]]) -> set[
     """What batch reasoning infers from ``designs``, as the store can hold it."""
     if not designs:
         return set()
-    graphs = {}
-    for name, triples in designs.items():
-        graph = Graph()
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        graph.parse(data=data.decode(), format="nt")
-        graphs[name] = graph
-    inferred = reasoner.infer(graphs).graph()
-    data = inferred.serialize(format="nt", encoding="utf-8")
     return {
-        ox.Triple(q.subject, q.predicate, q.object)
-        for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-        if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
+        ox.Triple(s, p, o)  # type: ignore[arg-type]
+        for s, p, o in reasoner.infer(designs)
+        if not isinstance(s, ox.BlankNode) and not isinstance(o, ox.BlankNode)
     }
 
 
@@ -228,3 +222,52 @@ def test_a_failed_write_leaves_the_state_as_it_was(
     assert_in_line(store, reasoner, {"one": one})
     catalogue.put("three", triples_of(synthetic.design(3)))
     assert_in_line(store, reasoner, {"one": one, "three": triples_of(synthetic.design(3))})
+
+
+def test_an_upload_reaches_the_store_as_pyoxigraph_terms(
+    store: OxigraphStore, reasoner: Reasoner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From parsing to storage an upload stays pyoxigraph terms: validation's fast path and the
+    catalogue reason with ``ketenontologie.reasoning`` on them, and nothing converts them to
+    rdflib (every conversion goes through ``ketenontologie.terms``, refused here)."""
+    catalogue = DesignCatalogue.open(store, reasoner=reasoner)
+    catalogue.put("warm", file_triples(ROOT / "tests" / "designs" / "valid" / "kleine-keten.ttl"))
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError(f"converted to or from rdflib: {args!r}")
+
+    ours = [
+        module
+        for module in list(sys.modules.values())
+        if isinstance(module, types.ModuleType) and module.__name__.startswith("ketenontologie")
+    ]
+    for name in ("to_rdflib", "to_ox", "to_rdflib_graph", "from_rdflib_graph"):
+        original = getattr(terms, name)
+        for module in ours:
+            if getattr(module, name, None) is original:
+                monkeypatch.setattr(module, name, refuse)
+    monkeypatch.setattr(terms.TermCache, "as_rdflib", refuse)
+    monkeypatch.setattr(terms.TermCache, "as_ox", refuse)
+
+    path = ROOT / "data" / "voorbeeldketen-havenstad.ttl"
+    outcome, report = store_upload(
+        catalogue, path.read_bytes(), media_type="text/turtle", design_id="havenstad"
+    )
+    assert report.conforms and outcome.created and outcome.added > 0
+    assert stored(store, design_graph("havenstad")) == set(file_triples(path))
+    assert stored(store, inferred_graph("havenstad"))
+    monkeypatch.undo()
+    assert_in_line(
+        store,
+        reasoner,
+        {
+            "warm": file_triples(ROOT / "tests/designs/valid/kleine-keten.ttl"),
+            "havenstad": file_triples(path),
+        },
+    )
+    # The catalogue holds no rdflib at all.
+    assert not [
+        name
+        for name, value in vars(designs_module).items()
+        if getattr(value, "__module__", "").startswith("rdflib")
+    ]

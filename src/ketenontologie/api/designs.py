@@ -24,7 +24,7 @@ from ketenontologie.designs import (
     store_upload,
     upload_name,
 )
-from ketenontologie.errors import DesignExistsError, NotAcceptableError
+from ketenontologie.errors import DesignExistsError
 from ketenontologie.loading import UPLOAD_MEDIA_TYPES
 from ketenontologie.namespaces import PREFIXES
 from ketenontologie.sparql.results import FORMATS, RDF_FORMATS
@@ -32,7 +32,7 @@ from ketenontologie.validation import ValidationReport, render, validate
 
 from .common import media_type_of, require_writer
 from .errors import READ_ERRORS, WRITE_ERRORS, documented
-from .negotiation import choose, parse_accept
+from .negotiation import choose, choose_report
 
 __all__ = ["REPORT_SCHEMA", "catalogue_of", "router"]
 
@@ -368,7 +368,7 @@ async def delete_design(request: Request, design_id: DesignId) -> Response:
 )
 async def validate_design(request: Request, fail_on: FailOnParam = "violation") -> Response:
     """Validate a posted design."""
-    answer = _report_format(request.headers.get("accept"))
+    answer = choose_report(request.headers.get("accept"))
     media_type, _ = media_type_of(request)
     data = await request.body()
     name = upload_name("ontwerp", media_type)
@@ -386,39 +386,6 @@ async def validate_design(request: Request, fail_on: FailOnParam = "violation") 
             headers={"Vary": "Accept"},
         )
     return JSONResponse(report.to_dict(), headers={"Vary": "Accept"})
-
-
-def _report_format(accept: str | None) -> Literal["json", "turtle"]:
-    """JSON unless ``Accept`` prefers Turtle; 406 when it takes neither."""
-    if not accept or not accept.strip():
-        return "json"
-    ranges = parse_accept(accept)
-
-    def quality(media: str) -> float:
-        best = (-1, 0.0)
-        kind = media.partition("/")[0]
-        for accepted, q in ranges:
-            specificity = (
-                2
-                if accepted == media
-                else 1
-                if accepted == f"{kind}/*"
-                else 0
-                if accepted == "*/*"
-                else -1
-            )
-            if specificity > best[0]:
-                best = (specificity, q)
-        return best[1]
-
-    json_q = quality("application/json")
-    turtle_q = max(quality("text/turtle"), quality("application/x-turtle"))
-    if json_q <= 0 and turtle_q <= 0:
-        raise NotAcceptableError(
-            f"The report is JSON (application/json) or Turtle (text/turtle); Accept ({accept}) "
-            "takes neither."
-        )
-    return "turtle" if turtle_q > json_q else "json"
 
 
 def _content_id(data: bytes) -> str:

@@ -28,6 +28,7 @@ from ketenontologie.errors import (
     KetenontologieError,
     NotAcceptableError,
     NotConformingError,
+    NotPublishedError,
     ParameterError,
     PayloadTooLargeError,
     QueryHeaderError,
@@ -53,7 +54,12 @@ __all__ = [
 ]
 
 NotFoundPage: TypeAlias = Callable[[Request, str | None], Response | None]
-"""The helpful 404 page for a client that prefers HTML, or None to answer with JSON."""
+"""The helpful 404 page for a client that prefers HTML, or None to answer with JSON; the text
+is what the page says about the path (None: only that nothing is known there)."""
+
+_VARY: dict[int, str] = {404: "Accept, Accept-Language", 406: "Accept"}
+"""What an error answer depends on: a 404 is a page for a browser (in its language), JSON
+otherwise; a 406 names what ``Accept`` asked for."""
 
 _STATUS: list[tuple[type[KetenontologieError], int]] = [
     (AuthenticationRequiredError, 401),
@@ -61,6 +67,7 @@ _STATUS: list[tuple[type[KetenontologieError], int]] = [
     (GraphNotFoundError, 404),
     (UnknownQueryError, 404),
     (UnknownDesignError, 404),
+    (NotPublishedError, 404),
     (DesignExistsError, 409),
     (NotConformingError, 422),
     (InconsistencyError, 422),
@@ -126,13 +133,15 @@ def status_for(error: KetenontologieError) -> int:
 
 
 def error_response(error: KetenontologieError) -> JSONResponse:
-    """The JSON answer for ``error``, with ``WWW-Authenticate`` / ``Retry-After`` where due."""
-    headers = {}
+    """The JSON answer for ``error``, with ``WWW-Authenticate`` / ``Retry-After`` where due, and
+    ``Vary`` where the answer depends on the request's headers."""
+    status = status_for(error)
+    headers = {"Vary": _VARY[status]} if status in _VARY else {}
     if isinstance(error, AuthenticationRequiredError):
         headers["WWW-Authenticate"] = 'Bearer realm="ketenontologie"'
     if isinstance(error, QueryTimeoutError):
         headers["Retry-After"] = "1"
-    return JSONResponse(error.to_dict(), status_code=status_for(error), headers=headers)
+    return JSONResponse(error.to_dict(), status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI, *, not_found_page: NotFoundPage) -> None:
@@ -142,7 +151,8 @@ def install_error_handlers(app: FastAPI, *, not_found_page: NotFoundPage) -> Non
     async def project_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, KetenontologieError)
         if status_for(error) == 404:
-            page = await run_in_threadpool(not_found_page, request, error.message)
+            about = error.reason if isinstance(error, NotPublishedError) else error.message
+            page = await run_in_threadpool(not_found_page, request, about)
             if page is not None:
                 return page
         return error_response(error)
@@ -158,10 +168,11 @@ def install_error_handlers(app: FastAPI, *, not_found_page: NotFoundPage) -> Non
             message = f"There is nothing at {request.url.path}. See /docs for the routes."
         elif error.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path}. See /docs."
+        headers = dict(getattr(error, "headers", None) or {})
+        if error.status_code in _VARY:
+            headers["Vary"] = _VARY[error.status_code]
         return JSONResponse(
-            {"error": code, "message": message},
-            status_code=error.status_code,
-            headers=getattr(error, "headers", None),
+            {"error": code, "message": message}, status_code=error.status_code, headers=headers
         )
 
     async def validation_error(request: Request, error: Exception) -> JSONResponse:

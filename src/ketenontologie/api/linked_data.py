@@ -1,44 +1,64 @@
 """Linked data at the service's root: ``/def``, ``/shapes``, ``/id/…`` (303), ``/doc/…``,
 the named graphs ``/graph/…``, VoID and the dumps.
 
-Every handler reads the request into an :class:`~ketenontologie.publication.service.Ask`, calls
-:class:`~ketenontologie.publication.service.LinkedData` and copies its answer; negotiation,
-pages and the helpful 404 live in :mod:`ketenontologie.publication`.
+Every handler picks the format (:func:`~ketenontologie.api.negotiation.choose_document`: an
+extension, else ``Accept``) and the language (``?lang=``, else ``Accept-Language``), asks
+:class:`~ketenontologie.publication.LinkedData` for the document and answers with it: ``Vary``,
+``Link`` to each RDF format, ``Content-Location`` and, for a page, ``Content-Language``. Where
+nothing is published the library raises :class:`~ketenontologie.errors.NotPublishedError`, which
+:mod:`ketenontologie.api.errors` answers with a 404 (for a browser, :func:`not_found_page`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ketenontologie.publication.negotiation import prefers_html, split_extension
-from ketenontologie.publication.service import Answer, Ask, LinkedData
+from ketenontologie.errors import NotPublishedError
+from ketenontologie.publication.formats import (
+    FORMATS,
+    GRAPH_FORMATS,
+    HTML,
+    DocumentFormat,
+    format_for_extension,
+    split_extension,
+)
+from ketenontologie.publication.pages import stylesheet as stylesheet_bytes
+from ketenontologie.publication.site import Ask, Document, LinkedData
 
 from .common import settings_of, store_of
+from .negotiation import choose_document, choose_language, prefers_html
 
-__all__ = ["ask_of", "linked_data_of", "not_found_page", "router", "send"]
+__all__ = ["ask_of", "linked_data_of", "not_found_page", "router"]
+
+_VARY = "Accept, Accept-Language"
+"""What every linked-data answer depends on (also every 404: a browser gets a page)."""
 
 router = APIRouter(tags=["Linked data"])
-_GET = ["GET", "HEAD"]
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Response])
 _NEGOTIATED: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The document, as HTML or RDF by Accept (or by extension).",
-        "content": {
-            media: {}
-            for media in (
-                "text/html",
-                "text/turtle",
-                "application/ld+json",
-                "application/rdf+xml",
-                "application/n-triples",
-            )
-        },
+        "content": {fmt.media_type: {} for fmt in FORMATS},
     },
     404: {"description": "Nothing is known here: a page with suggestions (or JSON)."},
     406: {"description": "None of the accepted formats is offered."},
 }
+
+
+def _get(path: str, **options: Any) -> Callable[[Endpoint], Endpoint]:
+    """Route GET and HEAD on ``path`` to the endpoint; only GET is an OpenAPI operation (one
+    operation id each; HEAD is GET without the body)."""
+
+    def register(endpoint: Endpoint) -> Endpoint:
+        router.add_api_route(path, endpoint, methods=["GET"], **options)
+        router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False)
+        return endpoint
+
+    return register
 
 
 def linked_data_of(request: Request) -> LinkedData:
@@ -53,163 +73,213 @@ def linked_data_of(request: Request) -> LinkedData:
 
 
 def ask_of(request: Request) -> Ask:
-    """What ``request`` asks, for :class:`LinkedData`."""
+    """What ``request`` asks for, its language chosen."""
     params = request.query_params
+    lang = params.get("lang")
     return Ask(
         path=request.url.path,
         query=request.url.query,
-        accept=request.headers.get("accept"),
-        accept_language=request.headers.get("accept-language"),
-        lang=params.get("lang"),
+        lang=choose_language(lang, request.headers.get("accept-language")),
+        lang_given=bool(lang),
         inferred=params.get("inferred", "").strip().lower() in ("true", "1", "yes", "on"),
     )
 
 
-def send(answer: Answer) -> Response:
-    """The HTTP response for ``answer``."""
-    return Response(
-        answer.body,
-        status_code=answer.status,
-        media_type=answer.media_type,
-        headers=dict(answer.headers),
+def _format(
+    request: Request,
+    extension: str | DocumentFormat | None = None,
+    *,
+    formats: tuple[DocumentFormat, ...] = FORMATS,
+) -> DocumentFormat:
+    """The format to answer with: the extension's (one we do not know: nothing is there), else
+    the best by ``Accept``."""
+    if isinstance(extension, str):
+        named = format_for_extension(extension)
+        if named is None:
+            raise NotPublishedError(request.url.path)
+        extension = named
+    return choose_document(request.headers.get("accept"), extension=extension, formats=formats)
+
+
+def _headers(stem: str, fmt: DocumentFormat, formats: Sequence[DocumentFormat]) -> dict[str, str]:
+    alternates = ", ".join(
+        f'<{stem}.{other.extension}>; rel="alternate"; type="{other.media_type}"'
+        for other in formats
+        if other.is_rdf
     )
+    return {"Vary": _VARY, "Link": alternates, "Content-Location": f"{stem}.{fmt.extension}"}
 
 
-def not_found_page(request: Request, message: str | None) -> Response | None:
+def _send(document: Document, fmt: DocumentFormat, ask: Ask) -> Response:
+    """``document`` in ``fmt``, with the headers that say what else there is."""
+    headers = _headers(document.stem, fmt, document.formats)
+    if fmt.is_rdf:
+        return Response(document.rdf(fmt), media_type=fmt.content_type, headers=headers)
+    headers["Content-Language"] = ask.lang
+    if not document.page_is_file:
+        del headers["Content-Location"]
+    return Response(document.page().encode("utf-8"), media_type=HTML.content_type, headers=headers)
+
+
+def not_found_page(request: Request, reason: str | None) -> Response | None:
     """The helpful 404 page when the client prefers HTML (a browser), else None (send JSON)."""
     if not prefers_html(request.headers.get("accept")):
         return None
     if getattr(request.app.state, "store", None) is None:
         return None  # not started: nothing to suggest from
-    return send(linked_data_of(request).not_found(ask_of(request), message=message))
+    html = linked_data_of(request).not_found_page(ask_of(request), reason=reason)
+    return Response(
+        html.encode("utf-8"), status_code=404, media_type=HTML.content_type, headers={"Vary": _VARY}
+    )
 
 
-@router.api_route("/def", methods=_GET, summary="The ontology", responses=_NEGOTIATED)
+@_get("/def", summary="The ontology", responses=_NEGOTIATED)
 def ontology(request: Request) -> Response:
     """The ontology: HTML for browsers, Turtle, JSON-LD, RDF/XML or N-Triples by Accept."""
-    return send(linked_data_of(request).ontology(ask_of(request)))
+    fmt = _format(request)
+    ask = ask_of(request)
+    return _send(linked_data_of(request).ontology(ask), fmt, ask)
 
 
-@router.api_route("/def.{ext}", methods=_GET, summary="The ontology in one format")
+@_get("/def.{ext}", summary="The ontology in one format")
 def ontology_file(request: Request, ext: str) -> Response:
     """The ontology as ``ttl``, ``jsonld``, ``rdf``, ``nt`` or ``html``."""
-    return send(linked_data_of(request).ontology(ask_of(request), extension=ext))
+    fmt = _format(request, ext)
+    ask = ask_of(request)
+    return _send(linked_data_of(request).ontology(ask), fmt, ask)
 
 
-@router.api_route(
-    "/def/service", methods=_GET, summary="The service vocabulary", responses=_NEGOTIATED
-)
+@_get("/def/service", summary="The service vocabulary", responses=_NEGOTIATED)
 def service_vocabulary(request: Request) -> Response:
     """The terms the SPARQL service writes into its answers (``…/def/service#truncated``)."""
-    return send(linked_data_of(request).service_terms(ask_of(request)))
+    fmt = _format(request)
+    ask = ask_of(request)
+    return _send(linked_data_of(request).service_terms(ask), fmt, ask)
 
 
-@router.api_route(
-    "/def/service.{ext}", methods=_GET, summary="The service vocabulary in one format"
-)
+@_get("/def/service.{ext}", summary="The service vocabulary in one format")
 def service_vocabulary_file(request: Request, ext: str) -> Response:
     """The service vocabulary as ``ttl``, ``jsonld``, ``rdf``, ``nt`` or ``html``."""
-    return send(linked_data_of(request).service_terms(ask_of(request), extension=ext))
+    fmt = _format(request, ext)
+    ask = ask_of(request)
+    return _send(linked_data_of(request).service_terms(ask), fmt, ask)
 
 
-@router.api_route("/def/{version}", methods=_GET, summary="A version of the ontology")
+@_get("/def/{version}", summary="A version of the ontology")
 def ontology_version(request: Request, version: str) -> Response:
     """The version IRI ``/def/{version}`` (the current version only), optionally ``.ttl`` etc."""
-    number, fmt = split_extension(version)
-    extension = None if fmt is None else fmt.extension
-    answer = linked_data_of(request).ontology(ask_of(request), extension=extension, version=number)
-    return send(answer)
+    number, extension = split_extension(version)
+    fmt = _format(request, extension)
+    ask = ask_of(request)
+    return _send(linked_data_of(request).ontology(ask, version=number), fmt, ask)
 
 
-@router.api_route("/shapes", methods=_GET, summary="The rules", responses=_NEGOTIATED)
+@_get("/shapes", summary="The rules", responses=_NEGOTIATED)
 def shapes(request: Request) -> Response:
     """The SHACL shapes (rules ``KS-R01``…): HTML or RDF by Accept."""
-    return send(linked_data_of(request).shapes_document(ask_of(request)))
+    fmt = _format(request)
+    ask = ask_of(request)
+    return _send(linked_data_of(request).shapes_document(ask), fmt, ask)
 
 
-@router.api_route("/shapes.{ext}", methods=_GET, summary="The rules in one format")
+@_get("/shapes.{ext}", summary="The rules in one format")
 def shapes_file(request: Request, ext: str) -> Response:
     """The shapes as ``ttl``, ``jsonld``, ``rdf``, ``nt`` or ``html``."""
-    return send(linked_data_of(request).shapes_document(ask_of(request), extension=ext))
+    fmt = _format(request, ext)
+    ask = ask_of(request)
+    return _send(linked_data_of(request).shapes_document(ask), fmt, ask)
 
 
-@router.api_route("/shapes/{version}", methods=_GET, summary="A version of the rules")
+@_get("/shapes/{version}", summary="A version of the rules")
 def shapes_version(request: Request, version: str) -> Response:
     """The version IRI ``/shapes/{version}`` (the current version only), optionally ``.ttl``."""
-    number, fmt = split_extension(version)
-    extension = None if fmt is None else fmt.extension
-    answer = linked_data_of(request).shapes_document(
-        ask_of(request), extension=extension, version=number
-    )
-    return send(answer)
+    number, extension = split_extension(version)
+    fmt = _format(request, extension)
+    ask = ask_of(request)
+    return _send(linked_data_of(request).shapes_document(ask, version=number), fmt, ask)
 
 
-@router.api_route(
+@_get(
     "/id/{kind}/{ref}",
-    methods=_GET,
     summary="A thing: 303 See Other to its document",
     responses={303: {"description": "See /doc/{kind}/{ref}"}, 404: {"description": "Unknown"}},
 )
 def thing(request: Request, kind: str, ref: str) -> Response:
     """A concept, the scheme or a thing in a stored design: redirects to its document."""
-    return send(linked_data_of(request).thing(ask_of(request), kind, ref))
+    linked_data_of(request).thing(ask_of(request), kind, ref)
+    query = request.url.query
+    location = f"/doc/{kind}/{ref}" + (f"?{query}" if query else "")
+    return Response(
+        b"", status_code=303, media_type="text/plain", headers={"Location": location, "Vary": _VARY}
+    )
 
 
-@router.api_route(
-    "/doc/{kind}/{ref}", methods=_GET, summary="The document about a thing", responses=_NEGOTIATED
-)
+@_get("/doc/{kind}/{ref}", summary="The document about a thing", responses=_NEGOTIATED)
 def document(request: Request, kind: str, ref: str) -> Response:
     """The document about ``/id/{kind}/{ref}``; ``?inferred=true`` adds inferred data."""
-    return send(linked_data_of(request).document(ask_of(request), kind, ref))
+    name, extension = split_extension(ref)
+    fmt = _format(request, extension)
+    ask = ask_of(request)
+    return _send(linked_data_of(request).document(ask, kind, name), fmt, ask)
 
 
-@router.api_route(
+@_get(
     "/graph/{path:path}",
-    methods=_GET,
     summary="A named graph: its triples, or a page about it",
     responses={
         **_NEGOTIATED,
         200: {
             "description": "The graph's triples by Accept (TriG and N-Quads keep its name), "
             "or a page about it for browsers.",
-            "content": {
-                **_NEGOTIATED[200]["content"],
-                "application/trig": {},
-                "application/n-quads": {},
-            },
+            "content": {fmt.media_type: {} for fmt in GRAPH_FORMATS},
         },
     },
 )
 def named_graph(request: Request, path: str) -> Response:
     """The stored graph ``https://w3id.org/ketenontologie/graph/{path}``; files: ``/dumps/``."""
-    return send(linked_data_of(request).named_graph(ask_of(request), path))
+    fmt = _format(request, formats=GRAPH_FORMATS)
+    ask = ask_of(request)
+    return _send(linked_data_of(request).named_graph(ask, path), fmt, ask)
 
 
-@router.api_route("/.well-known/void", methods=_GET, summary="VoID and DCAT of the dataset")
+@_get("/.well-known/void", summary="VoID and DCAT of the dataset")
 def void(request: Request) -> Response:
     """The dataset description: a page with every dump for browsers, else RDF."""
-    return send(linked_data_of(request).dataset(ask_of(request)))
+    fmt = _format(request)
+    ask = ask_of(request)
+    return _send(linked_data_of(request).dataset(ask), fmt, ask)
 
 
-@router.api_route("/.well-known/void.{ext}", methods=_GET, summary="VoID in one format")
+@_get("/.well-known/void.{ext}", summary="VoID in one format")
 def void_file(request: Request, ext: str) -> Response:
     """The dataset description as ``ttl``, ``jsonld``, ``rdf``, ``nt`` or ``html``."""
-    return send(linked_data_of(request).dataset(ask_of(request), extension=ext))
+    fmt = _format(request, ext)
+    ask = ask_of(request)
+    return _send(linked_data_of(request).dataset(ask), fmt, ask)
 
 
-@router.api_route("/dumps", methods=_GET, summary="The dumps (the dataset page)")
+@_get("/dumps", summary="The dumps (the dataset page)")
 def dumps(request: Request) -> Response:
     """Every graph and its downloads (the same page as ``/.well-known/void``)."""
-    return send(linked_data_of(request).dataset(ask_of(request)))
+    fmt = _format(request)
+    ask = ask_of(request)
+    return _send(linked_data_of(request).dataset(ask), fmt, ask)
 
 
-@router.api_route("/dumps/{path:path}", methods=_GET, summary="One graph, or all, as a file")
+@_get("/dumps/{path:path}", summary="One graph, or all, as a file")
 def dump(request: Request, path: str) -> Response:
     """``/dumps/{graph}.{ext}`` (e.g. ``ontwerp/loonaangifteketen.ttl``) or ``alles.nq``."""
-    return send(linked_data_of(request).dump(ask_of(request), path))
+    found = linked_data_of(request).dump(ask_of(request), path)
+    fmt = found.format
+    headers = {} if fmt.is_dataset else _headers(found.stem, fmt, FORMATS)
+    return Response(found.body, media_type=fmt.content_type, headers=headers)
 
 
-@router.api_route("/assets/ketenontologie.css", methods=_GET, include_in_schema=False)
-def stylesheet(request: Request) -> Response:
+@_get("/assets/ketenontologie.css", include_in_schema=False)
+def stylesheet() -> Response:
     """The pages' one stylesheet."""
-    return send(linked_data_of(request).stylesheet())
+    return Response(
+        stylesheet_bytes(),
+        media_type="text/css; charset=utf-8",
+        headers={"Cache-Control": "max-age=3600"},
+    )

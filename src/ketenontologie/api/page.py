@@ -2,14 +2,8 @@
 
 YASGUI is served from this package (``static/yasgui``, see its README); the page and its
 assets come from this service only and its ``Content-Security-Policy`` names no other origin.
-The language is ``?lang=nl|en``, else the best of ``Accept-Language``, else Dutch.
-
->>> choose_language(None, "en-GB,en;q=0.9,nl;q=0.8")
-'en'
->>> choose_language(None, "de-DE, fr;q=0.5")
-'nl'
->>> choose_language("en", "nl")
-'en'
+The language is ``?lang=nl|en`` (any other value is refused), else the best of
+``Accept-Language``, else Dutch (:func:`~ketenontologie.api.negotiation.choose_language`).
 """
 
 from __future__ import annotations
@@ -18,21 +12,19 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from typing import Any, Literal, TypeAlias
+from typing import Any
 
 import jinja2
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ketenontologie.errors import BadRequestError
 from ketenontologie.namespaces import PREFIXES
+from ketenontologie.publication.words import Language
 from ketenontologie.queries import NamedQuery
 
-from .negotiation import parse_accept
+from .negotiation import choose_language
 
-__all__ = ["CSP", "Language", "choose_language", "page_router"]
-
-Language: TypeAlias = Literal["nl", "en"]
+__all__ = ["CSP", "page_router"]
 
 CSP = "; ".join(
     [
@@ -131,20 +123,6 @@ _HEADERS = {
 }
 
 
-def choose_language(lang: str | None, accept_language: str | None) -> Language:
-    """``lang`` when given (nl or en), else the better of nl and en in ``Accept-Language``."""
-    if lang is not None:
-        if lang not in _TEXTS:
-            raise BadRequestError(f"lang={lang!r} is not offered. Use lang=nl or lang=en.")
-        return lang  # type: ignore[return-value]
-    best: tuple[float, int, Language] = (0.0, 0, "nl")
-    for position, (media, q) in enumerate(parse_accept(accept_language or "")):
-        primary = media.split("-")[0].split("/")[0]
-        if primary in _TEXTS and q > best[0]:
-            best = (q, -position, primary)  # type: ignore[assignment]
-    return best[2]
-
-
 @cache
 def _asset(path: str) -> bytes:
     return resources.files("ketenontologie.api").joinpath("static", path).read_bytes()
@@ -187,7 +165,7 @@ def page_router(queries: Mapping[str, NamedQuery]) -> APIRouter:
     @router.get("/")
     async def page(request: Request, lang: str | None = None) -> HTMLResponse:
         """The query page in the chosen language."""
-        chosen = choose_language(lang, request.headers.get("accept-language"))
+        chosen = choose_language(lang, request.headers.get("accept-language"), unknown="refuse")
         texts = _TEXTS[chosen]
         base = str(request.base_url)
         config = {

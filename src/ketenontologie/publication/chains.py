@@ -8,8 +8,9 @@ faked.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
 from rdflib import Graph, URIRef
 
@@ -18,16 +19,22 @@ from ketenontologie.errors import KetenontologieError
 from ketenontologie.namespaces import KETEN, SHAPES
 from ketenontologie.publication.links import Links
 from ketenontologie.publication.model import Link, Text, label_of, link_to, links_to
+from ketenontologie.publication.union import union
 from ketenontologie.publication.words import words
 from ketenontologie.summary import ChainSummary, EscalationStep, Named, summarize
+
+if TYPE_CHECKING:
+    from ketenontologie.validation import ValidationReport
 
 __all__ = [
     "BodyView",
     "ChainFacts",
     "ChainPage",
+    "Checked",
     "ReportView",
     "ResultView",
     "chain_page",
+    "check_design",
     "report_view",
 ]
 
@@ -163,11 +170,8 @@ def _facts(summary: ChainSummary, data: Graph, context: Graph, links: Links) -> 
     )
 
 
-def report_view(report: object, *, context: Graph, links: Links) -> ReportView:
+def report_view(report: ValidationReport, *, context: Graph, links: Links) -> ReportView:
     """The page's view of a :class:`~ketenontologie.validation.ValidationReport`."""
-    from ketenontologie.validation import ValidationReport
-
-    assert isinstance(report, ValidationReport)
     lang = links.lang
     results = []
     for result in report.results:
@@ -202,18 +206,20 @@ def report_view(report: object, *, context: Graph, links: Links) -> ReportView:
     )
 
 
-def _validate(
-    design: Graph, *, context: Graph, links: Links
-) -> tuple[ReportView | None, str | None]:
+Checked: TypeAlias = "tuple[ValidationReport | None, str | None]"
+"""A design's rule check: the report, or why there is none (None, None: no validation here)."""
+
+
+def check_design(design: Graph) -> Checked:
+    """The rule check of ``design``: its validation report, or the error that stopped it."""
     try:
         from ketenontologie.validation import validate
     except ImportError:  # validation not available in this installation: say so, don't fake it
         return None, None
     try:
-        report = validate(design)
+        return validate(design), None
     except KetenontologieError as error:
         return None, str(error)
-    return report_view(report, context=context, links=links), None
 
 
 def chain_page(
@@ -226,20 +232,18 @@ def chain_page(
     design_ids: Sequence[str] = (),
     show_inferred: bool = False,
     switch: Switch | None = None,
+    check: Callable[[Graph], Checked] = check_design,
 ) -> ChainPage:
     """The design page of ``chain``: facts, diagram and rule check of ``design``.
 
     ``context`` is the ontology and concept scheme (for subclasses and labels); ``inferred`` the
-    design's inferred triples, drawn as dotted escalation paths when ``show_inferred``.
+    design's inferred triples, drawn as dotted escalation paths when ``show_inferred``;
+    ``check`` runs the rule check (:func:`check_design`, or one that remembers its reports).
     """
     lang = links.lang
     say = words(lang)
-    graph = Graph()
-    for part in (context, design):
-        for triple in part:
-            graph.add(triple)
-    summaries = [s for s in summarize(graph, lang=lang) if s.chain.iri == str(chain)]
-    labelled = graph
+    labelled = union(context, design)
+    summaries = [s for s in summarize(labelled, lang=lang) if s.chain.iri == str(chain)]
     summary = summaries[0]
     eventually: list[EscalationStep] = []
     if show_inferred and inferred is not None:
@@ -257,7 +261,8 @@ def chain_page(
         svg = chain_svg(summary, lang=lang, href=links.href, inferred=eventually)
     except KetenontologieError as problem:
         error = str(problem)
-    validation, validation_error = _validate(design, context=labelled, links=links)
+    report, validation_error = check(design)
+    validation = None if report is None else report_view(report, context=labelled, links=links)
     return ChainPage(
         summary=_facts(summary, design, labelled, links),
         design_ids=list(design_ids),

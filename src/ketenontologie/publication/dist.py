@@ -25,12 +25,13 @@ from rdflib import Graph, Literal, URIRef
 
 from ketenontologie.loading import load_graph
 from ketenontologie.namespaces import BASE, DEF, ID, OWL, SHAPES, bind_prefixes
+from ketenontologie.publication.formats import RDF_FORMATS
 from ketenontologie.publication.links import StaticLinks, local_path
-from ketenontologie.publication.model import merge, ontology_view, shapes_view
-from ketenontologie.publication.negotiation import LANGUAGES, RDF_FORMATS, Language
+from ketenontologie.publication.model import ontology_view, shapes_view
 from ketenontologie.publication.pages import STYLESHEET, downloads_for, render_page, stylesheet
 from ketenontologie.publication.things import resource_view, scheme_view
-from ketenontologie.publication.words import words
+from ketenontologie.publication.union import union, view
+from ketenontologie.publication.words import LANGUAGES, Language, words
 from ketenontologie.resources import ontology_files, resource_dir, shape_files
 
 __all__ = ["ARTEFACTS", "build_dist", "concept_pages", "stamp_version", "version_iri"]
@@ -47,7 +48,9 @@ def version_iri(version: str) -> str:
 
 def stamp_version(ontology: Graph, version: str) -> Graph:
     """A copy of ``ontology`` whose ``owl:versionInfo`` and ``owl:versionIRI`` say ``version``."""
-    stamped = merge(ontology)
+    stamped = Graph()
+    for triple in ontology:
+        stamped.add(triple)
     header = URIRef(DEF)
     stamped.remove((header, OWL.versionInfo, None))
     stamped.remove((header, OWL.versionIRI, None))
@@ -118,7 +121,7 @@ def _write_html(
 ) -> list[Path]:
     pages = concept_pages(scheme)
     site = _Site(out, lang=lang, pages=pages)
-    context = merge(ontology, scheme)
+    context = union(ontology, scheme)
     say = words(lang)
     links = site.links("index.html")
     view = ontology_view(ontology, scheme=scheme, shapes=shapes, links=links)
@@ -181,9 +184,9 @@ def build_dist(out: str | Path = "dist", *, version: str | None = None) -> list[
     target.mkdir(parents=True, exist_ok=True)
     ontology, scheme, shapes = _sources()
     written = _write_rdf(stamp_version(ontology, version), target, "ketenontologie")
-    written += _write_rdf(merge(scheme), target, "begrippenkader")
+    written += _write_rdf(view(scheme), target, "begrippenkader")
     written += _write_rdf(load_graph(resource_dir("ontology") / "mappings.ttl"), target, "mappings")
-    written += _write_rdf(merge(*shapes.values()), target, "shapes")
+    written += _write_rdf(view(*shapes.values()), target, "shapes")
     html = target / "html"
     shutil.rmtree(html, ignore_errors=True)
     html.mkdir()

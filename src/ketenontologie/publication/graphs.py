@@ -39,9 +39,9 @@ from ketenontologie.namespaces import (
     inferred_graph,
     shapes_graph,
 )
+from ketenontologie.publication.formats import GRAPH_FORMATS
 from ketenontologie.publication.links import Links
 from ketenontologie.publication.model import Link, Text, label_of, texts
-from ketenontologie.publication.negotiation import GRAPH_FORMATS
 from ketenontologie.publication.pages import Download
 from ketenontologie.publication.words import words
 

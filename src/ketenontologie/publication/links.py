@@ -19,7 +19,7 @@ from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from ketenontologie.namespaces import BASE
-from ketenontologie.publication.negotiation import LANGUAGES, Language
+from ketenontologie.publication.words import LANGUAGES, Language
 
 __all__ = ["Links", "ServiceLinks", "StaticLinks", "local_path"]
 

@@ -1,14 +1,16 @@
 """Read what the pages show out of rdflib graphs: texts in a language, links, terms and rules.
 
 Every builder takes graphs and a :class:`~ketenontologie.publication.links.Links` and returns
-plain dataclasses; the templates only lay them out. Texts are picked in the page's language and
-fall back to the other language (marked, so the page can set ``lang`` on it).
+plain dataclasses; the templates only lay them out. Builders read several graphs together
+through :func:`~ketenontologie.publication.union.union`, never a copy. Texts are picked in the
+page's language and fall back to the other language (marked, so the page can set ``lang`` on
+it).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -16,7 +18,8 @@ from rdflib.term import Node
 
 from ketenontologie.namespaces import DCT, DEF, KETEN, ORG, OWL, RDF, RDFS, SH, SHAPES, SKOS, VANN
 from ketenontologie.publication.links import Links
-from ketenontologie.publication.negotiation import LANGUAGES, Language
+from ketenontologie.publication.union import union
+from ketenontologie.publication.words import LANGUAGES, Language
 
 __all__ = [
     "Link",
@@ -30,7 +33,6 @@ __all__ = [
     "compact",
     "label_of",
     "link_to",
-    "merge",
     "natural_key",
     "ontology_view",
     "rules_by_term",
@@ -69,15 +71,6 @@ class Link:
     label: Text
     iri: str
     href: str | None
-
-
-def merge(*graphs: Graph) -> Graph:
-    """One graph with the triples of all ``graphs`` (the inputs are not changed)."""
-    merged = Graph()
-    for graph in graphs:
-        for triple in graph:
-            merged.add(triple)
-    return merged
 
 
 def natural_key(text: str) -> tuple[object, ...]:
@@ -290,7 +283,7 @@ def shapes_view(shapes: Mapping[str, Graph], *, context: Graph, links: Links) ->
     terms = []
     for key in sorted(shapes, key=lambda k: (k == "nl-sbb", k)):
         graph = shapes[key]
-        labelled = merge(context, graph)
+        labelled = union(context, graph)
         title = _FAMILY_TITLES.get(key, {}).get(links.lang, key)
         rules = [_rule(graph, labelled, shape, links) for shape in _named_shapes(graph)]
         if rules:
@@ -382,10 +375,17 @@ def _list_items(graph: Graph, node: Node | None) -> list[Node]:
     return items
 
 
-def _disjoint(graph: Graph, term: URIRef) -> list[Node]:
+def _disjoint_groups(graph: Graph) -> list[list[Node]]:
+    """The member lists of every ``owl:AllDisjointClasses`` in ``graph``."""
+    return [
+        _list_items(graph, graph.value(group, OWL.members))
+        for group in graph.subjects(RDF.type, OWL.AllDisjointClasses)
+    ]
+
+
+def _disjoint(graph: Graph, term: URIRef, groups: Sequence[Sequence[Node]]) -> list[Node]:
     found = set(graph.objects(term, OWL.disjointWith)) | set(graph.subjects(OWL.disjointWith, term))
-    for group in graph.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = _list_items(graph, graph.value(group, OWL.members))
+    for members in groups:
         if term in members:
             found.update(m for m in members if m != term)
     return list(found)
@@ -398,6 +398,7 @@ def _term(
     *,
     scheme: Graph,
     rules: Mapping[str, set[URIRef]],
+    disjoint_groups: Sequence[Sequence[Node]],
     links: Links,
 ) -> TermView:
     lang = links.lang
@@ -434,7 +435,9 @@ def _term(
             link_to(graph, node, links)
             for node in _list_items(graph, graph.value(term, OWL.propertyChainAxiom))
         ],
-        disjoint=links_to(graph, _disjoint(graph, term), links) if is_class else [],
+        disjoint=links_to(graph, _disjoint(graph, term, disjoint_groups), links)
+        if is_class
+        else [],
         rules=[
             Link(Text(str(shape)[len(SHAPES) :]), str(shape), links.href(str(shape)))
             for shape in sorted(rules.get(str(term), ()), key=lambda s: natural_key(str(s)))
@@ -454,7 +457,8 @@ def ontology_view(
     lang = links.lang
     iri = URIRef(DEF)
     rules = rules_by_term(shapes)
-    labelled = merge(ontology, scheme)
+    labelled = union(ontology, scheme)
+    groups = _disjoint_groups(labelled)
     by_kind: dict[str, list[TermView]] = {kind: [] for kind in _KINDS.values()}
     external: set[Node] = set()
     for rdf_type, kind in _KINDS.items():
@@ -462,7 +466,15 @@ def ontology_view(
             if not isinstance(term, URIRef):
                 continue
             if str(term).startswith(str(KETEN)):
-                view = _term(labelled, term, kind, scheme=scheme, rules=rules, links=links)
+                view = _term(
+                    labelled,
+                    term,
+                    kind,
+                    scheme=scheme,
+                    rules=rules,
+                    disjoint_groups=groups,
+                    links=links,
+                )
                 by_kind[kind].append(view)
             else:
                 external.add(term)
@@ -487,7 +499,7 @@ def ontology_view(
         prefix=plain(VANN.preferredNamespacePrefix),
         namespace=plain(VANN.preferredNamespaceUri),
         sources=links_to(ontology, ontology.objects(iri, DCT.source), links),
-        see_also=links_to(merge(ontology, scheme), ontology.objects(iri, RDFS.seeAlso), links),
+        see_also=links_to(labelled, ontology.objects(iri, RDFS.seeAlso), links),
         classes=by_kind["class"],
         object_properties=by_kind["object_property"],
         datatype_properties=by_kind["datatype_property"],

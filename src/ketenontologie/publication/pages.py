@@ -18,8 +18,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from ketenontologie.publication.formats import RDF_FORMATS
 from ketenontologie.publication.links import Links
-from ketenontologie.publication.negotiation import RDF_FORMATS
 from ketenontologie.publication.words import words
 
 __all__ = ["Download", "downloads_for", "environment", "render_page", "stylesheet"]

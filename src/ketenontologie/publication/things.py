@@ -347,8 +347,9 @@ def resource_view(
         {(link_to(context, s, links), link_to(context, p, links)) for s, p in pairs},
         key=lambda pair: (natural_key(pair[1].label.value), natural_key(pair[0].label.value)),
     )
-    mine = [c for c in contributions(data, links) if c.block.iri == str(iri)]
-    theirs = [c for c in contributions(data, links) if c.target and c.target.iri == str(iri)]
+    found = contributions(data, links)
+    mine = [c for c in found if c.block.iri == str(iri)]
+    theirs = [c for c in found if c.target and c.target.iri == str(iri)]
     narrower = set(data.objects(iri, SKOS.narrower)) | set(data.subjects(SKOS.broader, iri))
     broader = set(data.objects(iri, SKOS.broader)) | set(data.subjects(SKOS.narrower, iri))
     return ResourceView(

@@ -24,7 +24,7 @@ from ketenontologie.namespaces import (
     bind_prefixes,
     is_inferred,
 )
-from ketenontologie.publication.negotiation import RDF_FORMATS
+from ketenontologie.publication.formats import RDF_FORMATS
 
 __all__ = [
     "DUMP_FORMATS",

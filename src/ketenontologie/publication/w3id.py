@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ketenontologie.errors import InputError
-from ketenontologie.publication.negotiation import FORMATS
+from ketenontologie.publication.formats import FORMATS
 
 __all__ = ["DEFAULT_TARGET", "HTACCESS_PATH", "htaccess", "write_htaccess"]
 

@@ -1,4 +1,4 @@
-"""The fixed words of the pages, in Dutch and English: headings, labels and notes.
+"""The languages of the pages, and their fixed words in each: headings, labels and notes.
 
 Texts about the vocabulary itself come from the RDF; these are only the page's own words.
 
@@ -9,10 +9,13 @@ Texts about the vocabulary itself come from the RDF; these are only the page's o
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal, TypeAlias
 
-from ketenontologie.publication.negotiation import Language
+__all__ = ["LANGUAGES", "WORDS", "Language", "words"]
 
-__all__ = ["WORDS", "words"]
+Language: TypeAlias = Literal["nl", "en"]
+LANGUAGES: tuple[Language, ...] = ("nl", "en")
+"""The languages of the pages; the first is the default."""
 
 WORDS: Mapping[Language, Mapping[str, str]] = {
     "nl": {

@@ -1,7 +1,11 @@
 """Why an inferred triple holds: derivations down to asserted facts, parsed and rendered.
 
->>> from rdflib import RDF, URIRef
->>> leaf = Explanation((URIRef("urn:a"), RDF.type, URIRef("urn:C")), "asserted", designs=("d",))
+Explanations speak pyoxigraph terms, as the reasoner does; rendering writes them as rdflib
+does (prefixed names where a prefix is known), converting through :mod:`ketenontologie.terms`.
+
+>>> from ketenontologie.reasoning.rules import RDF_TYPE
+>>> a, c = ox.NamedNode("urn:a"), ox.NamedNode("urn:C")
+>>> leaf = Explanation((a, RDF_TYPE, c), "asserted", designs=("d",))
 >>> print(render_explanation(leaf))
 <urn:a> rdf:type <urn:C>    [asserted in d]
 """
@@ -10,22 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.namespace import NamespaceManager
-from rdflib.term import Node
 
 from ketenontologie.errors import InputError, NotEntailedError
-from ketenontologie.namespaces import PREFIXES
 from ketenontologie.reasoning.facts import Derivation, FactStore
 from ketenontologie.reasoning.rules import Triple
-from ketenontologie.terms import to_rdflib
+from ketenontologie.terms import TermTriple, checked, to_rdflib
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.namespace import NamespaceManager
 
 __all__ = ["Explainer", "Explanation", "parse_triple", "prefix_manager", "render_explanation"]
-
-RDFTriple: TypeAlias = tuple[Node, Node, Node]
 
 
 @dataclass(frozen=True)
@@ -37,10 +39,10 @@ class Explanation:
     instance rests on.
     """
 
-    triple: RDFTriple
+    triple: TermTriple
     rule: str
     premises: tuple[Explanation, ...] = ()
-    axioms: tuple[RDFTriple, ...] = ()
+    axioms: tuple[TermTriple, ...] = ()
     designs: tuple[str, ...] = ()
 
     def render(self, *, namespaces: NamespaceManager | None = None) -> str:
@@ -51,11 +53,11 @@ class Explanation:
 class Explainer:
     """Answers :meth:`explain` from a fact store's proofs."""
 
-    def __init__(self, store: FactStore, designs: Mapping[str, frozenset[RDFTriple]]) -> None:
+    def __init__(self, store: FactStore, designs: Mapping[str, frozenset[TermTriple]]) -> None:
         self._store = store
         self._designs = designs
 
-    def explain(self, triple: RDFTriple) -> Explanation:
+    def explain(self, triple: TermTriple) -> Explanation:
         store = self._store
         ids = store.terms.ids
         interned = tuple(ids.get(term) for term in triple)
@@ -69,7 +71,7 @@ class Explainer:
         proof = store.proof(goal)
         return self._tree(goal, proof)
 
-    def _reflexive(self, triple: RDFTriple, node: int) -> Explanation:
+    def _reflexive(self, triple: TermTriple, node: int) -> Explanation:
         store = self._store
         if node not in store.occurrences:
             raise _not_entailed(triple)
@@ -79,28 +81,28 @@ class Explainer:
         raise _not_entailed(triple)  # pragma: no cover - every node stems from an assertion
 
     def _leaf(self, fact: Triple) -> Explanation:
-        rdf = self._store.terms.rdf(fact)
+        terms = self._store.terms.term_triple(fact)
         if fact in self._store.asserted:
-            designs = tuple(name for name, triples in self._designs.items() if rdf in triples)
-            return Explanation(rdf, "asserted", designs=designs)
-        return Explanation(rdf, "ontology")
+            designs = tuple(name for name, triples in self._designs.items() if terms in triples)
+            return Explanation(terms, "asserted", designs=designs)
+        return Explanation(terms, "ontology")
 
     def _tree(self, fact: Triple, proof: Mapping[Triple, Derivation | None]) -> Explanation:
         derivation = proof[fact]
         if derivation is None:
             return self._leaf(fact)
         rule, premises, axioms = derivation
-        rdf = self._store.terms.rdf
+        terms = self._store.terms.term_triple
         return Explanation(
-            rdf(fact),
+            terms(fact),
             rule,
             tuple(self._tree(premise, proof) for premise in premises),
-            tuple(rdf(axiom) for axiom in axioms),
+            tuple(terms(axiom) for axiom in axioms),
         )
 
 
-def _not_entailed(triple: RDFTriple) -> NotEntailedError:
-    shown = " ".join(term.n3() for term in triple)
+def _not_entailed(triple: TermTriple) -> NotEntailedError:
+    shown = " ".join(str(term) for term in triple)
     return NotEntailedError(
         f"{shown} is neither asserted nor inferred from these designs. Check the IRIs (and "
         "prefixes), or reason over the designs that state it."
@@ -109,6 +111,11 @@ def _not_entailed(triple: RDFTriple) -> NotEntailedError:
 
 def prefix_manager(graph: Graph | None = None) -> NamespaceManager:
     """The project's prefixes and the thing prefixes, plus those bound on ``graph``."""
+    from rdflib import Graph
+    from rdflib.namespace import NamespaceManager
+
+    from ketenontologie.namespaces import PREFIXES
+
     manager = NamespaceManager(Graph(), bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         manager.bind(prefix, namespace, override=False)
@@ -118,14 +125,14 @@ def prefix_manager(graph: Graph | None = None) -> NamespaceManager:
     return manager
 
 
-def parse_triple(text: str, *, prefixes: Mapping[str, str] | None = None) -> RDFTriple:
+def parse_triple(text: str, *, prefixes: Mapping[str, str] | None = None) -> TermTriple:
     """Parse one triple written as in Turtle: ``<s> <p> <o>``, prefixed names, ``a``, literals.
 
     ``prefixes`` adds to the project's prefixes (``keten:``, ``org:``, ``rdf:`` …) and the
     thing prefixes (``rol:``, ``orgaan:`` …; ``ketens:`` for chains).
 
     >>> parse_triple("rol:km a keten:ChainManager")[2]
-    rdflib.term.URIRef('https://w3id.org/ketenontologie/def#ChainManager')
+    <NamedNode value=https://w3id.org/ketenontologie/def#ChainManager>
     """
     known = {prefix: str(namespace) for prefix, namespace in prefix_manager().namespaces()}
     known.update(prefixes or {})
@@ -145,7 +152,7 @@ def parse_triple(text: str, *, prefixes: Mapping[str, str] | None = None) -> RDF
             f"{text!r} holds {len(quads)} triples; give exactly one, as subject predicate object."
         )
     quad = quads[0]
-    return (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+    return (checked(quad.subject), quad.predicate, checked(quad.object))
 
 
 _RULE_NAMES: Mapping[str, str] = {
@@ -168,15 +175,18 @@ def render_explanation(
 ) -> str:
     """Render a derivation as a tree, one triple per line, the rule and axioms beside it.
 
-    >>> from rdflib import RDF, URIRef
-    >>> leaf = Explanation((URIRef("urn:a"), RDF.type, URIRef("urn:C")), "asserted", designs=("d",))
+    Terms are written as rdflib writes them, with the prefixes of ``namespaces``.
+
+    >>> from ketenontologie.reasoning.rules import RDF_TYPE
+    >>> a, c = ox.NamedNode("urn:a"), ox.NamedNode("urn:C")
+    >>> leaf = Explanation((a, RDF_TYPE, c), "asserted", designs=("d",))
     >>> print(render_explanation(leaf))
     <urn:a> rdf:type <urn:C>    [asserted in d]
     """
     manager = namespaces or prefix_manager()
 
-    def show(term: Node) -> str:
-        return term.n3(manager)
+    def show(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+        return str(to_rdflib(term).n3(manager))
 
     def line(node: Explanation) -> str:
         triple = " ".join(show(term) for term in node.triple)

@@ -13,15 +13,14 @@ depend only on which terms occur: ``x owl:sameAs x`` for every term (eq-ref) and
 literals by their datatype (dt-type2). Inconsistencies are recomputed for the nodes an update
 touches.
 
->>> from rdflib import Graph, URIRef
->>> from ketenontologie.namespaces import KETEN, RDF, RDFS
->>> from ketenontologie.reasoning.rules import compile_rules
->>> store = FactStore(
-...     compile_rules(Graph().add((KETEN.ChainManager, RDFS.subClassOf, KETEN.ChainRole)))
-... )
->>> manager = URIRef("https://w3id.org/ketenontologie/id/rol/km")
->>> store.add([store.terms.triple((manager, RDF.type, KETEN.ChainManager))])
->>> (manager, RDF.type, KETEN.ChainRole) in {store.terms.rdf(t) for t in store.inferred()}
+>>> import pyoxigraph as ox
+>>> from ketenontologie.reasoning.rules import RDF_TYPE, SUBCLASS_OF, compile_rules
+>>> keten = "https://w3id.org/ketenontologie/def#"
+>>> manager, role = ox.NamedNode(keten + "ChainManager"), ox.NamedNode(keten + "ChainRole")
+>>> store = FactStore(compile_rules([(manager, SUBCLASS_OF, role)]))
+>>> km = ox.NamedNode("https://w3id.org/ketenontologie/id/rol/km")
+>>> store.add([store.terms.triple((km, RDF_TYPE, manager))])
+>>> (km, RDF_TYPE, role) in {store.terms.term_triple(t) for t in store.inferred()}
 True
 """
 
@@ -29,10 +28,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from rdflib import Literal as RDFLiteral
-from rdflib.namespace import OWL, RDFS
-
-from ketenontologie.reasoning.rules import Rules, TermTable, Triple, lexical_error
+from ketenontologie.reasoning.rules import (
+    DOMAIN,
+    RANGE,
+    SUBCLASS_OF,
+    SUBPROPERTY_OF,
+    TRANSITIVE,
+    Rules,
+    TermTable,
+    Triple,
+    lexical_error,
+)
 
 __all__ = ["Derivation", "FactStore", "Finding"]
 
@@ -88,11 +94,11 @@ class FactStore:
         self._plans: dict[int, _Plan] = {}
         self._datatypes_changed: set[int] = set()
         ids = self.terms.id
-        self._subclass = ids(RDFS.subClassOf)
-        self._subproperty = ids(RDFS.subPropertyOf)
-        self._domain = ids(RDFS.domain)
-        self._range = ids(RDFS.range)
-        self._transitive = ids(OWL.TransitiveProperty)
+        self._subclass = ids(SUBCLASS_OF)
+        self._subproperty = ids(SUBPROPERTY_OF)
+        self._domain = ids(DOMAIN)
+        self._range = ids(RANGE)
+        self._transitive = ids(TRANSITIVE)
         for triple in rules.base:
             self._index(triple)
 
@@ -164,11 +170,9 @@ class FactStore:
         if node not in self.terms.literals:
             return
         self._touched.add(node)
-        literal = self.terms.term(node)
-        assert isinstance(literal, RDFLiteral)
-        if literal.datatype is None:
+        datatype = self.terms.datatypes.get(node)
+        if datatype is None:
             return
-        datatype = self.terms.id(literal.datatype)
         supers = self.rules.datatype_supers.get(datatype)
         if supers is None:
             return  # not an OWL 2 RL datatype: owlrl's datatype rules ignore it
@@ -489,17 +493,14 @@ class FactStore:
         rules = self.rules
         types = self.types(node)
         if node in self.terms.literals and (node in self.occurrences or node in rules.base_nodes):
-            literal = self.terms.term(node)
-            assert isinstance(literal, RDFLiteral)
-            if literal.datatype is not None:
-                datatype = self.terms.id(literal.datatype)
-                supers = rules.datatype_supers.get(datatype)
-                if supers is not None:
-                    for implicit in (datatype, *supers):
-                        types.add(implicit)
-                        types.update(rules.superclasses.get(implicit, ()))
-                    if lexical_error(literal):
-                        yield "dt-lexical", node, datatype, -1
+            datatype = self.terms.datatypes.get(node)
+            supers = None if datatype is None else rules.datatype_supers.get(datatype)
+            if datatype is not None and supers is not None:
+                for implicit in (datatype, *supers):
+                    types.add(implicit)
+                    types.update(rules.superclasses.get(implicit, ()))
+                if lexical_error(self.terms.term(node)):
+                    yield "dt-lexical", node, datatype, -1
         if not types:
             return
         if rules.nothing in types:

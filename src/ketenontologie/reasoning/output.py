@@ -1,15 +1,23 @@
-"""Designs read from files, and the reasoner's result written as RDF (for the command line)."""
+"""Designs read from files, and the reasoner's result written as RDF (for the command line).
+
+The command line reads designs as rdflib graphs (with the prefixes their files declare) and
+writes with rdflib's serialisers: this is the reasoner's rdflib edge, converting through
+:mod:`ketenontologie.terms`.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-
-from rdflib import Dataset, Graph, URIRef
+from typing import TYPE_CHECKING
 
 from ketenontologie.loading import PathLike, find_rdf_files, load_graph
 from ketenontologie.namespaces import bind_prefixes, design_graph, inferred_graph
 from ketenontologie.reasoning.reasoner import Include, InferredTriples, OutputFormat
+from ketenontologie.terms import TermCache, quiet_rdflib_literals
+
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph
 
 __all__ = ["load_designs", "reasoned_dataset", "serialize"]
 
@@ -49,6 +57,8 @@ def reasoned_dataset(
     ``…/graph/afgeleid/{id}`` for one design, or ``…/graph/afgeleid/ontwerpen`` for several
     (an inferred triple may rest on more than one design).
     """
+    from rdflib import Dataset, URIRef
+
     dataset = Dataset()
     bind_prefixes(dataset)
     if include == "all":
@@ -57,7 +67,8 @@ def reasoned_dataset(
             target.addN((s, p, o, target) for s, p, o in graph)
     name = next(iter(designs)) if len(designs) == 1 else "ontwerpen"
     target = dataset.graph(URIRef(inferred_graph(name)))
-    target.addN((s, p, o, target) for s, p, o in inferred)
+    with quiet_rdflib_literals():
+        target.addN((s, p, o, target) for s, p, o in TermCache().rdflib_triples(inferred))
     return dataset
 
 

@@ -7,9 +7,15 @@ A design that carries schema of its own (``rdfs:subClassOf``, ``owl:sameAs`` …
 with rules compiled from the ontology plus that schema, or by owlrl itself where the rules
 cannot express it, so the result stays equal to owlrl's closure. See ``docs/reasoning.md``.
 
->>> from ketenontologie.loading import load_graph
+Everything here speaks pyoxigraph terms: a design is an iterable of :class:`pyoxigraph.Triple`,
+:class:`pyoxigraph.Quad` (its graph ignored) or :data:`~ketenontologie.terms.TermTriple`
+(``(s, p, o)`` tuples of pyoxigraph terms), and every triple given back is a ``TermTriple``. An
+rdflib graph is accepted as a design too, and converted on the way in; rdflib and owlrl are
+needed only to compile rules, for the owlrl fallback and for :meth:`InferredTriples.graph`.
+
+>>> from ketenontologie.loading import parse_file
 >>> reasoner = Reasoner.from_ontology()  # doctest: +SKIP
->>> inferred = reasoner.infer(load_graph("data/loonaangifteketen.ttl"))  # doctest: +SKIP
+>>> inferred = reasoner.infer(parse_file("data/loonaangifteketen.ttl").quads)  # doctest: +SKIP
 >>> inferred.consistent  # doctest: +SKIP
 True
 """
@@ -18,22 +24,45 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
+import importlib.metadata
+import os
+import pickle
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 
-from rdflib import Graph, URIRef
-from rdflib import Literal as RDFLiteral
-from rdflib.namespace import OWL, RDF, RDFS
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from ketenontologie.errors import DesignError, InconsistencyError, ReasoningError
-from ketenontologie.loading import load_ontology
-from ketenontologie.namespaces import bind_prefixes
+from ketenontologie.reasoning import facts as facts_module
+from ketenontologie.reasoning import rules as rules_module
 from ketenontologie.reasoning.explain import Explainer, Explanation
 from ketenontologie.reasoning.facts import FactStore, Finding
-from ketenontologie.reasoning.rules import Rules, compile_rules, ontology_key, owlrl_closure
+from ketenontologie.reasoning.rules import (
+    DISJOINT_WITH,
+    NOTHING,
+    RDF,
+    RDF_FIRST,
+    RDF_REST,
+    RDF_TYPE,
+    RDFS,
+    RDFS_DATATYPE,
+    XSD,
+    OntologyTriples,
+    Rules,
+    compile_rules,
+    ontology_key,
+    owlrl_closure,
+    owlrl_lexical,
+)
+from ketenontologie.resources import cache_dir
+from ketenontologie.terms import OxTerm, TermCache, TermTriple, term_triple
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 __all__ = [
     "Delta",
@@ -48,7 +77,6 @@ __all__ = [
     "is_datatype_axiom",
 ]
 
-RDFTriple: TypeAlias = tuple[Node, Node, Node]
 OutputFormat: TypeAlias = Literal["turtle", "trig", "nt", "jsonld"]
 """Serialisations of :func:`serialize`."""
 Include: TypeAlias = Literal["all", "inferred"]
@@ -56,9 +84,10 @@ Include: TypeAlias = Literal["all", "inferred"]
 Engine: TypeAlias = Literal["rules", "owlrl"]
 """How a result was computed: compiled rules, or owlrl itself (schema the rules do not cover)."""
 
-DesignTriples: TypeAlias = Graph | Iterable[RDFTriple]
+DesignTriples: TypeAlias = "Graph | Iterable[ox.Triple | ox.Quad | TermTriple]"
+"""A design: pyoxigraph triples, quads (their graph ignored) or term triples; or an rdflib graph."""
 
-_RL_DATATYPE_NAMESPACES = (str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
+_RL_DATATYPE_NAMESPACES = (RDF, RDFS, XSD)
 
 # --- results --------------------------------------------------------------------------------------
 
@@ -74,8 +103,8 @@ class Inconsistency:
     """
 
     rule: str
-    node: Node | None
-    classes: tuple[Node, ...]
+    node: OxTerm | None
+    classes: tuple[OxTerm, ...]
     message: str
     owlrl_message: str
 
@@ -84,23 +113,24 @@ class Inconsistency:
 class Delta:
     """What one update of a :class:`ReasoningState` changed in the inferred triples."""
 
-    added: frozenset[RDFTriple]
-    removed: frozenset[RDFTriple]
+    added: frozenset[TermTriple]
+    removed: frozenset[TermTriple]
     inconsistencies: tuple[Inconsistency, ...]
     """Every inconsistency of the state after the update."""
 
 
-class InferredTriples(Collection[RDFTriple]):
+class InferredTriples(Collection[TermTriple]):
     """The triples OWL 2 RL infers from designs, apart from the asserted ones.
 
-    A collection of rdflib triples; ``graph()`` puts them in a graph. Holds no triple of the
+    A collection of term triples (tuples of pyoxigraph terms; never a literal as subject);
+    ``graph()`` puts them in an rdflib graph. Holds no triple of the
     ontology's own closure and no asserted triple. ``inconsistencies`` lists what OWL 2 RL
     finds contradictory; ``raise_for_inconsistency()`` turns them into an error.
     """
 
     def __init__(
         self,
-        triples: frozenset[RDFTriple],
+        triples: frozenset[TermTriple],
         *,
         inconsistencies: tuple[Inconsistency, ...],
         engine: Engine,
@@ -111,13 +141,15 @@ class InferredTriples(Collection[RDFTriple]):
         self.engine: Engine = engine
         self._explainer = explainer
 
-    def __iter__(self) -> Iterator[RDFTriple]:
+    def __iter__(self) -> Iterator[TermTriple]:
         return iter(self._triples)
 
     def __len__(self) -> int:
         return len(self._triples)
 
     def __contains__(self, triple: object) -> bool:
+        if isinstance(triple, ox.Triple):
+            triple = term_triple(triple)
         return triple in self._triples
 
     def __repr__(self) -> str:
@@ -138,12 +170,14 @@ class InferredTriples(Collection[RDFTriple]):
 
     def graph(self) -> Graph:
         """The inferred triples as an rdflib graph (the project's prefixes bound)."""
-        graph = Graph()
+        from ketenontologie.namespaces import bind_prefixes
+        from ketenontologie.terms import to_rdflib_graph
+
+        graph = to_rdflib_graph(self._triples)
         bind_prefixes(graph)
-        graph.addN((s, p, o, graph) for s, p, o in self._triples)
         return graph
 
-    def explain(self, triple: RDFTriple) -> Explanation:
+    def explain(self, triple: TermTriple | ox.Triple) -> Explanation:
         """Why ``triple`` holds, down to asserted facts (see :class:`Explanation`)."""
         if self._explainer is None:
             raise ReasoningError(
@@ -151,7 +185,7 @@ class InferredTriples(Collection[RDFTriple]):
                 "because of schema the rules do not cover. Remove that schema from the designs "
                 "to get explanations."
             )
-        return self._explainer.explain(triple)
+        return self._explainer.explain(term_triple(triple))
 
 
 # --- the reasoner ---------------------------------------------------------------------------------
@@ -161,7 +195,7 @@ _cache: dict[str, Rules] = {}
 _cache_lock = threading.Lock()
 
 
-def _compiled(ontology: Graph) -> Rules:
+def _compiled(ontology: OntologyTriples) -> Rules:
     """The compiled rules of ``ontology``, from the cache when its triples are unchanged."""
     key = ontology_key(ontology)
     with _cache_lock:
@@ -175,27 +209,79 @@ def _compiled(ontology: Graph) -> Rules:
     return rules
 
 
-def is_datatype_axiom(triple: RDFTriple) -> bool:
+def files_key(paths: Sequence[Path]) -> str:
+    """A key for the rules compiled from ``paths``: their names and bytes, and the code.
+
+    >>> len(files_key([]))
+    64
+    """
+    digest = hashlib.sha256()
+    for source in (rules_module.__file__, facts_module.__file__):
+        digest.update(Path(source).read_bytes())
+    digest.update(f"owlrl {importlib.metadata.version('owlrl')}".encode())
+    for path in paths:
+        digest.update(Path(path).name.encode() + b"\0" + Path(path).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _cache_file(key: str) -> Path | None:
+    directory = cache_dir()
+    return None if directory is None else directory / f"rules-{key}.pickle"
+
+
+def _load_cached(key: str) -> Rules | None:
+    """Compiled rules from the disk cache, or None (also when the file is unreadable)."""
+    path = _cache_file(key)
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as file:
+            rules = pickle.load(file)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return rules if isinstance(rules, Rules) else None
+
+
+def _store_cached(key: str, rules: Rules) -> None:
+    """Keep compiled rules on disk, written whole or not at all; a failure is no error."""
+    path = _cache_file(key)
+    if path is None:
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        with partial.open("wb") as file:
+            pickle.dump(rules, file, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
+
+
+def is_datatype_axiom(triple: TermTriple) -> bool:
     """Whether owlrl's datatype rules made ``triple`` about a datatype (dt-type1, dt-diff).
 
     Such triples (``xsd:boolean a rdfs:Datatype``, ``xsd:boolean owl:disjointWith xsd:date``)
     say nothing about a design's nodes; they are left out of inferred results.
 
-    >>> from rdflib.namespace import XSD
-    >>> is_datatype_axiom((XSD.boolean, OWL.disjointWith, XSD.date))
+    >>> boolean, date = ox.NamedNode(XSD + "boolean"), ox.NamedNode(XSD + "date")
+    >>> is_datatype_axiom((boolean, DISJOINT_WITH, date))
     True
     """
     s, p, o = triple
     return (
-        isinstance(s, URIRef)
-        and str(s).startswith(_RL_DATATYPE_NAMESPACES)
-        and ((p == RDF.type and o == RDFS.Datatype) or p == OWL.disjointWith)
+        isinstance(s, ox.NamedNode)
+        and s.value.startswith(_RL_DATATYPE_NAMESPACES)
+        and ((p == RDF_TYPE and o == RDFS_DATATYPE) or p == DISJOINT_WITH)
     )
 
 
-def _reported(triple: RDFTriple) -> bool:
+def _reported(triple: TermTriple) -> bool:
     """Whether an owlrl consequence is reported: RDF (no literal subject), no datatype axiom."""
-    return not isinstance(triple[0], RDFLiteral) and not is_datatype_axiom(triple)
+    return not isinstance(triple[0], ox.Literal) and not is_datatype_axiom(triple)
+
+
+def _normalised(triples: Iterable[TermTriple]) -> set[TermTriple]:
+    """``triples`` as owlrl sees them: through rdflib, which normalises literals it can read."""
+    cache = TermCache()
+    return set(cache.ox_triples(cache.rdflib_triples(triples)))
 
 
 @contextlib.contextmanager
@@ -216,65 +302,132 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _as_triples(triples: DesignTriples) -> frozenset[RDFTriple]:
-    return frozenset((s, p, o) for s, p, o in triples)
+def _is_rdflib_graph(value: object) -> bool:
+    return type(value).__module__.startswith("rdflib") and hasattr(value, "triples")
+
+
+def _as_triples(triples: DesignTriples) -> frozenset[TermTriple]:
+    """A design's triples as term triples (an rdflib graph converted through ``terms``)."""
+    if _is_rdflib_graph(triples):
+        graph = cast("Graph", triples)
+        return frozenset(TermCache().ox_triples(graph.triples((None, None, None))))
+    given = cast("Iterable[ox.Triple | ox.Quad | TermTriple]", triples)
+    return frozenset(term_triple(triple) for triple in given)
+
+
+def _is_triple(value: object) -> bool:
+    if isinstance(value, ox.Triple | ox.Quad):
+        return True
+    return (
+        isinstance(value, tuple)
+        and len(value) == 3
+        and isinstance(value[0], ox.NamedNode | ox.BlankNode | ox.Literal)
+    )
 
 
 class Reasoner:
     """OWL 2 RL reasoning over designs, with one ontology compiled once.
 
-    >>> from rdflib import Graph
     >>> reasoner = Reasoner.from_ontology()  # doctest: +SKIP
-    >>> reasoner.infer(Graph()).consistent  # doctest: +SKIP
+    >>> reasoner.infer([]).consistent  # doctest: +SKIP
     True
     """
 
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
+        self._ontology: tuple[frozenset[TermTriple], frozenset[TermTriple]] | None = None
 
     @classmethod
-    def from_ontology(cls, ontology: Graph | None = None) -> Reasoner:
+    def from_ontology(cls, ontology: OntologyTriples | None = None) -> Reasoner:
         """A reasoner for ``ontology`` (default: the project's ontology and concept scheme).
 
-        The owlrl closure of the ontology is computed once per distinct set of triples and
-        cached in the process; blank node labels do not matter.
+        ``ontology`` is pyoxigraph triples or quads (or an rdflib graph). The owlrl closure of
+        the ontology is computed once per distinct set of triples and cached in the process;
+        blank node labels do not matter.
         """
-        return cls(_compiled(load_ontology() if ontology is None else ontology))
+        if ontology is None:
+            from ketenontologie.resources import ontology_files
+
+            return cls.from_files(ontology_files())
+        return cls(_compiled(ontology))
+
+    @classmethod
+    def from_files(cls, paths: Sequence[Path]) -> Reasoner:
+        """A reasoner for the ontology in ``paths``, compiled once per version of the files.
+
+        The compiled rules are kept in the process and on disk
+        (:func:`~ketenontologie.resources.cache_dir`), keyed by the files' bytes and the code
+        that compiles them, so that a new process reads them in milliseconds instead of
+        running owlrl over the ontology again.
+        """
+        key = files_key(paths)
+        with _cache_lock:
+            rules = _cache.get(key)
+        if rules is None:
+            rules = _load_cached(key)
+            if rules is None:
+                from ketenontologie.loading import parse_quads
+
+                rules = compile_rules(parse_quads(paths))
+                _store_cached(key, rules)
+            with _cache_lock:
+                _cache[key] = rules
+        return cls(rules)
 
     @property
     def engine(self) -> Engine:
         """``"rules"`` when the compiled rules cover the ontology, else ``"owlrl"``."""
         return "rules" if self.rules.unsupported is None else "owlrl"
 
-    def ontology_inferred(self) -> Graph:
+    def ontology(self) -> frozenset[TermTriple]:
+        """The ontology's own triples (as owlrl read them).
+
+        Blank nodes are labelled as in the copy of the ontology that was compiled first (the
+        cache ignores blank node labels), as in :meth:`ontology_inferred`.
+        """
+        return self._ontology_parts()[0]
+
+    def ontology_inferred(self) -> frozenset[TermTriple]:
         """What owlrl infers from the ontology alone (its closure less its own triples).
 
         Blank nodes are labelled as in the copy of the ontology that was compiled first (the
         cache ignores blank node labels).
         """
-        graph = Graph()
-        bind_prefixes(graph)
-        ontology = self.rules.ontology
-        for triple in self.rules.closure:
-            if triple not in ontology and _reported(triple):
-                graph.add(triple)
-        return graph
+        return self._ontology_parts()[1]
 
-    def infer(self, designs: Graph | Iterable[Graph] | Mapping[str, Graph]) -> InferredTriples:
+    def _ontology_parts(self) -> tuple[frozenset[TermTriple], frozenset[TermTriple]]:
+        if self._ontology is None:
+            rules = self.rules
+            terms = rules.terms.term_triple
+            inferred = (terms(t) for t in rules.base - rules.ontology)
+            self._ontology = (
+                frozenset(rules.ontology_triples()),
+                frozenset(t for t in inferred if _reported(t)),
+            )
+        return self._ontology
+
+    def infer(
+        self, designs: DesignTriples | Iterable[DesignTriples] | Mapping[str, DesignTriples]
+    ) -> InferredTriples:
         """The triples OWL 2 RL infers from ``designs`` together with the ontology.
 
-        Name the designs (a mapping from id to graph) to see those names in explanations.
+        ``designs`` is one design (its triples), several, or a mapping from name to design:
+        name the designs to see those names in explanations.
 
-        >>> from rdflib import Graph
-        >>> Reasoner.from_ontology().infer([Graph(), Graph()]).consistent  # doctest: +SKIP
+        >>> Reasoner.from_ontology().infer([[], []]).consistent  # doctest: +SKIP
         True
         """
-        if isinstance(designs, Graph):
-            named: Mapping[str, Graph] = {"design": designs}
-        elif isinstance(designs, Mapping):
+        named: Mapping[str, DesignTriples]
+        if isinstance(designs, Mapping):
             named = designs
+        elif _is_rdflib_graph(designs):
+            named = {"design": designs}  # type: ignore[dict-item]
         else:
-            named = {f"design-{number}": graph for number, graph in enumerate(designs, 1)}
+            given: list[Any] = list(cast("Iterable[Any]", designs))
+            if given and _is_triple(given[0]):
+                named = {"design": given}
+            else:
+                named = {f"design-{number}": design for number, design in enumerate(given, 1)}
         with _without_gc():
             state = ReasoningState(self)
             for name, graph in named.items():
@@ -296,20 +449,19 @@ class ReasoningState:
     Another design may support the same inferred triple; removing a design removes exactly the
     triples nothing else supports.
 
-    >>> from rdflib import Graph
     >>> state = Reasoner.from_ontology().state()  # doctest: +SKIP
-    >>> state.add("havenstad", Graph()).added  # doctest: +SKIP
+    >>> state.add("havenstad", []).added  # doctest: +SKIP
     frozenset()
     """
 
     def __init__(self, reasoner: Reasoner) -> None:
         self.reasoner = reasoner
-        self._designs: dict[str, frozenset[RDFTriple]] = {}
-        self._schema: dict[str, frozenset[RDFTriple]] = {}
+        self._designs: dict[str, frozenset[TermTriple]] = {}
+        self._schema: dict[str, frozenset[TermTriple]] = {}
         self._store: FactStore | None = None
         self._rules: Rules | None = None
-        self._extra: frozenset[RDFTriple] = frozenset()
-        self._owlrl: tuple[frozenset[RDFTriple], tuple[Inconsistency, ...]] | None = None
+        self._extra: frozenset[TermTriple] = frozenset()
+        self._owlrl: tuple[frozenset[TermTriple], tuple[Inconsistency, ...]] | None = None
         self._current: InferredTriples | None = None
 
     @property
@@ -331,14 +483,14 @@ class ReasoningState:
     def inferred(self) -> InferredTriples:
         """The current inferred triples.
 
-        This converts the whole state to rdflib terms (once per update); to follow updates, use
+        This turns the whole state into term triples (once per update); to follow updates, use
         the :class:`Delta` each update returns.
         """
         if self._current is None:
             self._current = self._result(rebuild=False)
         return self._current
 
-    def explain(self, triple: RDFTriple) -> Explanation:
+    def explain(self, triple: TermTriple | ox.Triple) -> Explanation:
         """Why ``triple`` holds, down to the asserted triples and the designs that assert them."""
         return self.inferred().explain(triple)
 
@@ -365,23 +517,18 @@ class ReasoningState:
 
     # --- internals ----------------------------------------------------------------------------
 
-    def _rules_for(self, schema: frozenset[RDFTriple]) -> Rules:
+    def _rules_for(self, schema: frozenset[TermTriple]) -> Rules:
         base = self.reasoner.rules
         if not schema:
             return base
-        ontology = Graph()
-        for triple in base.ontology:
-            ontology.add(triple)
-        for triple in schema:
-            ontology.add(triple)
-        return _compiled(ontology)
+        return _compiled([*base.ontology_triples(), *schema])
 
-    def _split(self, triples: frozenset[RDFTriple], rules: Rules) -> frozenset[RDFTriple]:
+    def _split(self, triples: frozenset[TermTriple], rules: Rules) -> frozenset[TermTriple]:
         """The schema triples of a design, as the rules see them (see ``Rules.is_schema``)."""
         ids = rules.terms.ids
-        unknown: dict[Node, int] = {}  # terms the rules never saw: distinct negative numbers
+        unknown: dict[OxTerm, int] = {}  # terms the rules never saw: distinct negative numbers
 
-        def number(term: Node) -> int:
+        def number(term: OxTerm) -> int:
             found = ids.get(term)
             if found is None:
                 found = unknown.setdefault(term, -1 - len(unknown))
@@ -393,16 +540,16 @@ class ReasoningState:
             if may_be_schema((s, p, o)) and rules.is_schema((number(s), number(p), number(o))):
                 schema.add((s, p, o))
         if schema:  # lists the schema refers to
-            schema.update(t for t in triples if t[1] in (RDF.first, RDF.rest))
+            schema.update(t for t in triples if t[1] == RDF_FIRST or t[1] == RDF_REST)
         return frozenset(schema)
 
-    def _put(self, design_id: str, triples: frozenset[RDFTriple]) -> None:
+    def _put(self, design_id: str, triples: frozenset[TermTriple]) -> None:
         self._designs[design_id] = triples
         self._schema[design_id] = self._split(triples, self.reasoner.rules)
         self._store = None
         self._current = None
 
-    def _all_schema(self) -> frozenset[RDFTriple]:
+    def _all_schema(self) -> frozenset[TermTriple]:
         return frozenset().union(*self._schema.values())
 
     def _ensure(self) -> None:
@@ -426,24 +573,30 @@ class ReasoningState:
         ids = store.terms.triple
         store.add(ids(t) for triples in self._designs.values() for t in triples if t not in schema)
         self._store = store
-        asserted = frozenset().union(*self._designs.values())
-        base = self.reasoner.rules.closure
+        if rules is self.reasoner.rules:
+            self._extra = frozenset()
+            return
+        # The schema went into the rules' closure; what owlrl infers from it is inferred too.
+        asserted = _normalised(frozenset().union(*self._designs.values()))
+        base = set(self.reasoner.rules.closure_triples())
         self._extra = frozenset(
-            t for t in rules.closure if t not in base and t not in asserted and _reported(t)
+            t
+            for t in rules.closure_triples()
+            if t not in base and t not in asserted and _reported(t)
         )
 
-    def _owlrl_result(self) -> tuple[frozenset[RDFTriple], tuple[Inconsistency, ...]]:
-        graph = Graph()
-        for triple in self.reasoner.rules.ontology:
-            graph.add(triple)
+    def _owlrl_result(self) -> tuple[frozenset[TermTriple], tuple[Inconsistency, ...]]:
+        """owlrl's closure of the ontology with every design, compared as owlrl sees them."""
+        from ketenontologie.terms import to_rdflib_graph
+
+        rules = self.reasoner.rules
         asserted = frozenset().union(*self._designs.values())
-        for triple in asserted:
-            graph.add(triple)
-        closure, errors = owlrl_closure(graph)
-        base = self.reasoner.rules.closure
-        inferred = frozenset(
-            t for t in closure if t not in base and t not in asserted and _reported(t)
-        )
+        cache = TermCache()
+        closure, errors = owlrl_closure(to_rdflib_graph([*rules.ontology_triples(), *asserted]))
+        known = set(cache.rdflib_triples(rules.closure_triples()))
+        known.update(cache.rdflib_triples(asserted))
+        found = cache.ox_triples(t for t in closure if t not in known)
+        inferred = frozenset(t for t in found if _reported(t))
         return inferred, tuple(_from_owlrl(message) for message in errors)
 
     def _result(self, *, rebuild: bool) -> InferredTriples:
@@ -457,8 +610,8 @@ class ReasoningState:
             )
         store = self._store
         assert store is not None and self._rules is not None
-        rdf = store.terms.rdf
-        triples = frozenset(rdf(t) for t in store.inferred()) | self._extra
+        terms = store.terms.term_triple
+        triples = frozenset(map(terms, store.inferred())) | self._extra
         return InferredTriples(
             triples,
             inconsistencies=_inconsistencies(store, self._rules),
@@ -466,11 +619,11 @@ class ReasoningState:
             explainer=Explainer(store, self._designs),
         )
 
-    def _update(self, design_id: str, triples: frozenset[RDFTriple] | None) -> Delta:
+    def _update(self, design_id: str, triples: frozenset[TermTriple] | None) -> Delta:
         with _without_gc():
             return self._apply(design_id, triples)
 
-    def _apply(self, design_id: str, triples: frozenset[RDFTriple] | None) -> Delta:
+    def _apply(self, design_id: str, triples: frozenset[TermTriple] | None) -> Delta:
         old = self._designs.get(design_id, frozenset())
         new = triples if triples is not None else frozenset()
         schema_before = self._all_schema()
@@ -506,10 +659,10 @@ class ReasoningState:
             self._designs[design_id] = new
             self._schema[design_id] = new_schema
         self._current = None
-        rdf = store.terms.rdf
+        terms = store.terms.term_triple
         return Delta(
-            frozenset(rdf(t) for t in added),
-            frozenset(rdf(t) for t in removed),
+            frozenset(map(terms, added)),
+            frozenset(map(terms, removed)),
             _inconsistencies(store, self.reasoner.rules),
         )
 
@@ -528,6 +681,12 @@ def _inconsistencies(store: FactStore, rules: Rules) -> tuple[Inconsistency, ...
     return tuple(sorted(found.values(), key=lambda i: i.owlrl_message))
 
 
+def _owlrl_text(term: OxTerm) -> str:
+    """``term`` as owlrl's messages write it: an IRI or blank node label, a literal's lexical
+    form as rdflib gives it."""
+    return owlrl_lexical(term) if isinstance(term, ox.Literal) else term.value
+
+
 def _from_finding(store: FactStore, finding: Finding) -> Inconsistency:
     rule, node_id, first_id, second_id = finding
     term = store.terms.term
@@ -538,28 +697,30 @@ def _from_finding(store: FactStore, finding: Finding) -> Inconsistency:
             rule,
             node,
             (datatype,),
-            f"The literal {node.n3()} is not a valid {datatype.n3()} value. Write it in that "
+            f"The literal {node} is not a valid {datatype} value. Write it in that "
             "datatype's lexical form, or use another datatype.",
-            f"Lexical value of the literal '{node}' does not match its datatype ({datatype})",
+            f"Lexical value of the literal '{_owlrl_text(node)}' does not match its datatype "
+            f"({_owlrl_text(datatype)})",
         )
     if rule == "cls-nothing2":
         return Inconsistency(
             rule,
             node,
-            (OWL.Nothing,),
-            f"{node.n3()} is a member of owl:Nothing, which has no members. Remove the type, or "
+            (NOTHING,),
+            f"{node} is a member of owl:Nothing, which has no members. Remove the type, or "
             "what implies it.",
-            f"{node} is defined of type 'Nothing'",
+            f"{_owlrl_text(node)} is defined of type 'Nothing'",
         )
     first, second = term(first_id), term(second_id)
     return Inconsistency(
         rule,
         node,
         (first, second),
-        f"{node.n3()} is both a {first.n3()} and a {second.n3()}, which the ontology declares "
+        f"{node} is both a {first} and a {second}, which the ontology declares "
         "disjoint. Give it only one of the two types (check what implies each: its asserted "
         "types and the domains and ranges of the properties used on it).",
-        f"Disjoint classes {first} and {second} have a common individual {node}",
+        f"Disjoint classes {_owlrl_text(first)} and {_owlrl_text(second)} have a common "
+        f"individual {_owlrl_text(node)}",
     )
 
 
@@ -578,12 +739,13 @@ def _from_owlrl(message: str) -> Inconsistency:
 
 
 def infer(
-    design: Graph,
+    design: DesignTriples,
     *,
-    ontology: Graph | None = None,
+    ontology: OntologyTriples | None = None,
     on_inconsistency: Literal["raise", "ignore"] = "raise",
 ) -> Graph:
-    """The triples OWL 2 RL infers about ``design``, with the ontology and scheme as context.
+    """The triples OWL 2 RL infers about ``design``, with the ontology and scheme as context,
+    as an rdflib graph (a convenience for rdflib users; :meth:`Reasoner.infer` gives terms).
 
     Returns only inferred triples: nothing asserted in ``design`` and nothing the ontology
     entails on its own. Raises :class:`InconsistencyError` if the design is inconsistent,

@@ -2,16 +2,21 @@
 
 owlrl computes the closure of the ontology (with the concept scheme) once. From that closure
 this module reads the tables the rules need — superclasses, domains, ranges, super-properties,
-inverses, transitive properties, property chains, disjoint classes — and interns every term as
-an integer, so that :mod:`ketenontologie.reasoning.facts` can apply the rules to chain designs
-without owlrl. Anything the tables cannot express is detected here: the ontology is then marked
-*unsupported* (and reasoning falls back to owlrl), and a design triple that would change the
-tables is a *schema* triple (and reasoning recompiles with it).
+inverses, transitive properties, property chains, disjoint classes — and interns every term
+(a pyoxigraph term) as an integer, so that :mod:`ketenontologie.reasoning.facts` can apply the
+rules to chain designs without owlrl. The compiled :class:`Rules` hold only integers and
+pyoxigraph terms, and can be pickled. Anything the tables cannot express is detected here: the
+ontology is then marked *unsupported* (and reasoning falls back to owlrl), and a design triple
+that would change the tables is a *schema* triple (and reasoning recompiles with it).
 
->>> from rdflib import Graph
->>> from ketenontologie.namespaces import KETEN, RDFS
->>> ontology = Graph().add((KETEN.ChainManager, RDFS.subClassOf, KETEN.ChainRole))
->>> rules = compile_rules(ontology)
+owlrl works on rdflib graphs: the ontology is converted for it, and its closure back, through
+:mod:`ketenontologie.terms`, when rules are compiled (and nowhere else). owlrl and rdflib are
+imported only then, and for the lexical check of a literal (:func:`lexical_error`).
+
+>>> import pyoxigraph as ox
+>>> keten = "https://w3id.org/ketenontologie/def#"
+>>> manager, role = ox.NamedNode(keten + "ChainManager"), ox.NamedNode(keten + "ChainRole")
+>>> rules = compile_rules([ox.Triple(manager, SUBCLASS_OF, role)])
 >>> rules.unsupported is None
 True
 """
@@ -20,25 +25,25 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, TypeAlias, cast
 
-import owlrl
 import pyoxigraph as ox
-from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
-from owlrl.DatatypeHandling import AltXSDToPYTHON
-from owlrl.Namespaces import ERRNS
-from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
-from rdflib import BNode, Graph, URIRef
-from rdflib import Literal as RDFLiteral
-from rdflib.namespace import OWL, RDF, RDFS
-from rdflib.term import Node
+
+from ketenontologie.terms import OxTerm, TermCache, TermTriple, term_triple, to_rdflib
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 __all__ = [
     "SCHEMA_PREDICATES",
+    "SUBCLASS_OF",
     "TRIGGER_CLASSES",
     "UNSUPPORTED_PREDICATES",
     "UNSUPPORTED_TYPES",
+    "OntologyTriples",
     "Rules",
     "TermTable",
     "Triple",
@@ -46,141 +51,168 @@ __all__ = [
     "lexical_error",
     "ontology_key",
     "owlrl_closure",
+    "owlrl_lexical",
 ]
 
 Triple = tuple[int, int, int]
 """A triple of interned terms (see :class:`TermTable`)."""
 
-RDFTriple = tuple[Node, Node, Node]
+OntologyTriples: TypeAlias = "Graph | Iterable[ox.Triple | ox.Quad | TermTriple]"
+"""An ontology: an rdflib graph, or pyoxigraph triples, quads or term triples."""
 
-SCHEMA_PREDICATES: frozenset[URIRef] = frozenset(
-    [RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range]
-    + [
-        OWL[name]
-        for name in [
-            "sameAs",
-            "differentFrom",
-            "members",
-            "distinctMembers",
-            "inverseOf",
-            "propertyChainAxiom",
-            "equivalentProperty",
-            "propertyDisjointWith",
-            "hasKey",
-            "sourceIndividual",
-            "assertionProperty",
-            "targetIndividual",
-            "targetValue",
-            "intersectionOf",
-            "unionOf",
-            "complementOf",
-            "someValuesFrom",
-            "allValuesFrom",
-            "onProperty",
-            "hasValue",
-            "maxCardinality",
-            "maxQualifiedCardinality",
-            "onClass",
-            "oneOf",
-            "equivalentClass",
-            "disjointWith",
-        ]
-    ]
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+ERRNS = "http://www.daml.org/2002/03/agents/agent-ont#"
+
+RDF_TYPE = ox.NamedNode(RDF + "type")
+RDF_FIRST = ox.NamedNode(RDF + "first")
+RDF_REST = ox.NamedNode(RDF + "rest")
+RDF_NIL = ox.NamedNode(RDF + "nil")
+SUBCLASS_OF = ox.NamedNode(RDFS + "subClassOf")
+SUBPROPERTY_OF = ox.NamedNode(RDFS + "subPropertyOf")
+DOMAIN = ox.NamedNode(RDFS + "domain")
+RANGE = ox.NamedNode(RDFS + "range")
+RDFS_DATATYPE = ox.NamedNode(RDFS + "Datatype")
+SAME_AS = ox.NamedNode(OWL + "sameAs")
+DISJOINT_WITH = ox.NamedNode(OWL + "disjointWith")
+INVERSE_OF = ox.NamedNode(OWL + "inverseOf")
+MEMBERS = ox.NamedNode(OWL + "members")
+NOTHING = ox.NamedNode(OWL + "Nothing")
+TRANSITIVE = ox.NamedNode(OWL + "TransitiveProperty")
+SYMMETRIC = ox.NamedNode(OWL + "SymmetricProperty")
+PROPERTY_CHAIN = ox.NamedNode(OWL + "propertyChainAxiom")
+
+
+def _owl(*names: str) -> frozenset[ox.NamedNode]:
+    return frozenset(ox.NamedNode(OWL + name) for name in names)
+
+
+SCHEMA_PREDICATES: frozenset[ox.NamedNode] = frozenset(
+    [SUBCLASS_OF, SUBPROPERTY_OF, DOMAIN, RANGE]
+) | _owl(
+    "sameAs",
+    "differentFrom",
+    "members",
+    "distinctMembers",
+    "inverseOf",
+    "propertyChainAxiom",
+    "equivalentProperty",
+    "propertyDisjointWith",
+    "hasKey",
+    "sourceIndividual",
+    "assertionProperty",
+    "targetIndividual",
+    "targetValue",
+    "intersectionOf",
+    "unionOf",
+    "complementOf",
+    "someValuesFrom",
+    "allValuesFrom",
+    "onProperty",
+    "hasValue",
+    "maxCardinality",
+    "maxQualifiedCardinality",
+    "onClass",
+    "oneOf",
+    "equivalentClass",
+    "disjointWith",
 )
 """Predicates whose triples owlrl's OWL 2 RL rules read as schema (every one its rules test)."""
 
-TRIGGER_CLASSES: frozenset[URIRef] = frozenset(
-    [RDF.Property, *(URIRef(str(dt)) for dt in OWL_RL_Datatypes)]
-    + [
-        OWL[name]
-        for name in [
-            "Class",
-            "ObjectProperty",
-            "DatatypeProperty",
-            "FunctionalProperty",
-            "InverseFunctionalProperty",
-            "IrreflexiveProperty",
-            "SymmetricProperty",
-            "AsymmetricProperty",
-            "TransitiveProperty",
-            "AllDisjointProperties",
-            "AllDifferent",
-            "AllDisjointClasses",
-        ]
-    ]
+TRIGGER_CLASSES: frozenset[ox.NamedNode] = frozenset([ox.NamedNode(RDF + "Property")]) | _owl(
+    "Class",
+    "ObjectProperty",
+    "DatatypeProperty",
+    "FunctionalProperty",
+    "InverseFunctionalProperty",
+    "IrreflexiveProperty",
+    "SymmetricProperty",
+    "AsymmetricProperty",
+    "TransitiveProperty",
+    "AllDisjointProperties",
+    "AllDifferent",
+    "AllDisjointClasses",
 )
-"""Classes whose ``rdf:type`` triples owlrl's rules read as schema (or as datatype typing)."""
+"""Classes whose ``rdf:type`` triples owlrl's rules read as schema. owlrl's OWL 2 RL datatypes
+(whose typing it reads as datatype typing) join them when rules are compiled."""
 
-UNSUPPORTED_PREDICATES: frozenset[URIRef] = frozenset(
-    OWL[name]
-    for name in [
-        "hasKey",
-        "someValuesFrom",
-        "allValuesFrom",
-        "hasValue",
-        "maxCardinality",
-        "maxQualifiedCardinality",
-        "oneOf",
-        "intersectionOf",
-        "unionOf",
-        "complementOf",
-        "sourceIndividual",
-        "propertyDisjointWith",
-    ]
+UNSUPPORTED_PREDICATES: frozenset[ox.NamedNode] = _owl(
+    "hasKey",
+    "someValuesFrom",
+    "allValuesFrom",
+    "hasValue",
+    "maxCardinality",
+    "maxQualifiedCardinality",
+    "oneOf",
+    "intersectionOf",
+    "unionOf",
+    "complementOf",
+    "sourceIndividual",
+    "propertyDisjointWith",
 )
 """Schema the compiled rules do not cover: an ontology using them is reasoned by owlrl."""
 
-UNSUPPORTED_TYPES: frozenset[URIRef] = frozenset(
-    OWL[name]
-    for name in [
-        "FunctionalProperty",
-        "InverseFunctionalProperty",
-        "IrreflexiveProperty",
-        "AsymmetricProperty",
-        "AllDisjointProperties",
-    ]
+UNSUPPORTED_TYPES: frozenset[ox.NamedNode] = _owl(
+    "FunctionalProperty",
+    "InverseFunctionalProperty",
+    "IrreflexiveProperty",
+    "AsymmetricProperty",
+    "AllDisjointProperties",
 )
 """Property characteristics the compiled rules do not cover (they equate or forbid individuals)."""
 
-_TYPE = RDF.type
-_KEY_SHIFT = 32
+_XSD_STRING = XSD + "string"
+
+
+def _owlrl_datatype(literal: ox.Literal) -> ox.NamedNode | None:
+    """A literal's datatype as owlrl sees it (through rdflib): none for a string."""
+    if literal.language is not None or literal.datatype.value == _XSD_STRING:
+        return None  # rdflib reads "x"^^xsd:string and "x"@nl as literals without datatype
+    return literal.datatype
 
 
 class TermTable:
-    """Interns RDF terms as small integers, and back.
+    """Interns pyoxigraph terms as small integers, and back.
 
     >>> table = TermTable()
-    >>> table.id(RDF.type), table.term(0)
-    (0, rdflib.term.URIRef('http://www.w3.org/1999/02/22-rdf-syntax-ns#type'))
+    >>> table.id(RDF_TYPE), table.term(0)
+    (0, <NamedNode value=http://www.w3.org/1999/02/22-rdf-syntax-ns#type>)
     """
 
-    __slots__ = ("ids", "literals", "terms")
+    __slots__ = ("datatypes", "ids", "literals", "terms")
 
     def __init__(self) -> None:
-        self.ids: dict[Node, int] = {}
-        self.terms: list[Node] = []
+        self.ids: dict[OxTerm, int] = {}
+        self.terms: list[OxTerm] = []
         self.literals: set[int] = set()
+        self.datatypes: dict[int, int] = {}
+        """Literal → its datatype as owlrl sees it (strings and language strings have none)."""
 
-    def id(self, term: Node) -> int:
+    def id(self, term: OxTerm) -> int:
         """The integer for ``term``, minting one the first time."""
         found = self.ids.get(term)
         if found is None:
             found = self.ids[term] = len(self.terms)
             self.terms.append(term)
-            if isinstance(term, RDFLiteral):
+            if isinstance(term, ox.Literal):
                 self.literals.add(found)
+                datatype = _owlrl_datatype(term)
+                if datatype is not None:
+                    self.datatypes[found] = self.id(datatype)
         return found
 
-    def term(self, number: int) -> Node:
+    def term(self, number: int) -> OxTerm:
         """The term interned as ``number``."""
         return self.terms[number]
 
-    def triple(self, triple: RDFTriple) -> Triple:
+    def triple(self, triple: TermTriple) -> Triple:
         """Intern the three terms of ``triple``."""
         return (self.id(triple[0]), self.id(triple[1]), self.id(triple[2]))
 
-    def rdf(self, triple: Triple) -> RDFTriple:
-        """The RDF terms of an interned triple."""
+    def term_triple(self, triple: Triple) -> TermTriple:
+        """The terms of an interned triple."""
         terms = self.terms
         return (terms[triple[0]], terms[triple[1]], terms[triple[2]])
 
@@ -190,6 +222,7 @@ class TermTable:
         table.ids = dict(self.ids)
         table.terms = list(self.terms)
         table.literals = set(self.literals)
+        table.datatypes = dict(self.datatypes)
         return table
 
 
@@ -199,17 +232,17 @@ class Rules:
 
     Every mapping leaves out the identity (a class is not listed as its own superclass). Each
     ``…_axioms`` mapping gives, per derivation, the closure triple the rule instance rests on,
-    so that explanations can cite it.
+    so that explanations can cite it. Plain data: integers, pyoxigraph terms, no rdflib.
     """
 
     key: str
     """Hash of the ontology's canonical triples: equal ontologies share compiled rules."""
-    ontology: Graph
-    closure: Graph
-    """owlrl's closure of the ontology, error messages removed."""
     terms: TermTable
+    ontology: frozenset[Triple]
+    """The ontology's triples, interned (as owlrl read them)."""
     base: frozenset[Triple]
-    """The closure, interned: facts that hold before any design is added."""
+    """owlrl's closure of the ontology, interned, error messages removed: facts that hold before
+    any design is added."""
     base_nodes: frozenset[int]
     type: int
     same_as: int
@@ -233,7 +266,8 @@ class Rules:
     datatype_disjoint: Mapping[int, tuple[int, ...]]
     """Datatype d1 → d2 disjoint with it (owlrl's table), active once both are in use."""
     datatype_supers: Mapping[int, tuple[int, ...]]
-    """A literal's datatype → the datatypes owlrl also types it with (dt-type2 subsumption)."""
+    """A literal's datatype → the datatypes owlrl also types it with (dt-type2 subsumption).
+    Its keys are owlrl's OWL 2 RL datatypes."""
     base_datatypes: frozenset[int]
     nothing: int
     schema_predicates: frozenset[int]
@@ -245,11 +279,19 @@ class Rules:
     unsupported: str | None = None
     """Why the compiled rules cannot reason with this ontology, or None if they can."""
 
-    def may_be_schema(self, triple: RDFTriple) -> bool:
-        """A quick test on RDF terms: False means ``triple`` is certainly no schema triple."""
+    def ontology_triples(self) -> list[TermTriple]:
+        """The ontology's triples, as pyoxigraph terms."""
+        return [self.terms.term_triple(triple) for triple in self.ontology]
+
+    def closure_triples(self) -> list[TermTriple]:
+        """owlrl's closure of the ontology (generalised RDF included), as pyoxigraph terms."""
+        return [self.terms.term_triple(triple) for triple in self.base]
+
+    def may_be_schema(self, triple: TermTriple) -> bool:
+        """A quick test on terms: False means ``triple`` is certainly no schema triple."""
         ids = self.terms.ids
         s, p, o = triple
-        if p == _TYPE:
+        if p == RDF_TYPE:
             return ids.get(o, -1) in self.trigger_classes
         return ids.get(p, -1) in self.schema_predicates or ids.get(s, -1) in self.list_nodes
 
@@ -267,57 +309,107 @@ class Rules:
         return s in self.list_nodes
 
 
-_RL_DATATYPES = frozenset(URIRef(str(dt)) for dt in OWL_RL_Datatypes)
+# --- owlrl's datatypes ----------------------------------------------------------------------------
 
 
-def lexical_error(term: Node) -> bool:
+@dataclass(frozen=True)
+class _Datatypes:
+    """owlrl's datatype tables, by IRI."""
+
+    rl: frozenset[str]
+    subsumptions: Mapping[str, tuple[str, ...]]
+    disjoint: tuple[tuple[str, str], ...]
+    converters: Mapping[str, Callable[[str], object]]
+
+
+@cache
+def _owlrl_datatypes() -> _Datatypes:
+    from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
+    from owlrl.DatatypeHandling import AltXSDToPYTHON
+    from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
+
+    rl = frozenset(str(datatype) for datatype in OWL_RL_Datatypes)
+    return _Datatypes(
+        rl=rl,
+        subsumptions={
+            str(datatype): tuple(str(d) for d in supers)
+            for datatype, supers in OWL_Datatype_Subsumptions.items()
+        },
+        disjoint=tuple((str(d1), str(d2)) for d1, _, d2 in OWLRL_Datatypes_Disjointness),
+        converters={str(dt): convert for dt, convert in AltXSDToPYTHON.items() if str(dt) in rl},
+    )
+
+
+def _fits(convert: Callable[[str], object], lexical: str) -> bool:
+    try:
+        convert(lexical)
+    except Exception:  # a ValueError; or a crash ("" as xsd:date), where owlrl would crash too
+        return False
+    return True
+
+
+def owlrl_lexical(literal: ox.Literal) -> str:
+    """The lexical form owlrl sees for ``literal``: rdflib's, which normalises what it can read
+    (``"01"^^xsd:integer`` is ``1``, every ``xsd:boolean`` is ``true`` or ``false``)."""
+    from ketenontologie.terms import quiet_rdflib_literals
+
+    with quiet_rdflib_literals():
+        return str(to_rdflib(literal))
+
+
+def lexical_error(term: object) -> bool:
     """Whether a literal's lexical form does not fit its OWL 2 RL datatype (owlrl's check).
 
-    >>> from rdflib.namespace import XSD
-    >>> lexical_error(RDFLiteral("nul", datatype=XSD.positiveInteger))
+    owlrl checks the literal as rdflib gives it: rdflib first normalises what it can read, so
+    ``"ja"^^xsd:boolean`` passes (rdflib reads it as ``false``). A lexical form that fits is
+    taken to fit after normalisation too, so rdflib is needed only for one that does not. Where
+    owlrl's converter fails otherwise than saying no (``""^^xsd:date``: owlrl itself crashes),
+    the form does not fit.
+
+    >>> lexical_error(ox.Literal("nul", datatype=ox.NamedNode(XSD + "positiveInteger")))
     True
-    >>> lexical_error(RDFLiteral("ja", datatype=XSD.boolean))  # owlrl accepts it
+    >>> lexical_error(ox.Literal("ja", datatype=ox.NamedNode(XSD + "boolean")))
     False
     """
-    if not isinstance(term, RDFLiteral) or term.datatype not in _RL_DATATYPES:
+    if not isinstance(term, ox.Literal):
         return False
-    converter = AltXSDToPYTHON.get(term.datatype)
-    if converter is None:
+    datatype = _owlrl_datatype(term)
+    if datatype is None:
         return False
-    try:
-        converter(str(term))
-    except ValueError:
-        return True
-    return False
+    convert = _owlrl_datatypes().converters.get(datatype.value)
+    if convert is None or _fits(convert, term.value):
+        return False
+    return not _fits(convert, owlrl_lexical(term))
 
 
-def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, RDFLiteral):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
+# --- the ontology's key and closure ---------------------------------------------------------------
 
 
-def ontology_key(graph: Graph) -> str:
-    """A hash of ``graph``'s triples that ignores blank node labels (canonical N-Quads).
+def _is_rdflib_graph(value: object) -> bool:
+    return type(value).__module__.startswith("rdflib") and hasattr(value, "triples")
 
-    >>> from rdflib import Graph
-    >>> ontology_key(Graph()) == ontology_key(Graph())
+
+def _term_triples(ontology: OntologyTriples) -> list[TermTriple]:
+    if _is_rdflib_graph(ontology):
+        graph = cast("Graph", ontology)
+        return TermCache().ox_triples(graph.triples((None, None, None)))
+    triples = cast("Iterable[ox.Triple | ox.Quad | TermTriple]", ontology)
+    return [term_triple(triple) for triple in triples]
+
+
+def ontology_key(ontology: OntologyTriples) -> str:
+    """A hash of the ontology's triples that ignores blank node labels (canonical N-Quads).
+
+    ``ontology`` is an rdflib graph, or pyoxigraph triples, quads or term triples.
+
+    >>> ontology_key([]) == ontology_key(())
     True
     """
     dataset = ox.Dataset()
-    for s, p, o in graph:
-        subject = _to_ox(s)
-        if isinstance(subject, ox.Literal) or not isinstance(p, URIRef):
+    for s, p, o in _term_triples(ontology):
+        if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
             continue  # generalised RDF cannot be stored; it cannot come from a file either
-        dataset.add(ox.Quad(subject, ox.NamedNode(str(p)), _to_ox(o)))
+        dataset.add(ox.Quad(s, p, o))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     lines = sorted(str(quad) for quad in dataset)
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
@@ -329,15 +421,21 @@ def owlrl_closure(graph: Graph) -> tuple[Graph, list[str]]:
     owlrl adds each error as a blank node with an ``err:error`` message; they are taken out of
     the returned graph.
     """
+    import owlrl
+    from rdflib import Graph, URIRef
+
     closure = Graph()
     for triple in graph:
         closure.add(triple)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
     errors: list[str] = []
-    for node in list(closure.subjects(_TYPE, ERRNS.ErrorMessage)):
-        errors.extend(str(message) for message in closure.objects(node, ERRNS.error))
+    for node in list(closure.subjects(URIRef(RDF + "type"), URIRef(ERRNS + "ErrorMessage"))):
+        errors.extend(str(message) for message in closure.objects(node, URIRef(ERRNS + "error")))
         closure.remove((node, None, None))
     return closure, sorted(errors)
+
+
+# --- compiling ------------------------------------------------------------------------------------
 
 
 def _group(pairs: Iterable[tuple[int, int]]) -> dict[int, tuple[int, ...]]:
@@ -359,71 +457,99 @@ def _reach(start: int, steps: Mapping[int, Iterable[int]]) -> set[int]:
     return seen
 
 
-def _unsupported(closure: Graph) -> str | None:
+def _unsupported(closure: Iterable[TermTriple]) -> str | None:
     for s, p, o in closure:
         if p in UNSUPPORTED_PREDICATES:
-            return f"it uses {p.n3()} (on {s.n3()})"
-        if p == _TYPE and o in UNSUPPORTED_TYPES:
-            return f"it declares {s.n3()} a {o.n3()}"
-        if p == OWL.sameAs and s != o:
-            return f"it equates {s.n3()} and {o.n3()} with owl:sameAs"
+            return f"it uses {p} (on {s})"
+        if p == RDF_TYPE and o in UNSUPPORTED_TYPES:
+            return f"it declares {s} a {o}"
+        if p == SAME_AS and s != o:
+            return f"it equates {s} and {o} with owl:sameAs"
     return None
 
 
-def _used_datatypes(graph: Graph) -> set[URIRef]:
-    """The datatypes owlrl counts as used in ``graph`` (its one-time datatype rules)."""
-    used: set[URIRef] = set()
-    for _s, p, o in graph:
-        if isinstance(o, RDFLiteral) and o.datatype in _RL_DATATYPES:
-            used.add(URIRef(str(o.datatype)))
-        elif p == _TYPE and o in _RL_DATATYPES:
-            used.add(URIRef(str(o)))
-    for datatype in list(used):
-        used.update(URIRef(str(d)) for d in OWL_Datatype_Subsumptions.get(datatype, ()))
-    return used
+class _Lists:
+    """The RDF lists of a set of interned triples."""
+
+    def __init__(self, triples: Iterable[Triple], terms: TermTable) -> None:
+        first, rest = terms.id(RDF_FIRST), terms.id(RDF_REST)
+        self.nil = terms.id(RDF_NIL)
+        self.literals = terms.literals
+        self.first: dict[int, int] = {}
+        self.rest: dict[int, int] = {}
+        for s, p, o in triples:
+            if p == first:
+                self.first.setdefault(s, o)
+            elif p == rest:
+                self.rest.setdefault(s, o)
+
+    def nodes(self, head: int) -> Iterator[int]:
+        """The list's nodes from ``head`` on, up to ``rdf:nil`` (or a node without a rest)."""
+        seen: set[int] = set()
+        node: int | None = head
+        while node is not None and node != self.nil and node not in seen:
+            if node in self.literals:
+                return
+            seen.add(node)
+            yield node
+            node = self.rest.get(node)
+
+    def items(self, head: int) -> list[int]:
+        """The list's members, as rdflib's ``Graph.items`` reads them."""
+        return [self.first[node] for node in self.nodes(head) if node in self.first]
 
 
-def compile_rules(ontology: Graph, *, key: str | None = None) -> Rules:
+def compile_rules(ontology: OntologyTriples, *, key: str | None = None) -> Rules:
     """Compute owlrl's closure of ``ontology`` and compile it into A-box rules.
 
-    ``key`` is :func:`ontology_key` of ``ontology`` when the caller has it already.
+    ``ontology`` is an rdflib graph, or pyoxigraph triples, quads or term triples; ``key`` is
+    :func:`ontology_key` of it when the caller has it already.
     """
-    closure, errors = owlrl_closure(ontology)
-    terms = TermTable()
-    type_ = terms.id(_TYPE)
-    same_as = terms.id(OWL.sameAs)
-    nothing = terms.id(OWL.Nothing)
-    base = frozenset(terms.triple(triple) for triple in closure)
-    ids = terms.id
+    from ketenontologie.terms import to_rdflib_graph
 
-    def objects(predicate: URIRef) -> Iterator[tuple[int, int, Triple]]:
-        for s, _, o in closure.triples((None, predicate, None)):
-            triple = (ids(s), ids(predicate), ids(o))
+    triples = _term_triples(ontology)
+    graph = to_rdflib_graph(triples)  # owlrl reads the ontology as rdflib gives it
+    closure, errors = owlrl_closure(graph)
+    cache = TermCache()
+    terms = TermTable()
+    ids = terms.id
+    type_ = ids(RDF_TYPE)
+    same_as = ids(SAME_AS)
+    nothing = ids(NOTHING)
+    read = frozenset(terms.triple(t) for t in cache.ox_triples(graph))
+    base = frozenset(terms.triple(t) for t in cache.ox_triples(closure))
+    by_predicate: dict[int, list[Triple]] = defaultdict(list)
+    for triple in base:
+        by_predicate[triple[1]].append(triple)
+    lists = _Lists(base, terms)
+
+    def objects(predicate: ox.NamedNode) -> Iterator[tuple[int, int, Triple]]:
+        for triple in by_predicate.get(ids(predicate), ()):
             yield triple[0], triple[2], triple
 
-    subclass = [(s, o) for s, o, _ in objects(RDFS.subClassOf) if s != o]
+    subclass = [(s, o) for s, o, _ in objects(SUBCLASS_OF) if s != o]
     superclasses = _group(subclass)
-    subproperty = [(s, o) for s, o, _ in objects(RDFS.subPropertyOf) if s != o]
-    domain = [(s, o) for s, o, _ in objects(RDFS.domain)]
-    range_ = [(s, o) for s, o, _ in objects(RDFS.range)]
+    subproperty = [(s, o) for s, o, _ in objects(SUBPROPERTY_OF) if s != o]
+    domain = [(s, o) for s, o, _ in objects(DOMAIN)]
+    range_ = [(s, o) for s, o, _ in objects(RANGE)]
 
     inverse_pairs: list[tuple[int, int]] = []
     inverse_axioms: dict[tuple[int, int], Triple] = {}
-    for s, o, axiom in objects(OWL.inverseOf):
+    for s, o, axiom in objects(INVERSE_OF):
         for pair in ((s, o), (o, s)):
             inverse_pairs.append(pair)
             inverse_axioms.setdefault(pair, axiom)
-    for s, _o, axiom in objects(_TYPE):
-        if axiom[2] == ids(OWL.SymmetricProperty):
+    symmetric, transitive_class = ids(SYMMETRIC), ids(TRANSITIVE)
+    for s, o, axiom in objects(RDF_TYPE):
+        if o == symmetric:
             inverse_pairs.append((s, s))
             inverse_axioms.setdefault((s, s), axiom)
-    transitive = frozenset(s for s, o, _ in objects(_TYPE) if o == ids(OWL.TransitiveProperty))
+    transitive = frozenset(s for s, o, _ in objects(RDF_TYPE) if o == transitive_class)
 
     chains: dict[int, list[tuple[tuple[int, ...], Triple]]] = defaultdict(list)
     chain_links: dict[int, list[tuple[int, tuple[int, ...], int]]] = defaultdict(list)
-    list_nodes: set[int] = set()
-    for s, _o, axiom in objects(OWL.propertyChainAxiom):
-        chain = tuple(ids(item) for item in closure.items(terms.term(axiom[2])))
+    for s, o, axiom in objects(PROPERTY_CHAIN):
+        chain = tuple(lists.items(o))
         if not chain:
             continue
         chains[s].append((chain, axiom))
@@ -431,39 +557,45 @@ def compile_rules(ontology: Graph, *, key: str | None = None) -> Rules:
             chain_links[link].append((s, chain, position))
 
     disjoint: dict[int, list[tuple[int, str, Triple]]] = defaultdict(list)
-    for s, o, axiom in objects(OWL.disjointWith):
+    for s, o, axiom in objects(DISJOINT_WITH):
         disjoint[s].append((o, "cax-dw", axiom))
-    for s, o, axiom in objects(OWL.members):
-        if (terms.term(s), _TYPE, OWL.AllDisjointClasses) not in closure:
+    all_disjoint = ids(ox.NamedNode(OWL + "AllDisjointClasses"))
+    for s, o, axiom in objects(MEMBERS):
+        if (s, type_, all_disjoint) not in base:
             continue
-        members = [ids(item) for item in closure.items(terms.term(o))]
+        members = lists.items(o)
         for i, first in enumerate(members):
             for second in members[i + 1 :]:
                 disjoint[first].append((second, "cax-adc", axiom))
-    for head in (OWL.members, OWL.distinctMembers, OWL.propertyChainAxiom, OWL.hasKey):
+    list_nodes: set[int] = set()
+    list_heads = (MEMBERS, ox.NamedNode(OWL + "distinctMembers"), PROPERTY_CHAIN)
+    for head in (*list_heads, ox.NamedNode(OWL + "hasKey")):
         for _s, lst, _ in objects(head):
-            node: Node | None = terms.term(lst)
-            while isinstance(node, BNode | URIRef) and node != RDF.nil:
-                list_nodes.add(ids(node))
-                node = closure.value(node, RDF.rest)
+            list_nodes.update(lists.nodes(lst))
 
-    datatype_pairs = [(ids(d1), ids(d2)) for d1, _, d2 in OWLRL_Datatypes_Disjointness]
-    disjoint_with = ids(OWL.disjointWith)
+    datatypes = _owlrl_datatypes()
+    datatype_pairs = [
+        (ids(ox.NamedNode(d1)), ids(ox.NamedNode(d2))) for d1, d2 in datatypes.disjoint
+    ]
+    disjoint_with = ids(DISJOINT_WITH)
     datatype_disjoint = _group(
         (d1, d2) for d1, d2 in datatype_pairs if (d1, disjoint_with, d2) not in base
     )
     datatype_supers = {
-        ids(dt): tuple(ids(URIRef(str(d))) for d in OWL_Datatype_Subsumptions.get(dt, ()))
-        for dt in _RL_DATATYPES
+        ids(ox.NamedNode(dt)): tuple(
+            ids(ox.NamedNode(d)) for d in datatypes.subsumptions.get(dt, ())
+        )
+        for dt in sorted(datatypes.rl)
     }
+    rl_datatypes = set(datatype_supers)
 
     supers_of_property = _group(subproperty)
     inverses = _group(inverse_pairs)
     domains, ranges = _group(domain), _group(range_)
     # A derived type in a datatype is harmless: owlrl reads datatype typing once, before its
     # rules run. Any other trigger class, derived, would change the schema.
-    trigger = {ids(term) for term in TRIGGER_CLASSES}
-    derived_trigger = {ids(term) for term in TRIGGER_CLASSES if term not in _RL_DATATYPES}
+    derived_trigger = {ids(term) for term in TRIGGER_CLASSES}
+    trigger = derived_trigger | rl_datatypes
     hazard_classes = {
         c for c in {*superclasses, *derived_trigger} if _reach(c, superclasses) & derived_trigger
     }
@@ -483,12 +615,16 @@ def compile_rules(ontology: Graph, *, key: str | None = None) -> Rules:
         if reached & (schema | {type_}) or classes & hazard_classes:
             schema_predicates.add(p)
 
-    used = {ids(dt) for dt in _used_datatypes(ontology)}
+    # The datatypes owlrl counts as used in the ontology (its one-time datatype rules).
+    used = {terms.datatypes[o] for _, _, o in read if terms.datatypes.get(o) in rl_datatypes}
+    used |= {o for _, p, o in read if p == type_ and o in rl_datatypes}
+    for datatype in list(used):
+        used.update(datatype_supers.get(datatype, ()))
+
     return Rules(
-        key=key or ontology_key(ontology),
-        ontology=ontology,
-        closure=closure,
+        key=key or ontology_key(triples),
         terms=terms,
+        ontology=read,
         base=base,
         base_nodes=frozenset(n for triple in base for n in triple),
         type=type_,
@@ -515,5 +651,5 @@ def compile_rules(ontology: Graph, *, key: str | None = None) -> Rules:
         trigger_classes=frozenset(trigger_classes),
         list_nodes=frozenset(list_nodes),
         base_errors=tuple(errors),
-        unsupported=_unsupported(closure),
+        unsupported=_unsupported(terms.term_triple(t) for t in base),
     )

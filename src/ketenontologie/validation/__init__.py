@@ -1,11 +1,12 @@
 """Validation of chain designs against the governance rules, and its reports.
 
 The stages, one module each: :mod:`~ketenontologie.validation.shapes` (the rules as SHACL,
-compiled to SPARQL), :mod:`~ketenontologie.validation.checks` (the fast path's reasoning),
-:mod:`~ketenontologie.validation.consistency` (KS-C01), :mod:`~ketenontologie.validation.lines`
+compiled to SPARQL), :mod:`~ketenontologie.validation.consistency` (KS-C01, from the
+reasoner's inconsistencies), :mod:`~ketenontologie.validation.lines`
 (where a node is written), :mod:`~ketenontologie.validation.engine` (:func:`validate`),
 :mod:`~ketenontologie.validation.report` (the report and its JSON contract) and
-:mod:`~ketenontologie.validation.render` (text, JSON, Turtle, JUnit, SARIF, GitHub).
+:mod:`~ketenontologie.validation.render` (text, JSON, Turtle, JUnit, SARIF, GitHub). OWL 2 RL
+inference is :mod:`ketenontologie.reasoning`'s, as everywhere in the project.
 
 >>> report = validate(["tests/designs/valid/kleine-keten.ttl"])
 >>> report.conforms, report.summary.violations

@@ -17,7 +17,6 @@ import pyoxigraph as ox
 
 from ketenontologie.namespaces import DEF, PREFIXES
 from ketenontologie.reasoning.reasoner import Inconsistency
-from ketenontologie.terms import to_ox
 from ketenontologie.validation.lines import DesignInput, Locator, term_text
 from ketenontologie.validation.report import Rule, ValidationResult
 
@@ -68,14 +67,12 @@ def clashes_from(
     clashes: set[Clash] = set()
     for found in inconsistencies:
         if found.rule in ("cax-dw", "cax-adc") and found.node is not None:
-            classes = sorted(term_text(to_ox(c)) for c in found.classes)
-            clashes.add(Clash("classes", term_text(to_ox(found.node)), tuple(classes)))
+            classes = sorted(term_text(c) for c in found.classes)
+            clashes.add(Clash("classes", term_text(found.node), tuple(classes)))
         elif found.rule == "cls-nothing2" and found.node is not None:
-            clashes.add(Clash("nothing", term_text(to_ox(found.node))))
-        elif found.rule == "dt-lexical" and found.node is not None:
-            literal = to_ox(found.node)
-            assert isinstance(literal, ox.Literal)
-            clashes |= _literal_clashes(literal, designs)
+            clashes.add(Clash("nothing", term_text(found.node)))
+        elif found.rule == "dt-lexical" and isinstance(found.node, ox.Literal):
+            clashes |= _literal_clashes(found.node, designs)
         else:
             clashes |= _owlrl_clashes(found.owlrl_message, designs)
     # owl:Nothing is a subclass of every class: its other clashes follow from that one.

@@ -1,13 +1,15 @@
 """Validate chain designs against the governance rules (the SHACL shapes in ``shapes/``).
 
 The design is validated together with the ontology and the concept scheme, after OWL 2 RL
-inference, and the report speaks only about the design's own nodes. Two engines give the same
-results: the fast path (materialisation and the shapes compiled to SPARQL on an in-memory
-Oxigraph store) for the project's rules, and pySHACL on the reasoner's closure for everything the
-fast path does not cover, such as an organisation's own shapes.
+inference by the project's one reasoner (:mod:`ketenontologie.reasoning`, with the ontology's
+compiled rules cached per process), and the report speaks only about the design's own nodes.
+Two engines run the shapes on the same closure and give the same results: the fast path (the
+shapes compiled to SPARQL on an in-memory Oxigraph store) for the project's rules, and pySHACL
+for shapes the fast path does not compile, such as an organisation's own.
 
 What OWL 2 RL finds inconsistent (a node in two disjoint classes, a literal that does not fit its
 datatype …) is reported too, as a violation of the rule ``KS-C01``: SHACL alone would not see it.
+The reasoner's inconsistencies are those violations, whichever engine runs the shapes.
 
 >>> report = validate(["tests/designs/valid/kleine-keten.ttl"])
 >>> report.conforms, report.summary.violations
@@ -20,24 +22,22 @@ datatype …) is reported too, as a violation of the rule ``KS-C01``: SHACL alon
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
 from pathlib import Path
-from typing import Literal, TypeAlias, get_args
+from typing import TYPE_CHECKING, Literal, TypeAlias, get_args
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from ketenontologie.errors import InputError
 from ketenontologie.loading import Parsed, find_rdf_files, parse_file
 from ketenontologie.reasoning.reasoner import Inconsistency, Reasoner
 from ketenontologie.resources import ontology_files
-from ketenontologie.terms import from_rdflib_graph, to_ox, to_rdflib_graph
-from ketenontologie.validation import checks
 from ketenontologie.validation.consistency import (
     CONSISTENCY,
     CONSISTENCY_RULE,
-    Clash,
     clash_result,
     clashes_from,
     labels,
@@ -66,11 +66,17 @@ from ketenontologie.validation.shapes import (
     shape_store,
 )
 
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from ketenontologie.terms import TermTriple
+
 __all__ = ["Engine", "Source", "validate"]
 
 Engine: TypeAlias = Literal["auto", "fast", "pyshacl"]
-"""``auto``: the fast path where it applies, pySHACL elsewhere; ``pyshacl``: pySHACL only
-(the semantics reference); ``fast``: the fast path only, an error where it does not apply."""
+"""How the shapes run on the reasoner's closure. ``auto``: the fast path where the shapes
+compile to SPARQL, pySHACL elsewhere; ``pyshacl``: pySHACL only (the semantics reference);
+``fast``: the fast path only, an error where the shapes do not compile."""
 Source: TypeAlias = "str | os.PathLike[str] | Parsed | Graph"
 """A design: an RDF file, a directory searched for RDF files, a parsed source (an upload), or
 an rdflib graph."""
@@ -94,6 +100,8 @@ def _load_designs(sources: Source | Iterable[Source]) -> list[DesignInput]:
         if isinstance(source, Parsed):
             designs.append(DesignInput(source.quads, source))
         elif _is_graph(source):
+            from ketenontologie.terms import from_rdflib_graph
+
             quads = [ox.Quad(t.subject, t.predicate, t.object) for t in from_rdflib_graph(source)]  # type: ignore[arg-type]
             designs.append(DesignInput(quads))
         else:
@@ -117,24 +125,59 @@ class _Hit:
     value: str | None
 
 
-def _fast(
-    designs: Sequence[DesignInput], context: Sequence[ox.Quad], shapes: tuple[Path, ...]
-) -> tuple[list[_Hit], set[Clash]]:
+@dataclass(frozen=True)
+class _Closed:
+    """The design with the ontology, the concept scheme and their OWL 2 RL closure (one
+    graph, as quads in the default graph), and what OWL 2 RL finds inconsistent in it."""
+
+    quads: list[ox.Quad]
+    inconsistencies: tuple[Inconsistency, ...]
+
+
+@lru_cache(maxsize=4)
+def _reasoner(context: tuple[Path, ...]) -> tuple[Reasoner, tuple[ox.Quad, ...]]:
+    """The reasoner for the context's files (its compiled rules are cached on disk, too), and
+    the context's closure as quads: the ontology as the reasoner compiled it (its blank nodes as
+    in its closure) and what the reasoner infers from it alone."""
+    reasoner = Reasoner.from_files(context)
+    closure = chain(reasoner.ontology(), reasoner.ontology_inferred())
+    return reasoner, tuple(_quads(closure))
+
+
+def _quads(triples: Iterable[TermTriple]) -> Iterator[ox.Quad]:
+    # Generalised RDF (a predicate that is no IRI) cannot be stored; OWL 2 RL derives it only
+    # from schema such as "p rdfs:subPropertyOf _:b".
+    return (ox.Quad(s, p, o) for s, p, o in triples if isinstance(p, ox.NamedNode))  # type: ignore[arg-type]
+
+
+def _close(designs: Sequence[DesignInput], context: tuple[Path, ...]) -> _Closed:
+    """The design, the context and their OWL 2 RL closure (:mod:`ketenontologie.reasoning`).
+
+    The reasoner equals owlrl's closure. An inconsistency does not stop validation: it is
+    returned, and reported as a result.
+    """
+    reasoner, context_closure = _reasoner(context)
+    inferred = reasoner.infer([q for design in designs for q in design.quads])
+    data = [
+        q
+        if isinstance(q.graph_name, ox.DefaultGraph)
+        else ox.Quad(q.subject, q.predicate, q.object)
+        for d in designs
+        for q in d.quads
+    ]
+    data.extend(context_closure)
+    data.extend(_quads(inferred))
+    return _Closed(data, inferred.inconsistencies)
+
+
+def _fast(closed: _Closed, shapes: tuple[Path, ...]) -> list[_Hit]:
+    """The shapes compiled to SPARQL, run on the closure in an in-memory Oxigraph store."""
     compiled = compiled_shapes(shapes)
     if compiled is None:
         raise UnsupportedShape("the shapes use SHACL the fast path does not cover")
-    data = [q for design in designs for q in design.quads]
-    checks.check_literals(data)
-    data.extend(context)
-    inferred = checks.materialise(data)
     store = ox.Store()
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in data)
-    store.bulk_extend(ox.Quad(s, p, o) for s, p, o in inferred)  # type: ignore[arg-type]
-    clashes = {
-        Clash("classes", term_text(clash.node), tuple(term_text(c) for c in clash.classes))
-        for clash in checks.find_clashes(store)
-    }
-    hits = [
+    store.bulk_extend(closed.quads)
+    return [
         _Hit(
             shape=hit.shape,
             severity=severity_of(ox.NamedNode(hit.severity)),
@@ -145,23 +188,21 @@ def _fast(
         )
         for hit in run_shapes(store, compiled)
     ]
-    return hits, clashes
 
 
-def _pyshacl(
-    designs: Sequence[DesignInput], context: Sequence[ox.Quad], shapes: tuple[Path, ...]
-) -> tuple[list[_Hit], set[Clash]]:
-    """pySHACL on the design, the context and their OWL 2 RL closure (the reference)."""
+def _pyshacl(closed: _Closed, shapes: tuple[Path, ...]) -> list[_Hit]:
+    """pySHACL on the closure (the reference); the one place validation needs rdflib."""
     import pyshacl
     from pyshacl.errors import ReportableRuntimeError
     from rdflib import RDF, SH, BNode, Graph, URIRef
 
-    closed, inconsistencies = _infer(
-        to_rdflib_graph(q for design in designs for q in design.quads), to_rdflib_graph(context)
-    )
+    from ketenontologie.terms import to_ox, to_rdflib_graph
+
     shapes_graph = to_rdflib_graph(parsed_files(shapes))
     try:
-        _, report, _ = pyshacl.validate(closed, shacl_graph=shapes_graph, inference="none")
+        _, report, _ = pyshacl.validate(
+            to_rdflib_graph(closed.quads), shacl_graph=shapes_graph, inference="none"
+        )
     except (ReportableRuntimeError, ValueError, TypeError) as error:
         report = error
     if not isinstance(report, Graph):  # pySHACL returns a failure instead of raising it
@@ -188,21 +229,7 @@ def _pyshacl(
                 value=None if value is None else term_text(to_ox(value)),
             )
         )
-    return hits, clashes_from(inconsistencies, designs)
-
-
-def _infer(design: Graph, context: Graph) -> tuple[Graph, tuple[Inconsistency, ...]]:
-    """Design and context with their OWL 2 RL closure (:mod:`ketenontologie.reasoning`).
-
-    The reasoner equals owlrl's closure and keeps the context's own closure per process. An
-    inconsistency does not stop validation: it is returned, and reported as a result.
-    """
-    reasoner = Reasoner.from_ontology(context)
-    inferred = reasoner.infer(design)
-    closed = Graph()
-    for part in (design, context, reasoner.ontology_inferred(), inferred.graph()):
-        closed.addN((s, p, o, closed) for s, p, o in part)
-    return closed, inferred.inconsistencies
+    return hits
 
 
 def _own_nodes(designs: Sequence[DesignInput], context: Sequence[ox.Quad]) -> set[str]:
@@ -247,9 +274,11 @@ def validate(
     ours = tuple(default_shape_files())
     extra = tuple(Path(p) for p in find_rdf_files(list(shapes))) if shapes else ()
 
-    hits, clashes = _run(designs, context, ours, engine=engine)
+    closed = _close(designs, tuple(ontology_files()))
+    hits = _run(closed, ours, engine=engine)
     if extra:
-        hits += _pyshacl(designs, context, extra)[0]
+        hits += _pyshacl(closed, extra)
+    clashes = clashes_from(closed.inconsistencies, designs)
 
     infos = shape_infos(shape_store(ours + extra))
     own = _own_nodes(designs, context)
@@ -285,24 +314,18 @@ def validate(
     )
 
 
-def _run(
-    designs: Sequence[DesignInput],
-    context: Sequence[ox.Quad],
-    shapes: tuple[Path, ...],
-    *,
-    engine: Engine,
-) -> tuple[list[_Hit], set[Clash]]:
+def _run(closed: _Closed, shapes: tuple[Path, ...], *, engine: Engine) -> list[_Hit]:
     if engine == "pyshacl":
-        return _pyshacl(designs, context, shapes)
+        return _pyshacl(closed, shapes)
     try:
-        return _fast(designs, context, shapes)
-    except (checks.UnsupportedInput, UnsupportedShape) as reason:
+        return _fast(closed, shapes)
+    except UnsupportedShape as reason:
         if engine == "fast":
             raise InputError(
-                f"The fast validation path does not cover this input ({reason}). "
+                f"The fast validation path does not cover these shapes ({reason}). "
                 "Validate with the pyshacl engine instead."
             ) from None
-        return _pyshacl(designs, context, shapes)
+        return _pyshacl(closed, shapes)
 
 
 def _result(hit: _Hit, infos: Mapping[str, ShapeInfo], locator: Locator) -> ValidationResult:
