@@ -331,9 +331,10 @@ def test_design_with_schema_equals_owlrl(
 def test_a_role_that_is_also_a_political_principal_is_reported(
     reasoner: Reasoner, reference: Reference
 ) -> None:
-    design = Graph().parse(
+    graph = Graph().parse(
         data=PREFIXES + "rol:x a keten:ChainManager , keten:PoliticalPrincipal .", format="turtle"
     )
+    design = as_ox(graph)
     result = reasoner.infer(design)
     (found,) = result.inconsistencies
     assert found.rule == "cax-adc"  # owl:AllDisjointClasses (body, role, principal)
