@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from api.conftest import Server, start_server
+from api.conftest import Server
 
 try:
     from websockets.sync.client import ClientConnection, connect
@@ -199,11 +199,10 @@ def browser(profile: Path) -> Iterator[Callable[[], DevTools]]:
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def service(oxigraph_server: Server) -> Server:
+    """The session's real uvicorn (a browser needs a socket), once Chromium is known to be there."""
     _chromium()
-    running = start_server(tmp_path_factory.mktemp("yasgui") / "data")
-    yield running
-    running.stop()
+    return oxigraph_server
 
 
 def _open(tools: DevTools, url: str) -> None:

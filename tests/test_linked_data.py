@@ -1,8 +1,9 @@
-"""Every IRI we mint resolves through a real service on a loopback port, in every format.
+"""Every IRI we mint resolves through the service, in every format.
 
-The service runs as ``python -m ketenontologie.api`` (the service tests' ``start_server``), with
-the project's data. Pages are checked as HTML a person reads: strict HTML5 parsing, one ``<h1>``,
-a ``lang`` attribute, a language switch, and every link on them resolving.
+The service is the tests' shared one with the project's data, in this process
+(``shared_service``, see ``tests/services.py``). Pages are checked as HTML a person reads:
+strict HTML5 parsing, one ``<h1>``, a ``lang`` attribute, a language switch, and every link on
+them resolving.
 
 The tests that take ``each_client`` run on the embedded store and again on a throwaway Virtuoso
 (``tests/virtuoso.py``): the walk of every IRI, content negotiation, the 404s, VoID and a design
@@ -24,7 +25,8 @@ import httpx
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from api.conftest import STORES, TOKEN, Server, start_server, store_env
+from api.conftest import STORES, TOKEN
+from inprocess import Service, serve_in_process
 from ketenontologie import load_graph
 from ketenontologie.namespaces import (
     BASE,
@@ -66,33 +68,17 @@ def _require_graphviz() -> None:
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(tmp_path_factory.mktemp("linked-data") / "data")
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def client(service: Server) -> Iterator[httpx.Client]:
-    with service.client() as client:
+def client(oxigraph_service: Service) -> Iterator[httpx.Client]:
+    with oxigraph_service.client() as client:
         yield client
 
 
 @pytest.fixture(scope="module", params=STORES)
-def each_client(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[httpx.Client]:
-    """A client of the same service on each store: the embedded one above, then Virtuoso."""
-    if request.param == "oxigraph":
-        yield request.getfixturevalue("client")
-        return
-    env = store_env(request, tmp_path_factory, "linked-data")
-    running = start_server(tmp_path_factory.mktemp("linked-data-virtuoso") / "data", env=env)
-    try:
-        with running.client() as client:
-            yield client
-    finally:
-        running.stop()
+def each_client(request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
+    """A client of the same service on each store: the embedded one, then Virtuoso."""
+    service: Service = request.getfixturevalue(f"{request.param}_service")
+    with service.client() as client:
+        yield client
 
 
 def _minted() -> set[str]:
@@ -605,23 +591,17 @@ OWN_DESIGN = f"""
 @pytest.fixture(scope="module")
 def publisher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     """The service started with a publisher's base IRI, holding one design in its IRIs."""
-    running = start_server(
-        tmp_path_factory.mktemp("publisher") / "data",
-        env={"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN},
-        args=["--base-iri", PUBLISHER],
-    )
-    try:
-        with running.client() as client:
-            stored = client.post(
-                "/designs",
-                params={"id": "eigen"},
-                content=OWN_DESIGN.encode(),
-                headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"},
-            )
-            assert stored.status_code in (200, 201), stored.text
-            yield client
-    finally:
-        running.stop()
+    env = {"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN, "KETENONTOLOGIE_BASE_IRI": PUBLISHER}
+    data = tmp_path_factory.mktemp("publisher") / "data"
+    with serve_in_process(data, env=env) as running, running.client() as client:
+        stored = client.post(
+            "/designs",
+            params={"id": "eigen"},
+            content=OWN_DESIGN.encode(),
+            headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"},
+        )
+        assert stored.status_code in (200, 201), stored.text
+        yield client
 
 
 def test_a_publishers_void_names_its_endpoint_and_dumps(publisher: httpx.Client) -> None:

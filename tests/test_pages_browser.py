@@ -11,13 +11,12 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from api.conftest import Server, start_server
+from api.conftest import Server
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
@@ -39,10 +38,9 @@ def chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[Server]:
-    running = start_server(tmp_path_factory.mktemp("browser") / "data")
-    yield running
-    running.stop()
+def service(oxigraph_server: Server, chromium: str) -> Server:
+    """The session's real uvicorn (a browser needs a socket), once Chromium is known to be there."""
+    return oxigraph_server
 
 
 def _browse(chromium: str, url: str, *, screenshot: Path, profile: Path) -> str:

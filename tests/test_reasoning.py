@@ -257,6 +257,7 @@ def as_graphs(designs: list[list[RDFTriple]]) -> list[Design]:
     return graphs
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_designs)
 def test_random_designs_equal_owlrl(

@@ -193,6 +193,7 @@ operations = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(operations, random_designs, random_designs)
 def test_random_updates_equal_owlrl_from_scratch(

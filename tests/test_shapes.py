@@ -293,6 +293,7 @@ def test_invalid_design_breaks_its_rule_alone(path: Path) -> None:
     assert report.conforms == all(r["severity"] != "Violation" for r in want)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", INVALID + VALID, **ids)
 def test_fast_path_and_pyshacl_agree(path: Path) -> None:
     # Every design, an ill-typed literal included: both run on the one reasoner's closure.

@@ -1,145 +1,72 @@
-"""A real service on a loopback port: ``ketenontologie serve`` in a subprocess."""
+"""Fixtures of the service tests that need a real uvicorn (see ``tests/services.py``).
+
+The in-process services and the listener are in ``tests/conftest.py``; the names imported here
+stay importable from ``api.conftest``.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import socket
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Iterator
 
-import httpx
 import pytest
 
-from virtuoso import Virtuoso, VirtuosoUnavailableError, find_virtuoso, must_have_virtuoso
-from virtuoso import start_virtuoso as _start_virtuoso
+from services import (
+    ORIGIN,
+    SHARED_ENV,
+    STORES,
+    TOKEN,
+    Listener,
+    Server,
+    free_port,
+    start_server,
+    store_env,
+    store_env_for,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-TOKEN = "test-token-0123456789"
-ORIGIN = "https://architect.example"
-STORES = ["oxigraph", "virtuoso"]
-"""The service fixtures run every test on the embedded store and on a real Virtuoso."""
-
-
-def free_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Server:
-    """A running service: its URL, data directory and process."""
-
-    url: str
-    data_dir: Path
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def client(self, **options: object) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=30, **options)  # type: ignore[arg-type]
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-def start_server(
-    data_dir: Path, *, env: dict[str, str] | None = None, args: Sequence[str] = ()
-) -> Server:
-    """Start the service on a free loopback port and wait until it answers."""
-    port = free_port()
-    log = data_dir.parent / f"server-{port}.log"
-    environment = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("KETENONTOLOGIE_")},
-        "PYTHONPATH": str(ROOT / "src"),
-        **(env or {}),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "ketenontologie",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--data-dir",
-        str(data_dir),
-        *args,
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}", data_dir, process, log)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the service stopped:\n{log.read_text()}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{server.url}/queries", timeout=2).status_code == 200:
-                return server
-        time.sleep(0.2)
-    server.stop()
-    raise RuntimeError(f"the service did not start in time:\n{log.read_text()}")
-
-
-def store_env(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, name: str
-) -> dict[str, str]:
-    """The environment that points a service at its store: nothing for the embedded one, a
-    Virtuoso of its own (stopped at the end of the session) for ``virtuoso``.
-
-    Without ``virtuoso-t`` the Virtuoso runs are skipped, except under ``CI=true``: there they
-    fail.
-    """
-    if request.param == "oxigraph":
-        return {}
-    try:
-        find_virtuoso()
-        database: Virtuoso = _start_virtuoso(tmp_path_factory.mktemp(f"virtuoso-{name}"))
-    except VirtuosoUnavailableError as error:
-        if must_have_virtuoso():
-            pytest.fail(f"CI=true and Virtuoso is not available: {error}")
-        pytest.skip(str(error))
-    request.addfinalizer(database.stop)
-    return database.env()
+__all__ = [
+    "ORIGIN",
+    "SHARED_ENV",
+    "STORES",
+    "TOKEN",
+    "Listener",
+    "Server",
+    "free_port",
+    "start_server",
+    "store_env",
+]
 
 
 @pytest.fixture(scope="session", params=STORES)
-def server(
+def server(request: pytest.FixtureRequest) -> Server:
+    """A real uvicorn with the project's data, a token, small limits and a 2 s time limit, one
+    per store for the session: for real SPARQL clients, the time limit under a real server and
+    pages fetched over a socket."""
+    return request.getfixturevalue(f"{request.param}_server")  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    """The service with the project's data, a token, a 2 s time limit and small limits."""
+    """:func:`server` on a Virtuoso of its own (``oxigraph_server`` is in tests/conftest.py)."""
     running = start_server(
-        tmp_path_factory.mktemp("service") / "data",
+        tmp_path_factory.mktemp("service-virtuoso") / "data",
         env={
-            **store_env(request, tmp_path_factory, "service"),
-            "KETENONTOLOGIE_UPDATE_TOKEN": TOKEN,
+            **store_env_for("virtuoso", tmp_path_factory, "service", request.addfinalizer),
+            **SHARED_ENV,
             "KETENONTOLOGIE_QUERY_TIMEOUT": "2",
-            "KETENONTOLOGIE_ROW_LIMIT": "1000",
-            "KETENONTOLOGIE_MAX_BODY_BYTES": "65536",
-            "KETENONTOLOGIE_CORS_ORIGINS": ORIGIN,
         },
     )
     yield running
     running.stop()
+    running.assert_no_fast_path_fault()
 
 
 @pytest.fixture(scope="session", params=STORES)
 def empty_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    """A service that starts empty (no project data), with a token: for protocol tests."""
+    """A real uvicorn that starts empty (no project data), with a token: the W3C protocol suite."""
     running = start_server(
         tmp_path_factory.mktemp("empty") / "data",
         env={**store_env(request, tmp_path_factory, "empty"), "KETENONTOLOGIE_UPDATE_TOKEN": TOKEN},
@@ -147,55 +74,4 @@ def empty_server(
     )
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="session")
-def readonly_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A service without an update token: every write is off."""
-    running = start_server(tmp_path_factory.mktemp("readonly") / "data", args=["--no-load-project"])
-    yield running
-    running.stop()
-
-
-@dataclass
-class Listener:
-    """A TCP listener on loopback that records every connection made to it."""
-
-    port: int
-    connections: list[bytes] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    """A loopback listener that would notice any request the service sends out."""
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    sock.settimeout(0.2)
-    seen = Listener(sock.getsockname()[1])
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.settimeout(1)
-                with contextlib.suppress(OSError):
-                    seen.connections.append(conn.recv(4096))
-                with contextlib.suppress(OSError):
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield seen
-    stop.set()
-    thread.join(timeout=2)
-    sock.close()
+    running.assert_no_fast_path_fault()

@@ -1,4 +1,9 @@
-"""The service through a real uvicorn: clients, negotiation, limits, tokens, safety, restart."""
+"""The service: clients, negotiation, limits, tokens, safety, restart.
+
+In this process (``shared_service``, ``readonly_service``) except what needs a real uvicorn on a
+socket (``server``): the real SPARQL clients and the time limit that stops a runaway query while
+the server keeps answering others.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +22,11 @@ from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
+from inprocess import Service, serve_in_process
 from ketenontologie.queries import NamedQuery, load_queries
 from test_queries import BEFORE, table
 
-from .conftest import ORIGIN, TOKEN, Listener, Server, start_server
+from .conftest import ORIGIN, TOKEN, Listener, Server
 
 KETEN = "https://w3id.org/ketenontologie/def#"
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -33,8 +39,8 @@ RUNAWAY = (
 
 
 @pytest.fixture
-def client(server: Server) -> Iterator[httpx.Client]:
-    with server.client() as client:
+def client(shared_service: Service) -> Iterator[httpx.Client]:
+    with shared_service.client() as client:
         yield client
 
 
@@ -148,11 +154,13 @@ def test_an_unacceptable_accept_is_406(client: httpx.Client) -> None:
     assert ask.status_code == 406
 
 
-def test_the_service_description_names_its_endpoint(client: httpx.Client, server: Server) -> None:
+def test_the_service_description_names_its_endpoint(
+    client: httpx.Client, shared_service: Service
+) -> None:
     response = client.get("/sparql", headers={"Accept": "text/turtle"})
     assert response.status_code == 200
     graph = Graph().parse(data=response.content, format="turtle")
-    service = graph.value(predicate=SD.endpoint, object=URIRef(f"{server.url}/sparql"))
+    service = graph.value(predicate=SD.endpoint, object=URIRef(f"{shared_service.url}/sparql"))
     assert service is not None
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
     names = set(graph.objects(None, SD.name))
@@ -167,7 +175,7 @@ OWL2_RL = URIRef("http://www.w3.org/ns/owl-profile/RL")
 
 @pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json"])
 def test_the_service_description_names_the_update_endpoint_when_writes_are_on(
-    client: httpx.Client, server: Server, accept: str
+    client: httpx.Client, shared_service: Service, accept: str
 ) -> None:
     response = client.get("/sparql", headers={"Accept": accept})
     assert response.status_code == 200
@@ -178,7 +186,8 @@ def test_the_service_description_names_the_update_endpoint_when_writes_are_on(
     assert len(services) == 2
     endpoints = {service: graph.value(service, SD.endpoint) for service in services}
     by_endpoint = {str(url): service for service, url in endpoints.items()}
-    query, update = by_endpoint[f"{server.url}/sparql"], by_endpoint[f"{server.url}/sparql/update"]
+    url = shared_service.url
+    query, update = by_endpoint[f"{url}/sparql"], by_endpoint[f"{url}/sparql/update"]
     assert set(graph.objects(query, SD.supportedLanguage)) == {SD.SPARQL11Query}
     assert set(graph.objects(update, SD.supportedLanguage)) == {SD.SPARQL11Update}
     # OWL 2 RL, the W3C way: the OWL RDF-Based Semantics regime with the RL profile
@@ -204,12 +213,12 @@ def test_the_service_description_names_the_update_endpoint_when_writes_are_on(
 
 
 def test_without_writes_the_service_description_has_no_update_endpoint(
-    readonly_server: Server,
+    readonly_service: Service,
 ) -> None:
-    with readonly_server.client() as client:
+    with readonly_service.client() as client:
         graph = Graph().parse(data=client.get("/sparql").content, format="turtle")
     (service,) = graph.subjects(RDF.type, SD.Service)
-    assert str(graph.value(service, SD.endpoint)) == f"{readonly_server.url}/sparql"
+    assert str(graph.value(service, SD.endpoint)) == f"{readonly_service.url}/sparql"
     assert (None, SD.supportedLanguage, SD.SPARQL11Update) not in graph
     assert graph.value(service, SD.defaultSupportedEntailmentProfile) == OWL2_RL
 
@@ -278,7 +287,13 @@ def test_the_row_limit_is_reported_never_silent(client: httpx.Client) -> None:
     assert small.headers["ketenontologie-result-truncated"] == "false"
 
 
-def test_a_runaway_query_is_stopped_and_others_are_answered(client: httpx.Client) -> None:
+def test_a_runaway_query_is_stopped_and_others_are_answered(server: Server) -> None:
+    """Under a real uvicorn: the worker past the time limit is killed, the server answers on."""
+    with server.client() as client:
+        _runaway_is_stopped(client)
+
+
+def _runaway_is_stopped(client: httpx.Client) -> None:
     outcome: dict[str, object] = {}
 
     def runaway() -> None:
@@ -320,8 +335,8 @@ def test_writes_need_the_token(client: httpx.Client) -> None:
     assert client.get("/sparql", params={"query": CHAINS}).status_code == 200
 
 
-def test_without_a_configured_token_writes_are_off(readonly_server: Server) -> None:
-    with readonly_server.client() as client:
+def test_without_a_configured_token_writes_are_off(readonly_service: Service) -> None:
+    with readonly_service.client() as client:
         response = client.post(
             "/sparql/update",
             content="CLEAR ALL",
@@ -617,24 +632,15 @@ def test_cors_allows_configured_origins_to_read_without_credentials(client: http
 # --- restart ------------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_a_restart_reuses_the_data_dir(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = {"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN}
-    first = start_server(data, env=env)
-    try:
-        with first.client() as client:
-            graphs = client.get("/graphs").json()["graphs"]
-            assert graphs, "a first start on an empty data directory loads the project"
-            deleted = client.delete("/designs/loonaangifteketen", headers=AUTH)
-            assert deleted.status_code == 204
-    finally:
-        first.stop()
-    second = start_server(data, env=env)
-    try:
-        with second.client() as client:
-            again = client.get("/graphs").json()["graphs"]
-            # the design's graph and its inferred graph are gone
-            assert len(again) == len(graphs) - 2, "the stored data is reused, not reloaded"
-    finally:
-        second.stop()
+    with serve_in_process(data, env=env) as first, first.client() as client:
+        graphs = client.get("/graphs").json()["graphs"]
+        assert graphs, "a first start on an empty data directory loads the project"
+        deleted = client.delete("/designs/loonaangifteketen", headers=AUTH)
+        assert deleted.status_code == 204
+    with serve_in_process(data, env=env) as second, second.client() as client:
+        again = client.get("/graphs").json()["graphs"]
+        # the design's graph and its inferred graph are gone
+        assert len(again) == len(graphs) - 2, "the stored data is reused, not reloaded"

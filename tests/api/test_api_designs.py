@@ -1,4 +1,4 @@
-"""``/designs`` and ``/validate`` against a real service on a loopback port.
+"""``/designs`` and ``/validate`` against the service (in this process, see ``inprocess``).
 
 Uploads in every format, listing, fetching with content negotiation, replacing, deleting;
 strict mode; reasoning that follows every write (as seen by SPARQL queries); the validation
@@ -18,9 +18,10 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from inprocess import Service, serve_in_process
 from ketenontologie.validation import validate
 
-from .conftest import TOKEN, Listener, Server, start_server
+from .conftest import TOKEN, Listener
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -46,18 +47,15 @@ EVENTUALLY = (
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """A service of its own (these tests add and remove designs), with the project's data."""
-    running = start_server(
-        tmp_path_factory.mktemp("designs") / "data",
-        env={"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN, "KETENONTOLOGIE_MAX_BODY_BYTES": "1000000"},
-    )
-    yield running
-    running.stop()
+    env = {"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN, "KETENONTOLOGIE_MAX_BODY_BYTES": "1000000"}
+    with serve_in_process(tmp_path_factory.mktemp("designs") / "data", env=env) as running:
+        yield running
 
 
 @pytest.fixture
-def client(service: Server) -> Iterator[httpx.Client]:
+def client(service: Service) -> Iterator[httpx.Client]:
     with service.client() as client:
         yield client
 
@@ -295,24 +293,16 @@ def test_a_named_query_sees_an_uploaded_design(client: httpx.Client) -> None:
 
 
 def test_a_restart_rebuilds_the_reasoning_state(tmp_path: Path) -> None:
-    env = {"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN}
-    first = start_server(tmp_path / "data", env=env, args=["--no-load-project"])
-    try:
-        with first.client() as client:
-            lines = ESCALATION.strip().splitlines()
-            client.put("/designs/een", content="\n".join(lines[:3]), headers=TURTLE)
-            client.put("/designs/twee", content="\n".join([*lines[:2], lines[3]]), headers=TURTLE)
-            assert ask(client, EVENTUALLY)
-    finally:
-        first.stop()
-    second = start_server(tmp_path / "data", env=env, args=["--no-load-project"])
-    try:
-        with second.client() as client:
-            assert ask(client, EVENTUALLY)
-            assert client.delete("/designs/een", headers=AUTH).status_code == 204
-            assert not ask(client, EVENTUALLY), "the restarted state knows the path spans both"
-    finally:
-        second.stop()
+    env = {"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN, "KETENONTOLOGIE_LOAD_PROJECT": "false"}
+    with serve_in_process(tmp_path / "data", env=env) as first, first.client() as client:
+        lines = ESCALATION.strip().splitlines()
+        client.put("/designs/een", content="\n".join(lines[:3]), headers=TURTLE)
+        client.put("/designs/twee", content="\n".join([*lines[:2], lines[3]]), headers=TURTLE)
+        assert ask(client, EVENTUALLY)
+    with serve_in_process(tmp_path / "data", env=env) as second, second.client() as client:
+        assert ask(client, EVENTUALLY)
+        assert client.delete("/designs/een", headers=AUTH).status_code == 204
+        assert not ask(client, EVENTUALLY), "the restarted state knows the path spans both"
 
 
 # --- bad input -----------------------------------------------------------------------------------
@@ -393,7 +383,7 @@ def test_remote_contexts_and_doctypes_are_refused_and_nothing_goes_out(
     assert listener.connections == []
 
 
-def test_writes_need_the_token(client: httpx.Client, readonly_server: Server) -> None:
+def test_writes_need_the_token(client: httpx.Client, readonly_service: Service) -> None:
     body = VALID.read_bytes()
     assert client.put("/designs/x", content=body).status_code == 401
     wrong = {"Content-Type": "text/turtle", "Authorization": "Bearer wrong"}
@@ -401,7 +391,7 @@ def test_writes_need_the_token(client: httpx.Client, readonly_server: Server) ->
     assert client.post("/designs", content=body, headers=wrong).status_code == 401
     assert client.delete("/designs/loonaangifteketen").status_code == 401
     assert client.get("/designs/loonaangifteketen").status_code == 200
-    with readonly_server.client() as readonly:
+    with readonly_service.client() as readonly:
         response = readonly.put("/designs/x", content=body, headers=TURTLE)
         assert response.status_code == 403
         assert readonly.post("/validate", content=body, headers=TURTLE).status_code == 200

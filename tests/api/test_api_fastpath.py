@@ -5,28 +5,32 @@ answered by Oxigraph in the server process when its anchor has at most row-limit
 same query written so that it is not a lookup (its pattern in a nested group) goes to a worker.
 Both answers must agree in every format, with and without inference, and the fast path must
 follow every write at once.
+
+The service runs in this process, so the tests see which path answered: ``worker_queries``
+records every query that reached the store's worker path. A lookup that the fast path failed
+on would still get the right answer from the route; here it fails the comparison twice over:
+its text reaches the workers, and the fault is logged (``fast_path_faults``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 import httpx
 import pytest
 
-from ketenontologie.api import create_app
-from ketenontologie.config import Settings
+from conftest import FastPathFaults
+from inprocess import Service, serve_in_process
+from ketenontologie.api import fastpath
 from ketenontologie.sparql.lookup import lookup_plan
 
-from .conftest import TOKEN, Server, start_server
+from .conftest import TOKEN
 
 KETEN = "https://w3id.org/ketenontologie/def#"
 CHAIN = "https://w3id.org/ketenontologie/id/keten/loonaangifteketen"
@@ -122,27 +126,47 @@ def _tsv_term(cell: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(
-        tmp_path_factory.mktemp("fastpath") / "data",
-        env={"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN, "KETENONTOLOGIE_ROW_LIMIT": "30"},
-    )
-    yield running
-    running.stop()
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """The service of this module (it writes), with a row limit of 30."""
+    env = {"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN, "KETENONTOLOGIE_ROW_LIMIT": "30"}
+    with serve_in_process(tmp_path_factory.mktemp("fastpath") / "data", env=env) as running:
+        yield running
 
 
-@pytest.mark.parametrize("query", LOOKUPS)
-@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
-@pytest.mark.parametrize("inference", ["true", "false"])
-def test_a_lookup_answers_as_a_worker_would(
-    service: Server, query: str, fmt: str, inference: str
+@pytest.fixture
+def client(service: Service) -> Iterator[httpx.Client]:
+    with service.client() as client:
+        yield client
+
+
+@pytest.fixture
+def worker_queries(service: Service, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of every query that reaches the store's worker path during the test."""
+    store = service.app.state.store
+    seen: list[str] = []
+    query = store.query
+
+    def recording(text: str, *args: object, **kwargs: object) -> object:
+        seen.append(text)
+        return query(text, *args, **kwargs)
+
+    monkeypatch.setattr(store, "query", recording)
+    return seen
+
+
+def assert_lookup_answers_as_a_worker_would(
+    client: httpx.Client,
+    worker_queries: list[str],
+    faults: FastPathFaults,
+    *,
+    query: str,
+    fmt: str,
+    inference: str,
 ) -> None:
+    """The lookup's answer (by the fast path) equals the worker's answer to the same query
+    written as a non-lookup, and the fast path, not a worker, gave it without a fault."""
     answers = [
-        httpx.get(
-            f"{service.url}/sparql",
-            params={"query": text, "format": fmt, "inference": inference},
-            timeout=30,
-        )
+        client.get("/sparql", params={"query": text, "format": fmt, "inference": inference})
         for text in (query, _as_worker_query(query))
     ]
     fast, worker = answers
@@ -156,36 +180,107 @@ def test_a_lookup_answers_as_a_worker_would(
     ):
         assert fast.headers[header] == worker.headers[header], header
     assert _rows(fast) == _rows(worker)
+    assert _as_worker_query(query) in worker_queries, "the rewritten query went to a worker"
+    assert faults.records == [], f"the fast path failed:\n{faults.report()}"
+    assert query not in worker_queries, "the fast path answered the lookup"
+
+
+@pytest.mark.parametrize("query", LOOKUPS)
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+@pytest.mark.parametrize("inference", ["true", "false"])
+def test_a_lookup_answers_as_a_worker_would(
+    client: httpx.Client,
+    worker_queries: list[str],
+    fast_path_faults: FastPathFaults,
+    query: str,
+    fmt: str,
+    inference: str,
+) -> None:
+    assert_lookup_answers_as_a_worker_would(
+        client, worker_queries, fast_path_faults, query=query, fmt=fmt, inference=inference
+    )
+
+
+@pytest.mark.parametrize("fault", ["plan", "store"])
+def test_a_fault_of_the_fast_path_fails_the_comparison_and_is_logged(
+    client: httpx.Client,
+    worker_queries: list[str],
+    fast_path_faults: FastPathFaults,
+    service: Service,
+    monkeypatch: pytest.MonkeyPatch,
+    fault: str,
+) -> None:
+    """A crash in the fast path: the client still gets the route's answer, the comparison
+    above fails, and the fault is logged at ERROR with its traceback. If the fast path
+    swallowed it again, ``pytest.raises`` here would fail."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("injected fault")
+
+    if fault == "plan":
+        monkeypatch.setattr(fastpath, "lookup_plan", broken)
+    else:
+        monkeypatch.setattr(service.app.state.store, "lookup", broken)
+    # A lookup of its own: an answer the fast path kept from an earlier test would hide nothing
+    # but also provoke nothing.
+    query = f"SELECT ?partner_{fault} WHERE {{ <{CHAIN}> <{KETEN}hasPartner> ?partner_{fault} }}"
+    with pytest.raises(AssertionError, match="the fast path failed"):
+        assert_lookup_answers_as_a_worker_would(
+            client, worker_queries, fast_path_faults, query=query, fmt="json", inference="true"
+        )
+    answered = client.get("/sparql", params={"query": query})
+    assert answered.status_code == 200, "the route still answers"
+    worker = client.get("/sparql", params={"query": _as_worker_query(query)})
+    assert _rows(answered) == _rows(worker) != []
+    assert query in worker_queries, "the route sent the lookup to a worker"
+    records = list(fast_path_faults.records)
+    fast_path_faults.records.clear()  # provoked on purpose: the autouse check must not fail
+    assert len(records) >= 2
+    assert {record.levelname for record in records} == {"ERROR"}
+    assert {record.name for record in records} == {"ketenontologie.api.fastpath"}
+    for record in records:
+        assert record.exc_info is not None
+        assert isinstance(record.exc_info[1], RuntimeError)
+        assert "injected fault" in fast_path_faults.format(record), "with its traceback"
+        assert "GET /sparql?query=" in record.getMessage()
+
+
+def test_request_errors_are_the_routes_to_answer_and_not_logged(
+    client: httpx.Client, fast_path_faults: FastPathFaults, worker_queries: list[str]
+) -> None:
+    """A syntax error of a would-be lookup is the client's, not a fault: no log, a 400."""
+    bad = client.get("/sparql", params={"query": LOOKUPS[1].replace("?partner }", "?partner")})
+    assert bad.status_code == 400
+    assert fast_path_faults.records == []
 
 
 @pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/xml"])
-def test_ask_lookups(service: Server, accept: str) -> None:
+def test_ask_lookups(client: httpx.Client, worker_queries: list[str], accept: str) -> None:
     for exists, iri in ((True, CHAIN), (False, "https://example.org/nothing")):
-        response = httpx.get(
-            f"{service.url}/sparql",
-            params={"query": f"ASK {{ <{iri}> ?p ?o }}"},
-            headers={"Accept": accept},
+        response = client.get(
+            "/sparql", params={"query": f"ASK {{ <{iri}> ?p ?o }}"}, headers={"Accept": accept}
         )
         assert response.status_code == 200
         assert _rows(response) in (exists, "true" if exists else "false")
+    assert worker_queries == [], "the fast path answered every ASK"
 
 
-def test_errors_still_get_their_answers(service: Server) -> None:
-    bad = httpx.get(f"{service.url}/sparql", params={"query": LOOKUPS[0], "format": "turtle"})
+def test_errors_still_get_their_answers(client: httpx.Client) -> None:
+    bad = client.get("/sparql", params={"query": LOOKUPS[0], "format": "turtle"})
     assert bad.status_code == 406
     assert bad.json()["error"] == "not-acceptable"
-    twice = httpx.get(f"{service.url}/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
+    twice = client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
     assert twice.status_code == 400
-    odd = httpx.get(f"{service.url}/sparql", params={"query": LOOKUPS[0], "inference": "soms"})
+    odd = client.get("/sparql", params={"query": LOOKUPS[0], "inference": "soms"})
     assert odd.status_code == 400
 
 
-def test_lookups_follow_every_write(service: Server) -> None:
+def test_lookups_follow_every_write(client: httpx.Client) -> None:
     thing = "https://w3id.org/ketenontologie/id/organisatie/snel-partner"
     query = f"SELECT ?p ?o WHERE {{ <{thing}> ?p ?o }}"
 
     def count() -> int:
-        response = httpx.get(f"{service.url}/sparql", params={"query": query, "inference": "false"})
+        response = client.get("/sparql", params={"query": query, "inference": "false"})
         truncated = response.headers["ketenontologie-result-truncated"] == "true"
         assert truncated == (json.loads(response.content).get("truncated") is True)
         assert truncated == (response.headers["ketenontologie-result-count"] == "30")
@@ -196,46 +291,35 @@ def test_lookups_follow_every_write(service: Server) -> None:
         f"<{thing}> a <{KETEN}ChainPartner> ; <http://www.w3.org/2000/01/rdf-schema#label> 'S' ."
     )
     headers = {"Content-Type": "text/turtle", **AUTH}
-    assert httpx.put(f"{service.url}/designs/snel", content=design, headers=headers).status_code
+    assert client.put("/designs/snel", content=design, headers=headers).status_code
     assert count() == 2
     # Forty more triples on the thing: past the row limit, so a worker answers, cut at 30 (and
     # says so).
     more = design + "".join(f"\n<{thing}> <{KETEN}n{i}> {i} ." for i in range(40))
-    httpx.put(f"{service.url}/designs/snel", content=more, headers=headers)
+    client.put("/designs/snel", content=more, headers=headers)
     assert count() == 30
-    httpx.put(f"{service.url}/designs/snel", content=design, headers=headers)
+    client.put("/designs/snel", content=design, headers=headers)
     assert count() == 2
-    httpx.delete(f"{service.url}/designs/snel", headers=AUTH)
+    client.delete("/designs/snel", headers=AUTH)
     assert count() == 0
 
 
-def test_a_lookup_never_reaches_a_worker(tmp_path: Path) -> None:
-    """In process, with the workers' entry point made to fail: the lookup is still answered."""
-    app = create_app(Settings(data_dir=tmp_path / "data", query_workers=1))
+def test_a_lookup_never_reaches_a_worker(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the workers' entry point made to fail: the lookup is still answered."""
 
-    async def run() -> tuple[int, int]:
-        async with app.router.lifespan_context(app):
-            store = app.state.store
+    def no_worker(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a lookup reached a worker")
 
-            def no_worker(*args: object, **kwargs: object) -> None:
-                raise AssertionError("a lookup reached a worker")
-
-            store.query = no_worker
-            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                lookup = await client.get("/sparql", params={"query": LOOKUPS[1]})
-                other = await client.get("/sparql", params={"query": LOOKUPS[1] + " LIMIT 1 ."})
-                return lookup.status_code, other.status_code
-
-    lookup, other = asyncio.run(run())
-    assert lookup == 200
-    assert other == 500, "a query that is not a lookup goes to the store's query (made to fail)"
+    monkeypatch.setattr(service.app.state.store, "query", no_worker)
+    with service.client(raise_app_exceptions=False) as client:
+        lookup = client.get("/sparql", params={"query": LOOKUPS[1]})
+        other = client.get("/sparql", params={"query": LOOKUPS[1] + " LIMIT 1 ."})
+    assert lookup.status_code == 200
+    assert other.status_code == 500, "a query that is not a lookup goes to the store's query"
 
 
-def test_answers_that_differ_between_runs_are_not_kept(service: Server) -> None:
+def test_answers_that_differ_between_runs_are_not_kept(client: httpx.Client) -> None:
     query = f"SELECT (RAND() AS ?r) WHERE {{ <{CHAIN}> a ?type }} LIMIT 1"
     assert lookup_plan(query) is not None and not lookup_plan(query).repeatable  # type: ignore[union-attr]
-    answers = {
-        httpx.get(f"{service.url}/sparql", params={"query": query}).content for _ in range(5)
-    }
+    answers = {client.get("/sparql", params={"query": query}).content for _ in range(5)}
     assert len(answers) > 1

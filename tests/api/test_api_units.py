@@ -13,11 +13,11 @@ from ketenontologie.cli import add_serve_arguments
 from ketenontologie.config import Settings, settings_from_args
 from ketenontologie.errors import (
     ForbiddenOperationError,
-    InputError,
     KetenontologieError,
     NotAcceptableError,
     ParameterError,
     QueryTimeoutError,
+    SettingError,
     SparqlSyntaxError,
     UnknownGraphError,
     UnknownQueryError,
@@ -72,10 +72,10 @@ def test_settings_come_from_env_and_options_win(
 
 def test_a_bad_environment_value_says_which_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KETENONTOLOGIE_ROW_LIMIT", "many")
-    with pytest.raises(InputError, match="KETENONTOLOGIE_ROW_LIMIT"):
+    with pytest.raises(SettingError, match="KETENONTOLOGIE_ROW_LIMIT"):
         Settings.load()
     monkeypatch.setenv("KETENONTOLOGIE_ROW_LIMIT", "0")
-    with pytest.raises(InputError, match="KETENONTOLOGIE_ROW_LIMIT"):
+    with pytest.raises(SettingError, match="KETENONTOLOGIE_ROW_LIMIT"):
         Settings.load()
 
 

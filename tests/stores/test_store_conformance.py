@@ -297,6 +297,7 @@ def test_updates_may_read_named_graphs_and_write_another(store: Any) -> None:
     assert not store.has_graph(EX + "copy")
 
 
+@pytest.mark.slow
 def test_a_write_of_many_graphs_goes_through(make_store: MakeStore) -> None:
     # Regression: one request with a journal entry for 1,000 graphs was too large for
     # Virtuoso ("generated SQL text has exceeded 10000 lines"); a write is now split.

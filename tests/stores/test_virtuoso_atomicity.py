@@ -31,7 +31,7 @@ from ketenontologie.store import design_ids, open_store, run_query
 from ketenontologie.store.remote import ADMIN, SparqlStore
 from virtuoso import USER, Virtuoso
 
-from .conftest import need_virtuoso, open_sparql_store, start_own_virtuoso
+from .conftest import need_virtuoso, open_sparql_store, start_own_virtuoso, wipe
 
 EX = "https://example.org/"
 
@@ -79,7 +79,15 @@ def leftovers(server: Virtuoso) -> list[str]:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Virtuoso]:
+def server(virtuoso: Virtuoso) -> Virtuoso:
+    """The session's Virtuoso, emptied of every graph a test may have left (journal included)."""
+    wipe(virtuoso)
+    return virtuoso
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[Virtuoso]:
+    """A Virtuoso of the test's own, for the tests that kill it."""
     need_virtuoso()
     running = start_own_virtuoso(tmp_path / "virtuoso")
     yield running
@@ -112,8 +120,9 @@ def test_virtuoso_keeps_earlier_operations_when_a_later_one_fails(server: Virtuo
 
 
 @pytest.mark.slow
-def test_a_crash_of_the_server_loses_a_whole_request_never_part(server: Virtuoso) -> None:
+def test_a_crash_of_the_server_loses_a_whole_request_never_part(own_server: Virtuoso) -> None:
     """One update request is one transaction for a crash: kill -9 in the middle leaves none."""
+    server = own_server
     auth = httpx.DigestAuth(USER, server.password)
     operations = [
         f"INSERT DATA {{ GRAPH <{EX}{name}> {{ "
@@ -232,7 +241,10 @@ def test_a_write_cut_off_between_requests_is_rolled_back_at_the_next_start(
 
 
 @pytest.mark.slow
-def test_kill_9_of_the_server_during_writes_leaves_only_whole_designs(server: Virtuoso) -> None:
+def test_kill_9_of_the_server_during_writes_leaves_only_whole_designs(
+    own_server: Virtuoso,
+) -> None:
+    server = own_server
     size = 1500
     store = open_sparql_store(server)
     acknowledged: list[str] = []

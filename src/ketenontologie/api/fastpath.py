@@ -4,12 +4,16 @@ A query that :func:`~ketenontologie.sparql.lookup.lookup_plan` finds to be a loo
 pattern on an anchor, its work bounded by the row limit) is answered here by
 :meth:`~ketenontologie.store.OxigraphStore.lookup`, without the round trip to a query worker.
 Anything else, and every error, goes the usual way through the FastAPI route, which gives the
-errors their answers.
+errors their answers. Errors of the request (a syntax error, a format that cannot be given) are
+the route's to answer; any other exception here is a fault of the fast path: it is logged at
+ERROR with its traceback (logger ``ketenontologie.api.fastpath``) before the route answers, so it
+is never hidden.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
@@ -29,6 +33,8 @@ from .common import INFERENCE_HEADER, inference_from
 from .negotiation import choose
 
 __all__ = ["FastLookupMiddleware", "install_fast_path"]
+
+logger = logging.getLogger(__name__)
 
 _INFERENCE = INFERENCE_HEADER.lower().encode()
 _INLINE_BELOW = 1_000
@@ -57,6 +63,11 @@ class FastLookupMiddleware:
             try:
                 answer = await self._answer(scope)
             except Exception:
+                # A fault here must not cost the client its answer: the route still gives it.
+                logger.exception(
+                    "the fast path failed on GET /sparql?%.300s; the route answers instead",
+                    scope["query_string"].decode("latin-1"),
+                )
                 answer = None
             if answer is not None:
                 await _send(send, answer)
@@ -118,7 +129,7 @@ class FastLookupMiddleware:
             if result is None and settings.row_limit > _INLINE_BELOW:
                 result = await run_in_threadpool(lookup, row_limit=settings.row_limit)
         except (KetenontologieError, SyntaxError, ValueError, OSError):
-            return None  # the route gives the error its answer
+            return None  # an error of the request (or the store): the route gives its answer
         if result is None:
             return None
         return _Answer(result, settings.row_limit, inference, plan.repeatable)
