@@ -26,13 +26,11 @@ $(STAMP): requirements-dev.lock requirements.lock pyproject.toml
 	touch $@
 
 # The main job: print what the example chains look like, validate them, then serve everything on
-# port 8000. The two real chains are recorded from verified facts only, so where NORA is silent
-# (the chain manager of the keten van werk en inkomen, where the loonaangifteketen's manager has
-# its post) they break rules on purpose and validate exits 1. Exit 1 lets make go on; exit 2
-# (an example that cannot be read) still stops it.
+# port 8000. The two real chains are recorded from verified facts only; where NORA is silent they
+# get warnings and infos, never a violation, so validation exits 0 and any failure stops make.
 run: $(STAMP)
 	$(BIN)/ketenontologie summary
-	$(BIN)/ketenontologie validate data/ || test $$? -eq 1
+	$(BIN)/ketenontologie validate data/
 	$(BIN)/ketenontologie serve --host 127.0.0.1 --port 8000 --data-dir var/data
 
 test: lint typecheck pytest

@@ -49,20 +49,23 @@ _PREFIXES = """
 
 # Each scenario uses nodes of its own, so it breaks the same rules whatever design it joins.
 _SCENARIOS = (
-    # KS-R02, KS-R06, KS-R18: unlabelled line managers in an escalation cycle, in no chain.
+    # KS-R02, KS-R06, KS-R15, KS-R18: unlabelled line managers in an escalation cycle, in no
+    # chain and hosted nowhere.
     """
 <{rol}-a> a keten:LineManager ; keten:escalatesTo <{rol}-b> .
 <{rol}-b> a keten:LineManager ; keten:escalatesTo <{rol}-a> .
 """,
-    # KS-R01, KS-R03, KS-R04, KS-R11: a crisis chain with one partner, no board, no manager.
+    # KS-R01, KS-R03, KS-R04, KS-R11, KS-R19, KS-R21: a crisis chain with one partner (without
+    # a TOOI identifier), no objective, no board, no manager.
     """
 <{keten}-solo> a keten:Chain ; rdfs:label "keten met een partner {index}"@nl ;
   keten:hasPartner <{org}-enige> ; keten:inPhase fase:crisis .
 <{org}-enige> a keten:ChainPartner ; rdfs:label "enige partner {index}"@nl .
 """,
-    # KS-R05, KS-R08, KS-R10, KS-R13, KS-R14, KS-R15, KS-R16: a chain whose manager is not on
-    # the board, with a second manager, a professional at the strategic level who goes straight
-    # to a minister, and a director posted outside the chain.
+    # KS-R05, KS-R07, KS-R08, KS-R10, KS-R13, KS-R14, KS-R16, KS-R19, KS-R21: a chain whose
+    # manager is not on the board, with a second manager, a professional at the strategic level
+    # who goes straight to a minister, and a director posted outside the chain (which NORA
+    # allows, so it breaks nothing since 0.2.0).
     """
 <{keten}-duo> a keten:Chain ; rdfs:label "keten met twee partners {index}"@nl ;
   keten:hasPartner <{org}-een>, <{org}-twee> ; keten:hasBoard <{orgaan}-bestuur> .

@@ -25,7 +25,7 @@ DESIGNS = ROOT / "tests" / "designs"
 VALID = DESIGNS / "valid" / "keten-met-ketenmanager.ttl"
 R05 = DESIGNS / "invalid" / "KS-R05-ketenmanager-buiten-bestuur.ttl"
 R06 = DESIGNS / "invalid" / "KS-R06-escalatiekring.ttl"
-R13 = DESIGNS / "invalid" / "KS-R13-partner-niet-in-bestuur.ttl"
+R13 = DESIGNS / "invalid" / "KS-R13-partner-niet-in-bestuur.ttl"  # an info, project advice
 C01 = DESIGNS / "invalid" / "KS-C01-bestuur-ook-ketenbureau.ttl"
 ONTOLOGY = "https://w3id.org/ketenontologie/def"
 FORMATS = ["text", "json", "turtle", "junit", "sarif", "github"]
@@ -49,6 +49,7 @@ def console_script() -> Path:
 
 def parses_as_text(out: str) -> None:
     assert "KS-R06" in out and str(R06) in out
+    assert "KS-R06 schending (projectregel)" in out  # a project rule says so
     assert out.rstrip().endswith("Het ontwerp voldoet niet.")
     assert "\033[" not in out
 
@@ -87,8 +88,10 @@ def parses_as_sarif(out: str) -> None:
     (run_,) = sarif["runs"]
     assert run_["tool"]["driver"]["name"] == "ketenontologie"
     results = run_["results"]
-    assert results and {r["ruleId"] for r in results} == {"KS-R06"}
+    assert {r["ruleId"] for r in results if r["level"] == "error"} == {"KS-R06"}
+    assert {r["ruleId"] for r in results} == {"KS-R06", "KS-R21"}  # and the TOOI advice
     for result in results:
+        assert result["properties"]["basis"] == "project"
         (location,) = result["locations"]
         assert location["physicalLocation"]["artifactLocation"]["uri"] == str(R06)
         assert location["physicalLocation"]["region"]["startLine"] >= 1
@@ -97,8 +100,12 @@ def parses_as_sarif(out: str) -> None:
 def parses_as_github(out: str) -> None:
     lines = out.strip().splitlines()
     assert len(lines) == len(validate(R06).results) > 0
-    for line in lines:
-        assert re.fullmatch(rf"::error file={re.escape(str(R06))},line=\d+,title=KS-R06::.+", line)
+    errors = [line for line in lines if line.startswith("::error")]
+    assert errors
+    for line in errors:
+        pattern = rf"::error file={re.escape(str(R06))},line=\d+,title=KS-R06::\(projectregel\) .+"
+        assert re.fullmatch(pattern, line)
+    assert all(line.startswith(("::error", "::notice")) for line in lines)
 
 
 PARSES_AS = {
@@ -115,8 +122,10 @@ assert list(PARSES_AS) == FORMATS
 REAL_RUNS = {
     **{f"format-{f}": (["--format", f, str(R06)], 1, "") for f in FORMATS},
     "valid": ([str(VALID)], 0, ""),
-    "warnings-pass": ([str(R13)], 0, ""),
-    "fail-on-warning": (["--fail-on", "warning", str(R13)], 1, ""),
+    "warnings-pass": ([str(R05)], 0, ""),
+    "fail-on-warning": (["--fail-on", "warning", str(R05)], 1, ""),
+    "infos-pass-a-warning-run": (["--fail-on", "warning", str(R13)], 0, ""),
+    "fail-on-info": (["--fail-on", "info", str(R13)], 1, ""),
     "syntax-error": ([None], 2, ":3:"),
     "missing-file": (["nergens.ttl"], 2, "nergens.ttl"),
     "unknown-option": (["--no-such-option", str(VALID)], 2, "--no-such-option"),
@@ -179,7 +188,7 @@ def test_an_inconsistency_fails_in_every_format(
     # The board is also a chain bureau: SHACL sees nothing, OWL 2 RL an inconsistency.
     code, out, err = run(capsys, "--format", output, "--lang", "en", C01)
     assert (code, err) == (1, "")
-    (result,) = validate(C01).results
+    (result,) = [r for r in validate(C01).results if r.rule != "KS-R21"]
     assert result.rule == "KS-C01"
     for text in (result.focus_node, "KS-C01", result.message["en"]):
         assert text in out
@@ -196,7 +205,12 @@ def test_text_groups_per_file_and_rule_in_either_language(
         assert result.message["en"] in english
     assert dutch.index(str(R05)) < dutch.index("KS-R05") < dutch.index(str(R06))
     assert dutch.index(str(R06)) < dutch.index("KS-R06")
-    assert "regel 36" in dutch and "line 36" in english
+    assert "regel 37" in dutch and "line 37" in english
+    # A project rule is marked as such; a NORA rule is not.
+    assert (
+        "KS-R06 schending (projectregel)" in dutch and "KS-R06 violation (project rule)" in english
+    )
+    assert "KS-R05 waarschuwing ketenmanager" in dutch
     assert dutch.rstrip().endswith("Het ontwerp voldoet niet.")
     assert "\033[" not in dutch  # not a terminal: no colour
 
@@ -206,10 +220,10 @@ def test_colour_only_on_a_terminal_without_no_color(
 ) -> None:
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    _, coloured, _ = run(capsys, R05)
+    _, coloured, _ = run(capsys, R06)
     assert "\033[1;31m" in coloured
     monkeypatch.setenv("NO_COLOR", "1")
-    _, plain, _ = run(capsys, R05)
+    _, plain, _ = run(capsys, R06)
     assert "\033[" not in plain
 
 
@@ -223,17 +237,22 @@ def test_json_format_is_the_contract(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_warnings_fail_only_with_fail_on_warning(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, R13)[0] == 0
-    assert run(capsys, "--fail-on", "warning", R13)[0] == 1
+    assert run(capsys, R05)[0] == 0
+    assert run(capsys, "--fail-on", "warning", R05)[0] == 1
     assert run(capsys, "--fail-on", "warning", VALID)[0] == 0
+    # Project advice (an info) fails only a run that asks for it.
+    assert run(capsys, "--fail-on", "warning", R13)[0] == 0
+    assert run(capsys, "--fail-on", "info", R13)[0] == 1
 
 
 def test_extra_shapes(capsys: pytest.CaptureFixture[str]) -> None:
     shapes = DESIGNS / "shapes" / "eigen-regels.ttl"
     code, out, _ = run(capsys, "--format", "json", "--shapes", shapes, VALID)
     assert code == 0
-    rules = {r["rule"] for r in json.loads(out)["results"]}
-    assert rules == {"ORG-01", "ORG-02"}
+    results = json.loads(out)["results"]
+    # ORG-01 wants a phase, which this design states; ORG-02 a person, which it does not.
+    assert {r["rule"] for r in results} == {"ORG-02", "KS-R21"}
+    assert {r["basis"] for r in results} == {"project"}
     assert run(capsys, "--shapes", shapes, "--fail-on", "info", VALID)[0] == 1
 
 
@@ -250,7 +269,7 @@ def test_unusable_input_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Pa
 
 
 def test_turtle_is_a_shacl_validation_report(capsys: pytest.CaptureFixture[str]) -> None:
-    from rdflib import RDF, SH, Graph
+    from rdflib import RDF, SH, Graph, URIRef
 
     _, out, _ = run(capsys, "--format", "turtle", R06, R13)
     graph = Graph().parse(data=out, format="turtle")
@@ -258,28 +277,34 @@ def test_turtle_is_a_shacl_validation_report(capsys: pytest.CaptureFixture[str])
     assert str(graph.value(report, SH.conforms)) == "false"
     results = list(graph.objects(report, SH.result))
     assert len(results) == len(validate([R06, R13]).results)
+    kss = "https://w3id.org/ketenontologie/shapes#"
     for result in results:
         for predicate in (SH.focusNode, SH.resultSeverity, SH.sourceShape):
             assert graph.value(result, predicate) is not None
         assert graph.value(result, SH.sourceConstraintComponent) is not None
+        assert str(graph.value(result, URIRef(kss + "basis"))) == kss + "ProjectRule"
 
 
 def test_junit_has_a_case_per_file_and_rule(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(capsys, "--format", "junit", "--fail-on", "warning", R06, R13)
+    _, out, _ = run(capsys, "--format", "junit", "--fail-on", "warning", R06, R05)
     root = ET.fromstring(out)
     suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == [str(R06), str(R13)]
+    assert [s.get("name") for s in suites] == [str(R06), str(R05)]
     rules = validate(R06).rules
     for suite in suites:
-        # KS-R01 … KS-R18 and KS-C01 (consistency with the ontology)
-        assert len(suite.findall("testcase")) == len(rules) == 19
+        # KS-R01 … KS-R21 and KS-C01 (consistency with the ontology)
+        assert len(suite.findall("testcase")) == len(rules) == 22
         assert any(case.get("name", "").startswith("KS-C01 ") for case in suite)
+        for case in suite:
+            (basis,) = case.findall("properties/property[@name='basis']")
+            assert basis.get("value") == rules[case.get("name", "")[:6]].basis
     failures = {
         (case.get("classname"), case.get("name", "")[:6])
         for case in root.iter("testcase")
         if case.find("failure") is not None
     }
-    assert failures == {(str(R06), "KS-R06"), (str(R13), "KS-R13")}
+    # Infos (the TOOI advice) do not fail a run that fails on warnings.
+    assert failures == {(str(R06), "KS-R06"), (str(R05), "KS-R05")}
     assert root.get("failures") == "2"
 
 
@@ -294,11 +319,16 @@ def test_sarif_is_structurally_valid(capsys: pytest.CaptureFixture[str]) -> None
     ids = [rule["id"] for rule in driver["rules"]]
     for rule in driver["rules"]:
         assert rule["shortDescription"]["text"] and rule["help"]["text"]
-        nora = rule["helpUri"].startswith("https://www.noraonline.nl/wiki/")
-        assert nora or (rule["id"], rule["helpUri"]) == ("KS-C01", ONTOLOGY)
+        if rule["properties"]["basis"] == "nora":
+            assert rule["helpUri"].startswith("https://www.noraonline.nl/wiki/"), rule["id"]
+        else:
+            assert (rule["properties"]["basis"], rule["helpUri"]) == ("project", ONTOLOGY)
+    basis = {rule["id"]: rule["properties"]["basis"] for rule in driver["rules"]}
+    assert basis["KS-C01"] == basis["KS-R06"] == "project" and basis["KS-R01"] == "nora"
     levels = {"error", "warning", "note"}
     for result in run_["results"]:
         assert result["level"] in levels
+        assert result["properties"]["basis"] == basis[result["ruleId"]]
         assert ids[result["ruleIndex"]] == result["ruleId"]
         assert result["message"]["text"]
         (location,) = result["locations"]
@@ -308,7 +338,8 @@ def test_sarif_is_structurally_valid(capsys: pytest.CaptureFixture[str]) -> None
         assert isinstance(line, int) and line >= 1
     assert {(r["ruleId"], r["level"]) for r in run_["results"]} == {
         ("KS-R06", "error"),
-        ("KS-R13", "warning"),
+        ("KS-R13", "note"),
+        ("KS-R21", "note"),
     }
 
 
@@ -317,9 +348,11 @@ def test_github_annotations_point_at_the_lines(capsys: pytest.CaptureFixture[str
     lines = out.strip().splitlines()
     report = validate([R06, R13])
     assert len(lines) == len(report.results)
+    commands = {"Violation": "error", "Warning": "warning", "Info": "notice"}
     for line, result in zip(lines, report.results, strict=True):
-        command = "error" if result.severity == "Violation" else "warning"
+        command = commands[result.severity]
         assert line.startswith(f"::{command} file={result.file},line={result.line},title=")
+        assert ("(project rule) " in line) == (result.basis == "project")
         value = f"; value: {result.value}" if result.value else ""
         assert line.endswith(f"({result.focus_node}{value})")
         assert result.message["en"] in line

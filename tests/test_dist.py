@@ -34,7 +34,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_release_file_parses(dist: Path, stem: str, fmt: object) -> None:
     extension = fmt.extension  # type: ignore[attr-defined]
     graph = Graph().parse(dist / f"{stem}.{extension}", format=fmt.rdflib_format)  # type: ignore[attr-defined]
-    assert len(graph) > 50
+    assert len(graph) > (20 if stem == "mappings" else 50)  # the mappings are a short list
 
 
 def test_the_version_iri_is_stamped_from_the_project_version(dist: Path) -> None:

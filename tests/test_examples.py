@@ -113,7 +113,9 @@ NOT_FOR_DESCRIBING_A_CHAIN = {
     "contributesSecondarilyTo": "concept scheme: building block to pillar or dimension",
     "hasContribution": "concept scheme: building block to contribution",
     "contributionTo": "concept scheme: contribution to pillar or dimension",
-    "contributionWeight": "concept scheme: contribution to its weight",
+    "hasWeight": "concept scheme: contribution to its weight",
+    "contributionWeight": "deprecated: replaced by keten:hasWeight",
+    "tooiIdentifier": "only a real organisation has one; the fictional partners have none",
     "contributionStage": "concept scheme: order of a building block's contributions",
     # Only inferred: the transitive closure of keten:escalatesTo.
     "escalatesEventuallyTo": "inferred from keten:escalatesTo steps",

@@ -281,6 +281,17 @@ def test_the_version_iri_resolves_and_other_versions_do_not(client: httpx.Client
     assert client.get(version[len(BASE) :], headers={"Accept": "text/turtle"}).status_code == 200
     assert client.get(version[len(BASE) :] + ".jsonld").status_code == 200
     assert client.get("/def/0.0.0-nooit", headers={"Accept": BROWSER}).status_code == 404
+    # The rules have a version IRI of their own, served the same way.
+    shapes = _parse(client.get("/shapes.ttl").content, "turtle")
+    rules = URIRef(SHAPES.rstrip("#"))
+    version = str(shapes.value(rules, URIRef("http://www.w3.org/2002/07/owl#versionIRI")))
+    assert version == f"{BASE}/shapes/{ontology.value(URIRef(DEF), OWL_VERSION_INFO)}"
+    assert client.get(version[len(BASE) :], headers={"Accept": "text/turtle"}).status_code == 200
+    assert client.get(version[len(BASE) :], headers={"Accept": BROWSER}).status_code == 200
+    assert client.get("/shapes/0.0.0-nooit", headers={"Accept": BROWSER}).status_code == 404
+
+
+OWL_VERSION_INFO = URIRef("http://www.w3.org/2002/07/owl#versionInfo")
 
 
 def test_every_rule_has_an_anchor_and_the_shapes_parse(client: httpx.Client) -> None:

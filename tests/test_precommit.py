@@ -73,8 +73,8 @@ def test_hook_passes_a_valid_design_and_fails_an_invalid_one(
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "validate chain designs" in passing.stdout
 
-    shutil.copy(DESIGNS / "invalid" / "KS-R05-ketenmanager-buiten-bestuur.ttl", repo / "fout.ttl")
+    shutil.copy(DESIGNS / "invalid" / "KS-R01-een-partner.ttl", repo / "fout.ttl")  # a violation
     failing = run_hooks(repo, env)
     assert failing.returncode == 1, failing.stdout + failing.stderr
-    assert "KS-R05" in failing.stdout
+    assert "KS-R01" in failing.stdout
     assert "fout.ttl" in failing.stdout

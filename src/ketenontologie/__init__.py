@@ -5,7 +5,7 @@ one error tree.
 
 >>> import ketenontologie
 >>> ketenontologie.__version__  # doctest: +SKIP
-'0.1.0'
+'0.2.0'
 """
 
 from __future__ import annotations

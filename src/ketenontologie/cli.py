@@ -148,7 +148,7 @@ def _add_validate(subcommands: argparse._SubParsersAction[argparse.ArgumentParse
 
     parser = subcommands.add_parser(
         "validate",
-        help="check chain designs against NORA's governance rules (SHACL, after OWL 2 RL)",
+        help="check chain designs against the governance rules (SHACL, after OWL 2 RL)",
         description="Validate chain designs against the governance rules KS-R01... (see "
         "docs/rules.md), with the ontology and concept scheme as context, after OWL 2 RL "
         "inference. All files form one design and get one report. What OWL 2 RL finds "

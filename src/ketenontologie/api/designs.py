@@ -68,6 +68,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                     "value",
                     "message",
                     "source",
+                    "basis",
                 ],
                 "properties": {
                     "rule": {"type": "string"},
@@ -83,6 +84,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                         "properties": {"nl": {"type": "string"}, "en": {"type": "string"}},
                     },
                     "source": _NULLABLE_STRING,
+                    "basis": {"enum": ["nora", "project", None]},
                 },
             },
         },

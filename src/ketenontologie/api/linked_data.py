@@ -190,6 +190,15 @@ def shapes_file(request: Request, ext: str) -> Response:
     return _send(linked_data_of(request).shapes_document(ask), fmt, ask)
 
 
+@_get("/shapes/{version}", summary="A version of the rules")
+def shapes_version(request: Request, version: str) -> Response:
+    """The version IRI ``/shapes/{version}`` (the current version only), optionally ``.ttl``."""
+    number, extension = split_extension(version)
+    fmt = _format(request, extension)
+    ask = ask_of(request)
+    return _send(linked_data_of(request).shapes_document(ask, version=number), fmt, ask)
+
+
 @_get(
     "/id/{kind}/{ref}",
     summary="A thing: 303 See Other to its document",

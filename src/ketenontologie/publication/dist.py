@@ -4,6 +4,7 @@
 
     ketenontologie.{ttl,jsonld,rdf,nt}   the ontology, version IRI stamped
     begrippenkader.{ttl,jsonld,rdf,nt}   the concept scheme
+    mappings.{ttl,jsonld,rdf,nt}         alignments with schema.org, CPOV and TOOI
     shapes.{ttl,jsonld,rdf,nt}           every rule
     html/                                the documentation, Dutch; html/en/ in English
 
@@ -31,11 +32,11 @@ from ketenontologie.publication.pages import STYLESHEET, downloads_for, render_p
 from ketenontologie.publication.things import resource_view, scheme_view
 from ketenontologie.publication.union import union, view
 from ketenontologie.publication.words import LANGUAGES, Language, words
-from ketenontologie.resources import ontology_files, shape_files
+from ketenontologie.resources import ontology_files, resource_dir, shape_files
 
 __all__ = ["ARTEFACTS", "build_dist", "concept_pages", "stamp_version", "version_iri"]
 
-ARTEFACTS = ("ketenontologie", "begrippenkader", "shapes")
+ARTEFACTS = ("ketenontologie", "begrippenkader", "mappings", "shapes")
 """The stems of the RDF release files."""
 _SCHEME = URIRef(f"{ID}begrippenkader/ketensturing")
 
@@ -184,6 +185,7 @@ def build_dist(out: str | Path = "dist", *, version: str | None = None) -> list[
     ontology, scheme, shapes = _sources()
     written = _write_rdf(stamp_version(ontology, version), target, "ketenontologie")
     written += _write_rdf(view(scheme), target, "begrippenkader")
+    written += _write_rdf(load_graph(resource_dir("ontology") / "mappings.ttl"), target, "mappings")
     written += _write_rdf(view(*shapes.values()), target, "shapes")
     html = target / "html"
     shutil.rmtree(html, ignore_errors=True)

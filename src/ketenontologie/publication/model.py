@@ -29,6 +29,7 @@ __all__ = [
     "ShapesView",
     "TermView",
     "Text",
+    "VocabularyTermView",
     "compact",
     "label_of",
     "link_to",
@@ -154,10 +155,22 @@ def _reachable(graph: Graph, start: Node) -> Iterable[tuple[Node, Node, Node]]:
 def _named_shapes(graph: Graph) -> list[URIRef]:
     shapes = {
         s
-        for s in graph.subjects(RDF.type, None)
+        for kind in (SH.NodeShape, SH.PropertyShape)
+        for s in graph.subjects(RDF.type, kind)
         if isinstance(s, URIRef) and str(s).startswith(SHAPES)
     }
     return sorted(shapes, key=lambda s: natural_key(str(s)))
+
+
+def _vocabulary_terms(graph: Graph) -> list[URIRef]:
+    """The terms of the rules' own vocabulary (``kss:basis`` …): typed, under SHAPES, no shape."""
+    shapes = set(_named_shapes(graph))
+    terms = {
+        s
+        for s in graph.subjects(RDF.type, None)
+        if isinstance(s, URIRef) and str(s).startswith(SHAPES) and s not in shapes
+    }
+    return sorted(terms, key=lambda s: natural_key(str(s)))
 
 
 def rules_by_term(shapes: Mapping[str, Graph]) -> dict[str, set[URIRef]]:
@@ -189,6 +202,19 @@ class RuleView:
     sources: list[Link]
     targets: list[Link]
     paths: list[Link]
+    basis: str | None = None
+    """``NoraRule`` or ``ProjectRule`` (the local name of its ``kss:basis``), if stated."""
+
+
+@dataclass(frozen=True)
+class VocabularyTermView:
+    """A term of the rules' own vocabulary, such as ``kss:basis`` or ``kss:ProjectRule``."""
+
+    anchor: str
+    iri: str
+    label: Text
+    definitions: list[Text]
+    scope_notes: list[Text]
 
 
 @dataclass(frozen=True)
@@ -206,6 +232,7 @@ class ShapesView:
 
     iri: str
     families: list[RuleFamily]
+    terms: list[VocabularyTermView] = field(default_factory=list)
 
     @property
     def rules(self) -> list[RuleView]:
@@ -222,6 +249,9 @@ _FAMILY_TITLES: Mapping[str, Mapping[Language, str]] = {
     "roles": {"nl": "Rollen en besturingsniveaus", "en": "Roles and management levels"},
     "nl-sbb": {"nl": "Begrippen volgens NL-SBB", "en": "Concepts following NL-SBB"},
 }
+
+
+_BASIS = URIRef(f"{SHAPES}basis")
 
 
 def _rule(graph: Graph, context: Graph, shape: URIRef, links: Links) -> RuleView:
@@ -243,12 +273,14 @@ def _rule(graph: Graph, context: Graph, shape: URIRef, links: Links) -> RuleView
         sources=links_to(context, graph.objects(shape, DCT.source), links),
         targets=links_to(context, targets, links),
         paths=links_to(context, paths, links),
+        basis=str(basis)[len(SHAPES) :] if (basis := graph.value(shape, _BASIS)) else None,
     )
 
 
 def shapes_view(shapes: Mapping[str, Graph], *, context: Graph, links: Links) -> ShapesView:
     """The shapes page: one family per shapes file, rules in number order."""
     families = []
+    terms = []
     for key in sorted(shapes, key=lambda k: (k == "nl-sbb", k)):
         graph = shapes[key]
         labelled = union(context, graph)
@@ -256,7 +288,17 @@ def shapes_view(shapes: Mapping[str, Graph], *, context: Graph, links: Links) ->
         rules = [_rule(graph, labelled, shape, links) for shape in _named_shapes(graph)]
         if rules:
             families.append(RuleFamily(key, title, rules))
-    return ShapesView(SHAPES.rstrip("#"), families)
+        for term in _vocabulary_terms(graph):
+            terms.append(
+                VocabularyTermView(
+                    anchor=str(term)[len(SHAPES) :],
+                    iri=str(term),
+                    label=label_of(graph, term, links.lang),
+                    definitions=texts(graph, term, SKOS.definition, links.lang),
+                    scope_notes=texts(graph, term, SKOS.scopeNote, links.lang),
+                )
+            )
+    return ShapesView(SHAPES.rstrip("#"), families, terms)
 
 
 # --- ontology -----------------------------------------------------------------------------------

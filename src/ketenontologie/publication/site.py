@@ -264,11 +264,18 @@ class LinkedData:
         stem = "/def" if version is None else f"/def/{version}"
         return Document(stem, functools.partial(_serialize, [ontology]), page)
 
-    def shapes_document(self, ask: Ask) -> Document:
-        """``/shapes``: the rules."""
+    def shapes_document(self, ask: Ask, *, version: str | None = None) -> Document:
+        """``/shapes`` (and ``/shapes/{version}``, the current version only): the rules."""
         shapes = self.shapes()
         if not shapes:
             raise NotPublishedError(ask.path, "No shapes are loaded in this store.")
+        current = union(*shapes.values()).value(URIRef(SHAPES.rstrip("#")), OWL.versionInfo)
+        if version is not None and version != str(current):
+            raise NotPublishedError(
+                ask.path,
+                f"Only the current version ({current}) "
+                "is served here; earlier versions are in the release artefacts.",
+            )
 
         def page() -> str:
             links = self.links(ask)
@@ -284,7 +291,8 @@ class LinkedData:
                 view=view,
             )
 
-        return Document("/shapes", functools.partial(_serialize, list(shapes.values())), page)
+        stem = "/shapes" if version is None else f"/shapes/{version}"
+        return Document(stem, functools.partial(_serialize, list(shapes.values())), page)
 
     def service_terms(self, ask: Ask) -> Document:
         """``/def/service``: the terms the SPARQL service writes into its answers."""

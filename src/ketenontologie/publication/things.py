@@ -107,7 +107,10 @@ def contributions(graph: Graph, links: Links) -> list[ContributionView]:
     covered: set[tuple[Node, Node]] = set()
     for block, contribution in graph.subject_objects(KETEN.hasContribution):
         target = graph.value(contribution, KETEN.contributionTo)
-        weight = graph.value(contribution, KETEN.contributionWeight)
+        weight = graph.value(contribution, KETEN.hasWeight) or graph.value(
+            contribution,
+            KETEN.contributionWeight,  # deprecated since 0.2.0, read until 0.3.0
+        )
         stage = graph.value(contribution, KETEN.contributionStage)
         found.append(
             ContributionView(

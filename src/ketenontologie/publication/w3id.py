@@ -67,8 +67,9 @@ RewriteEngine on
 RewriteRule ^def{formats}$ {target}/def$1 [R=302,L]
 RewriteRule ^def/([^/]+)$ {target}/def/$1 [R=302,L]
 
-# The rules (/shapes#KS-R05)
+# The rules (/shapes#KS-R05) and their version IRIs (/shapes/0.2.0)
 RewriteRule ^shapes{formats}$ {target}/shapes$1 [R=302,L]
+RewriteRule ^shapes/([^/]+)$ {target}/shapes/$1 [R=302,L]
 
 # Things and the documents about them
 RewriteRule ^id/(.+)$ {target}/id/$1 [R=302,L]

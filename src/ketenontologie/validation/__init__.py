@@ -21,6 +21,7 @@ from __future__ import annotations
 from ketenontologie.validation.engine import Engine, Source, validate
 from ketenontologie.validation.render import render
 from ketenontologie.validation.report import (
+    Basis,
     FailOn,
     Language,
     OutputFormat,
@@ -33,6 +34,7 @@ from ketenontologie.validation.report import (
 from ketenontologie.validation.shapes import default_shape_files
 
 __all__ = [
+    "Basis",
     "Engine",
     "FailOn",
     "Language",

@@ -205,6 +205,7 @@ CONSISTENCY_RULE = Rule(
         "datatype.",
     },
     source=_ONTOLOGY,
+    basis="project",
 )
 
 
@@ -222,4 +223,5 @@ def clash_result(
         value=clash.value,
         message=_clash_message(clash, labels),
         source=_ONTOLOGY,
+        basis="project",
     )

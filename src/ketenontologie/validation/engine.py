@@ -1,4 +1,4 @@
-"""Validate chain designs against NORA's governance rules (the SHACL shapes in ``shapes/``).
+"""Validate chain designs against the governance rules (the SHACL shapes in ``shapes/``).
 
 The design is validated together with the ontology and the concept scheme, after OWL 2 RL
 inference by the project's one reasoner (:mod:`ketenontologie.reasoning`, with the ontology's
@@ -15,8 +15,8 @@ The reasoner's inconsistencies are those violations, whichever engine runs the s
 >>> report.conforms, report.summary.violations
 (True, 0)
 >>> report = validate(["tests/designs/invalid/KS-R05-ketenmanager-buiten-bestuur.ttl"])
->>> [(r.rule, r.severity, r.line) for r in report.results]
-[('KS-R05', 'Violation', 36)]
+>>> [(r.rule, r.severity, r.basis, r.line) for r in report.results if r.rule != "KS-R21"]
+[('KS-R05', 'Warning', 'nora', 37)]
 """
 
 from __future__ import annotations
@@ -341,6 +341,7 @@ def _result(hit: _Hit, infos: Mapping[str, ShapeInfo], locator: Locator) -> Vali
         value=hit.value,
         message=dict(info.message) if info and info.message else _fallback_message(hit),
         source=info.source if info else None,
+        basis=info.basis if info else None,
         shape=hit.shape or None,
         component=hit.component,
     )

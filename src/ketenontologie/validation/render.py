@@ -3,12 +3,18 @@
 Formats: ``text`` (grouped per file and rule, optionally coloured), ``json`` (the contract CI
 scripts parse), ``turtle`` (a standard ``sh:ValidationReport``), ``junit`` (one test case per
 file and rule), ``sarif`` (SARIF 2.1.0, for code scanning) and ``github`` (GitHub Actions
-workflow commands that annotate the lines of a pull request).
+workflow commands that annotate the lines of a pull request). Every format says which results
+come from a project rule rather than from a NORA principle (the rule's ``basis``).
 
 >>> from ketenontologie.validation.engine import validate
->>> report = validate("tests/designs/valid/kleine-keten.ttl")
->>> print(render(report, "text", lang="en"))
-No problems found: the design keeps every rule.
+>>> report = validate("tests/designs/invalid/KS-R05-ketenmanager-buiten-bestuur.ttl")
+>>> print(render(report, "text", lang="en"))  # doctest: +ELLIPSIS
+tests/designs/invalid/KS-R05-ketenmanager-buiten-bestuur.ttl
+  KS-R05 warning chain manager on the board
+...
+  KS-R21 info (project rule) TOOI identifier of a partner (advice)
+...
+0 violations, 1 warning, 2 infos. The design conforms.
 """
 
 from __future__ import annotations
@@ -56,6 +62,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "conforms": "Het ontwerp voldoet.",
         "fails": "Het ontwerp voldoet niet.",
         "source": "bron",
+        "project": "projectregel",
     },
     "en": {
         "Violation": "violation",
@@ -70,6 +77,7 @@ _WORDS: Mapping[str, Mapping[str, str]] = {
         "conforms": "The design conforms.",
         "fails": "The design does not conform.",
         "source": "source",
+        "project": "project rule",
     },
 }
 
@@ -96,6 +104,12 @@ def _totals(report: ValidationReport, lang: Language) -> str:
     )
     verdict = _WORDS[lang]["conforms" if report.conforms else "fails"]
     return f"{counts}. {verdict}"
+
+
+def _basis(report: ValidationReport, result: ValidationResult) -> str | None:
+    """The basis of ``result``'s rule: its own, else the rule's (``nora``, ``project``)."""
+    rule = report.rules.get(result.rule)
+    return result.basis or (rule.basis if rule else None)
 
 
 def _by_file_and_rule(
@@ -127,7 +141,8 @@ def render_text(report: ValidationReport, *, lang: Language = "nl", color: bool 
             severity = results[0].severity
             name = f" {_text_in(rule.name, lang)}" if rule and rule.name else ""
             label = paint(_COLOUR[severity], f"{rule_id} {words[severity]}")
-            lines.append(f"  {label}{name}")
+            project = f" ({words['project']})" if _basis(report, results[0]) == "project" else ""
+            lines.append(f"  {label}{project}{name}")
             for result in results:
                 where = f"{words['line']} {result.line}" if result.line else "—"
                 value = f"  ({words['value']}: {result.value})" if result.value else ""
@@ -174,6 +189,10 @@ def render_turtle(report: ValidationReport) -> str:
             ox.Triple(node, sh("resultSeverity"), sh(result.severity)),
             ox.Triple(node, sh("sourceShape"), ox.NamedNode(result.shape or SHAPES + result.rule)),
         ]
+        basis = _basis(report, result)
+        if basis is not None:
+            value = SHAPES + ("NoraRule" if basis == "nora" else "ProjectRule")
+            triples.append(ox.Triple(node, ox.NamedNode(SHAPES + "basis"), ox.NamedNode(value)))
         if result.component:
             triples.append(
                 ox.Triple(node, sh("sourceConstraintComponent"), ox.NamedNode(result.component))
@@ -211,6 +230,9 @@ def render_junit(report: ValidationReport, *, lang: Language = "nl") -> str:
             rule = report.rules.get(rule_id)
             name = f"{rule_id} {_text_in(rule.name, lang)}" if rule and rule.name else rule_id
             case = ET.SubElement(suite, "testcase", classname=file, name=name)
+            if rule is not None and rule.basis is not None:
+                properties = ET.SubElement(case, "properties")
+                ET.SubElement(properties, "property", name="basis", value=rule.basis)
             results = grouped.get(file, {}).get(rule_id, [])
             failing = [r for r in results if report.fails_on(r.severity)]
             lines = [_plain_line(r, lang) for r in results]
@@ -268,6 +290,8 @@ def render_sarif(report: ValidationReport, *, lang: Language = "nl") -> str:
             )
             if rule.source:
                 entry["helpUri"] = rule.source
+            if rule.basis is not None:
+                entry["properties"] = {"basis": rule.basis}
         rules.append(entry)
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     results: list[dict[str, Any]] = []
@@ -277,6 +301,7 @@ def render_sarif(report: ValidationReport, *, lang: Language = "nl") -> str:
             "ruleIndex": index[result.rule],
             "level": _SARIF_LEVEL[result.severity],
             "message": {"text": f"{_text_in(result.message, lang)} ({result.focus_node})"},
+            "properties": {"basis": _basis(report, result)},
         }
         if result.file:
             location: dict[str, Any] = {"artifactLocation": {"uri": result.file}}
@@ -327,7 +352,8 @@ def render_github(report: ValidationReport, *, lang: Language = "nl") -> str:
         properties.append(f"title={_escape_property(result.rule)}")
         words = _WORDS[lang]
         value = f"; {words['value']}: {result.value}" if result.value else ""
-        message = f"{_text_in(result.message, lang)} ({result.focus_node}{value})"
+        project = f"({words['project']}) " if _basis(report, result) == "project" else ""
+        message = f"{project}{_text_in(result.message, lang)} ({result.focus_node}{value})"
         command = _GITHUB_COMMAND[result.severity]
         lines.append(f"::{command} {','.join(properties)}::{_escape_data(message)}")
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from typing import Any, Literal, TypeAlias
 __all__ = [
     "FAIL_RANK",
     "RANK",
+    "Basis",
     "FailOn",
     "Language",
     "OutputFormat",
@@ -27,6 +28,9 @@ __all__ = [
 ]
 
 Severity: TypeAlias = Literal["Violation", "Warning", "Info"]
+Basis: TypeAlias = Literal["nora", "project"]
+"""What a rule rests on (``kss:basis``): a principle of the NORA dossier, or the project's own
+requirement on data and model (or advice). ``None`` for a shape that does not say."""
 FailOn: TypeAlias = Literal["violation", "warning", "info"]
 """The lowest severity that makes a design fail (``conforms`` false, exit code 1)."""
 Language: TypeAlias = Literal["nl", "en"]
@@ -39,7 +43,8 @@ FAIL_RANK: Mapping[FailOn, int] = {"info": 1, "warning": 2, "violation": 3}
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule as the shapes describe it: id, severity, name, description, message and source."""
+    """A rule as the shapes describe it: id, severity, name, description, message, source and
+    basis (``nora`` or ``project``, see :data:`Basis`)."""
 
     id: str
     severity: Severity
@@ -47,15 +52,17 @@ class Rule:
     description: Mapping[str, str]
     message: Mapping[str, str]
     source: str | None
+    basis: Basis | None = None
 
 
 @dataclass(frozen=True)
 class ValidationResult:
     """One finding about one node of the design (the JSON contract's ``results`` item).
 
-    ``shape`` and ``component`` (the shape and SHACL constraint component behind the result) are
-    not part of the JSON contract; the Turtle renderer writes them as ``sh:sourceShape`` and
-    ``sh:sourceConstraintComponent``.
+    ``basis`` is the basis of its rule (``nora`` or ``project``; ``None`` for an organisation's
+    own shape that does not state one). ``shape`` and ``component`` (the shape and SHACL
+    constraint component behind the result) are not part of the JSON contract; the Turtle
+    renderer writes them as ``sh:sourceShape`` and ``sh:sourceConstraintComponent``.
     """
 
     rule: str
@@ -67,6 +74,7 @@ class ValidationResult:
     value: str | None
     message: Mapping[str, str]
     source: str | None
+    basis: Basis | None = None
     shape: str | None = field(default=None, compare=False, repr=False)
     component: str | None = field(default=None, compare=False, repr=False)
 
@@ -82,6 +90,7 @@ class ValidationResult:
             "value": self.value,
             "message": {"nl": self.message.get("nl", ""), "en": self.message.get("en", "")},
             "source": self.source,
+            "basis": self.basis,
         }
 
 

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from ketenontologie.loading import parse_quads
 from ketenontologie.resources import resource_dir
-from ketenontologie.validation.report import RANK, Rule, Severity
+from ketenontologie.validation.report import RANK, Basis, Rule, Severity
 
 __all__ = [
     "CompiledShape",
@@ -42,7 +42,9 @@ _SH = "http://www.w3.org/ns/shacl#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _DCT_SOURCE = "http://purl.org/dc/terms/source"
 _RULE_ID = re.compile(r"^(KS-R\d+)")
-_NOT_RULES = ("nl-sbb.ttl",)  # checks concept schemes, not chain designs
+_NOT_RULES = ("nl-sbb.ttl", "vocabulary.ttl")  # concept-scheme checks; the rules' own terms
+_KSS = "https://w3id.org/ketenontologie/shapes#"
+_BASIS: Mapping[str, Basis] = {_KSS + "NoraRule": "nora", _KSS + "ProjectRule": "project"}
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 RDF_TYPE = ox.NamedNode(_RDF + "type")
@@ -54,7 +56,8 @@ class UnsupportedShape(Exception):
 
 
 def default_shape_files() -> list[Path]:
-    """The shapes of the chain governance rules: ``shapes/*.ttl`` except the NL-SBB shapes.
+    """The shapes of the chain governance rules: ``shapes/*.ttl`` except the NL-SBB shapes and
+    the rules' own vocabulary.
 
     >>> [path.name for path in default_shape_files()]
     ['chain.ttl', 'escalation.ttl', 'roles.ttl']
@@ -100,7 +103,7 @@ def severity_of(term: object) -> Severity:
 
 @dataclass(frozen=True)
 class ShapeInfo:
-    """What a result needs from its (named) shape: rule id, severity, message, source."""
+    """What a result needs from its (named) shape: rule id, severity, message, source, basis."""
 
     rule: str
     severity: Severity
@@ -108,6 +111,7 @@ class ShapeInfo:
     source: str | None
     name: Mapping[str, str]
     description: Mapping[str, str]
+    basis: Basis | None = None
 
 
 def shape_infos(store: ox.Store) -> dict[str, ShapeInfo]:
@@ -122,6 +126,10 @@ def shape_infos(store: ox.Store) -> dict[str, ShapeInfo]:
         assert isinstance(shape, ox.NamedNode)
         source = next(store.quads_for_pattern(shape, ox.NamedNode(_DCT_SOURCE), None), None)
         severity = next(store.quads_for_pattern(shape, ox.NamedNode(_SH + "severity"), None), None)
+        basis_quad = next(store.quads_for_pattern(shape, ox.NamedNode(_KSS + "basis"), None), None)
+        basis: Basis | None = None
+        if basis_quad is not None and isinstance(basis_quad.object, ox.NamedNode):
+            basis = _BASIS.get(basis_quad.object.value)
         infos[shape.value] = ShapeInfo(
             rule=rule_id(shape.value),
             severity=severity_of(severity.object if severity else None),
@@ -131,6 +139,7 @@ def shape_infos(store: ox.Store) -> dict[str, ShapeInfo]:
             else None,
             name=_texts(store, shape, _SH + "name"),
             description=_texts(store, shape, _SH + "description"),
+            basis=basis,
         )
     return infos
 
@@ -156,6 +165,7 @@ def rules_of(infos: Mapping[str, ShapeInfo]) -> dict[str, Rule]:
             description=joined([info.description for info in parts], " "),
             message=joined([info.message for info in parts], " "),
             source=parts[0].source,
+            basis=parts[0].basis,
         )
     return rules
 
