@@ -207,7 +207,7 @@ def _parse_xml(data: bytes, name: str) -> _Parsed:
     parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = lambda *args: refuse("a DOCTYPE")
     parser.EntityDeclHandler = lambda *args: refuse("an ENTITY declaration")
-    parser.ExternalEntityRefHandler = lambda *args: refuse("an external entity")  # type: ignore[assignment,return-value]
+    parser.ExternalEntityRefHandler = lambda *args: refuse("an external entity")  # type: ignore[assignment]
     try:
         parser.Parse(data, True)
     except xml.parsers.expat.ExpatError as error:
@@ -270,28 +270,28 @@ def read_archimate(data: bytes, *, name: str, base_iri: str | None = None) -> tu
             outside[element.get(_TYPE, "?")].append(identifier)
             continue
         section, kind, _ = hit
-        iri = next((v for k, _, _, v in props if k == IRI), None)
-        key = _key_for(section, iri, _name(element) or identifier, identifier, taken)
+        given = next((v for k, _, _, v in props if k == IRI), None)
+        key = _key_for(section, given, _name(element) or identifier, identifier, taken)
         taken.add(key)
-        node = builder.declare(section, key, iri, place)
+        node = builder.declare(section, key, given, place)
         mapped[identifier] = (section, kind, node, place)
     for identifier, (section, kind, node, place) in mapped.items():
         element = next(e for e in elements if e.get("identifier") == identifier)
         builder.add(node, RDF_TYPE, ox.NamedNode(kind.type), place)
         props = _properties(element, definitions)
         nameless = any(k == NAMELESS and v == "true" for k, _, _, v in props)
-        for tag, predicate in (("name", _LABEL), ("documentation", _COMMENT)):
+        for tag, text_predicate in (("name", _LABEL), ("documentation", _COMMENT)):
             if tag == "name" and nameless:
                 continue
             for lang, text in _texts(element, tag):
-                builder.add(node, predicate, ox.Literal(text, language=lang or "nl"), place)
+                builder.add(node, text_predicate, ox.Literal(text, language=lang or "nl"), place)
         fields = {f.predicate: f for f in fields_of(section)}
         by_name = {label: predicate for predicate, label in _FIELD_PROPERTIES.items()}
         for key, prop, lang, text in props:
             at = parsed.place(prop, place.where)
             if key in (SPECIALIZATION, IRI, NAMELESS) or not text:
                 continue
-            predicate = by_name.get(key)
+            predicate: str | None = by_name.get(key)
             if predicate is not None and predicate in fields:
                 f = fields[predicate]
                 value = builder.field_value(f, text, at, lang=lang or ("nl" if f.value == "text" else None))
@@ -303,21 +303,22 @@ def read_archimate(data: bytes, *, name: str, base_iri: str | None = None) -> tu
             else:
                 outside[f"property {key!r}"].append(identifier)
                 continue
+            assert predicate is not None
             builder.add(node, predicate, value, at)
     rel_outside = 0
     for relationship in relationships:
         identifier = relationship.get("identifier", "")
         source, target = mapped.get(relationship.get("source", "")), mapped.get(relationship.get("target", ""))
         props = _properties(relationship, definitions)
-        kind = relationship.get(_TYPE, "?")
+        drawn = relationship.get(_TYPE, "?")
         spec = next((v for k, _, _, v in props if k == SPECIALIZATION), None)
         named = [p for k, _, _, v in props if k == RELATION for p in v.split()]
-        predicates = [builder.iri(p, parsed.place(relationship)) for p in named] or _infer(kind, spec, source, target)
+        predicates = [builder.iri(p, parsed.place(relationship)) for p in named] or _infer(drawn, spec, source, target)
         if source is None or target is None or not predicates:
-            outside[f"{kind} (relationship)"].append(identifier)
+            outside[f"{drawn} (relationship)"].append(identifier)
             rel_outside += 1
             continue
-        where = f"{identifier} «{spec or kind}: {_name_of(elements, relationship.get('source'))} → {_name_of(elements, relationship.get('target'))}»"
+        where = f"{identifier} «{spec or drawn}: {_name_of(elements, relationship.get('source'))} → {_name_of(elements, relationship.get('target'))}»"
         place = parsed.place(relationship, where)
         for predicate in predicates:
             shape = RELATIONSHIPS.get(predicate)
@@ -384,7 +385,8 @@ def _carried(builder: Builder, text: str, lang: str | None, place: Place) -> Ter
     if text.startswith('"') and ('"^^<' in text or '"@' in text):
         try:
             quad = next(iter(ox.parse(f"<x:s> <x:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES)))
-            return quad.object  # type: ignore[return-value]
+            found: Term = quad.object
+            return found
         except (SyntaxError, StopIteration):
             pass
     if text.startswith("_:"):
@@ -483,12 +485,12 @@ def write_archimate(quads: Sequence[ox.Quad | ox.Triple], *, title: str | None =
                 else:
                     lang = term.language if isinstance(term, ox.Literal) else None
                     writer.prop(properties, compact(predicate), _value_text(design, term), lang=lang)
-    for entry, target in design.escalations:
-        if target.value in element_ids:
-            _link(links, entry.iri.value, ESCALATES_TO, target.value, RELATIONSHIPS[ESCALATES_TO])
+    for entry, step in design.escalations:
+        if step.value in element_ids:
+            _link(links, entry.iri.value, ESCALATES_TO, step.value, RELATIONSHIPS[ESCALATES_TO])
         else:
             element = next(e for e in elements if e.get("identifier") == element_ids[entry.iri.value])
-            writer.prop(element.find(_A + "properties"), compact(ESCALATES_TO), f"<{target.value}>")  # type: ignore[arg-type]
+            writer.prop(element.find(_A + "properties"), compact(ESCALATES_TO), f"<{step.value}>")  # type: ignore[arg-type]
     relationships = _sub(model, "relationships") if links else None
     relationship_ids: dict[tuple[str, str, str, str | None], str] = {}
     for (source, target, kind, spec), predicates in sorted(links.items(), key=lambda kv: (kv[0][2], kv[0][0], kv[0][1])):

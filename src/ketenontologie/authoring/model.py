@@ -41,7 +41,7 @@ from ketenontologie.authoring.vocabulary import (
     sections,
     slug,
 )
-from ketenontologie.errors import UnknownReferenceError, YAMLSyntaxError
+from ketenontologie.errors import AuthoringError, UnknownReferenceError, YAMLSyntaxError
 
 __all__ = [
     "KEY",
@@ -165,35 +165,35 @@ def design_from_quads(quads: Iterable[ox.Quad | ox.Triple]) -> Design:
     by_subject: dict[Term, list[tuple[str, Term]]] = defaultdict(list)
     seen: set[tuple[str, str, str]] = set()
     for quad in _short_blank_nodes(quads):
-        key = (term_key(quad.subject), quad.predicate.value, term_key(quad.object))
-        if key not in seen:
-            seen.add(key)
-            by_subject[quad.subject].append((quad.predicate.value, quad.object))  # type: ignore[index]
+        statement = (term_key(quad.subject), quad.predicate.value, term_key(quad.object))
+        if statement not in seen:
+            seen.add(statement)
+            by_subject[quad.subject].append((quad.predicate.value, quad.object))  # type: ignore[arg-type,index]
     used: set[str] = set()
     entries: list[Entry] = []
     placed: dict[str, Entry] = {}
     for section in sections():
-        for subject in sorted(
-            (s for s in by_subject if isinstance(s, ox.NamedNode) and s.value not in placed),
-            key=lambda s: s.value,
-        ):
-            types = [o.value for p, o in by_subject[subject] if p == RDF_TYPE and isinstance(o, ox.NamedNode)]
+        candidates = [s for s in by_subject if isinstance(s, ox.NamedNode) and s.value not in placed]
+        for node in sorted(candidates, key=lambda s: s.value):
+            assert isinstance(node, ox.NamedNode)
+            types = [o.value for p, o in by_subject[node] if p == RDF_TYPE and isinstance(o, ox.NamedNode)]
             kind = section.kind_of(types)
             if kind is None:
                 continue
-            key, explicit = _entry_key(section, subject.value, used)
+            key, explicit = _entry_key(section, node.value, used)
             used.add(key)
-            entry = Entry(section, key, subject, explicit, kind)
-            placed[subject.value] = entry
-            entries.append(entry)
+            new = Entry(section, key, node, explicit, kind)
+            placed[node.value] = new
+            entries.append(new)
     escalations: list[tuple[Entry, Term]] = []
     other: dict[Term, dict[str, list[Term]]] = {}
     for subject, statements in by_subject.items():
-        entry = placed.get(subject.value) if isinstance(subject, ox.NamedNode) else None
-        if entry is None:
+        found = placed.get(subject.value) if isinstance(subject, ox.NamedNode) else None
+        if found is None:
             for predicate, value in statements:
                 other.setdefault(subject, {}).setdefault(predicate, []).append(value)
             continue
+        entry = found
         fields = {f.predicate: f for f in (*entry.section.fields, *COMMON_FIELDS)}
         typed = False
         for predicate, value in sorted(statements, key=lambda s: (s[0], _sort_key(s[1]))):
@@ -258,7 +258,7 @@ class Builder:
     """Collects the statements a reader finds, resolving keys, names and values, each with the
     place it was written; unknown names raise errors that name the nearest known ones."""
 
-    def __init__(self, name: str, *, base_iri: str | None = None, syntax: type[YAMLSyntaxError] = YAMLSyntaxError) -> None:
+    def __init__(self, name: str, *, base_iri: str | None = None, syntax: type[AuthoringError] = YAMLSyntaxError) -> None:
         self.name = name
         self.base_iri = base_iri
         self.syntax = syntax
@@ -269,7 +269,7 @@ class Builder:
         self._blank: dict[str, ox.BlankNode] = {}
         self._seen: set[ox.Quad] = set()
 
-    def error(self, place: Place, problem: str, hint: str) -> YAMLSyntaxError:
+    def error(self, place: Place, problem: str, hint: str) -> AuthoringError:
         """An error of this format at ``place``."""
         return self.syntax(self.name, problem=problem, hint=hint, line=place.line, column=place.column, where=place.where)
 

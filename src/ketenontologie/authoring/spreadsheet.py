@@ -241,17 +241,17 @@ def write_workbook(quads: Sequence[ox.Quad | ox.Triple]) -> bytes:
         _set(escalations, row, 2, reference_text(design, target))
     _header(block_sheet, ["keten", "bouwsteen"])
     _drop_down(block_sheet, ranges["bouwsteen"], 2)
-    for row, values in enumerate(blocks, 2):
-        for index, value in enumerate(values, 1):
-            _set(block_sheet, row, index, value)
+    for row, cells in enumerate(blocks, 2):
+        for index, text in enumerate(cells, 1):
+            _set(block_sheet, row, index, text)
     for subject, statements in design.other.items():
         for predicate, values in statements.items():
             other_rows += [_other_row(design, reference_text(design, subject), predicate, v) for v in values]
     _header(other_sheet, list(_OTHER_COLUMNS))
-    for row, values in enumerate(other_rows, 2):
-        for index, value in enumerate(values, 1):
-            if value is not None:
-                _set(other_sheet, row, index, value)
+    for row, cells in enumerate(other_rows, 2):
+        for index, text in enumerate(cells, 1):
+            if text is not None:
+                _set(other_sheet, row, index, text)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -409,11 +409,11 @@ def read_workbook(data: bytes, *, name: str, base_iri: str | None = None) -> tup
             subject = builder.subject(*row["onderwerp"])
             predicate = builder.predicate(*row["eigenschap"])
             text, at = row["waarde"]
-            kind = row.get("soort", ("tekst", at))[0].strip().lower()
-            if kind == "n-triples":
+            sort = row.get("soort", ("tekst", at))[0].strip().lower()
+            if sort == "n-triples":
                 value = _from_ntriples(builder, text, at)
             else:
-                value = builder.generic(kind, text, at, lang=_stripped(row.get("taal")), datatype=_stripped(row.get("datatype")))
+                value = builder.generic(sort, text, at, lang=_stripped(row.get("taal")), datatype=_stripped(row.get("datatype")))
             builder.add(subject, predicate, value, at)
     finally:
         book.close()
@@ -429,5 +429,6 @@ def _from_ntriples(builder: Builder, text: str, place: Place) -> Term:
         quad = next(iter(ox.parse(f"<x:s> <x:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES)))
     except (SyntaxError, StopIteration):
         raise builder.error(place, f"{text!r} is not a value in N-Triples syntax", "Write the value as N-Triples, or choose soort tekst") from None
-    return quad.object  # type: ignore[return-value]
+    found: Term = quad.object
+    return found
 

@@ -81,6 +81,11 @@ class Node:
         return next((value for k, value in self.pairs if k.text == key), None)
 
 
+def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
+    return tag
+
+
 def _mark(event: Any) -> tuple[int, int]:
     mark = event.start_mark
     return mark.line + 1, mark.column + 1
@@ -127,7 +132,7 @@ def _compose(data: bytes, name: str) -> Node | None:
                 if documents > 1:
                     raise YAMLSyntaxError(name, problem="the file holds more than one YAML document", hint="Keep one design per file (no second '---')", line=line, column=column)
             elif isinstance(event, yaml.ScalarEvent):
-                resolved = tag if tag and tag != "!" else (_RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit) if event.implicit[0] else _CORE + "str")
+                resolved = tag if tag and tag != "!" else (_resolve(event.value, event.implicit) if event.implicit[0] else _CORE + "str")
                 attach(Node("scalar", line, column, text=event.value, tag=resolved), event.anchor)
             elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
                 if len(stack) >= MAX_DEPTH:
@@ -144,7 +149,7 @@ def _compose(data: bytes, name: str) -> Node | None:
                 if node.size > MAX_NODES:
                     raise AuthoringBoundsError(name, problem=f"the file expands to more than {MAX_NODES:,} values (aliases included)", hint="Write the design out without aliases that repeat large parts", line=node.line, column=node.column)
             elif isinstance(event, yaml.AliasEvent):
-                target = anchors.get(event.anchor)
+                target = anchors.get(event.anchor or "")
                 if target is None:  # pragma: no cover - the parser reports unknown anchors itself
                     raise YAMLSyntaxError(name, problem=f"the alias *{event.anchor} has no anchor", hint="Define &anchor before using it", line=line, column=column)
                 if target.size > MAX_NODES or (stack and sum(c.size for c in stack[-1].items) + target.size > MAX_NODES):
@@ -334,7 +339,8 @@ def design_data(design: Design) -> dict[str, Any]:
                 if not values:
                     continue
                 if f.value == "text":
-                    item[f.name] = {v.language: v.value for v in sorted(values, key=lambda v: LANGUAGES.index(v.language)) if isinstance(v, ox.Literal) and v.language}
+                    texts = [v for v in values if isinstance(v, ox.Literal) and v.language]
+                    item[f.name] = {v.language: v.value for v in sorted(texts, key=lambda v: LANGUAGES.index(v.language or "nl"))}
                 elif f.value == "boolean":
                     item[f.name] = values[0].value == "true"
                 else:
