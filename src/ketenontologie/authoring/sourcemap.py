@@ -15,6 +15,8 @@ import pyoxigraph as ox
 
 __all__ = ["Place", "SourceMap", "term_key"]
 
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
 
 @dataclass(frozen=True, slots=True)
 class Place:
@@ -59,13 +61,18 @@ class SourceMap:
 
     def locate(self, node: str, *, path: str | None = None, value: str | None = None) -> Place | None:
         """The place of the statement ``node path value`` if known, else of any statement
-        ``node path …``, else of ``node`` itself (terms as :func:`term_key` writes them)."""
+        ``node path …``, else of any statement ``node … value``, else of ``node`` itself (terms
+        as :func:`term_key` writes them)."""
+        if path is not None and value is not None:
+            found = self.statements.get((node, path, value))
+            if found is not None:
+                return found
         if path is not None:
-            if value is not None:
-                found = self.statements.get((node, path, value))
-                if found is not None:
-                    return found
             for (subject, predicate, _), place in self.statements.items():
                 if subject == node and predicate == path:
+                    return place
+        if value is not None:  # a rule whose path is not the stated property (a path of paths)
+            for (subject, predicate, obj), place in self.statements.items():
+                if subject == node and obj == value and predicate != _RDF_TYPE:
                     return place
         return self.subjects.get(node)

@@ -129,7 +129,7 @@ def render_text(report: ValidationReport, *, lang: Language = "nl", color: bool 
             label = paint(_COLOUR[severity], f"{rule_id} {words[severity]}")
             lines.append(f"  {label}{name}")
             for result in results:
-                where = f"{words['line']} {result.line}" if result.line else "—"
+                where = _position(result, lang) or "—"
                 value = f"  ({words['value']}: {result.value})" if result.value else ""
                 lines.append(f"    {paint(_DIM, where)}  {result.focus_node}{value}")
                 lines.append(f"      {_text_in(result.message, lang)}")
@@ -138,6 +138,17 @@ def render_text(report: ValidationReport, *, lang: Language = "nl", color: bool 
         lines.append("")
     lines.append(_totals(report, lang))
     return "\n".join(lines)
+
+
+def _position(result: ValidationResult, lang: Language) -> str:
+    """Where a result points, in the author's terms: ``regel 12:5``, ``Escalaties!B7``, or an
+    ArchiMate element's line, identifier and name."""
+    parts = []
+    if result.line:
+        parts.append(f"{_WORDS[lang]['line']} {result.line}" + (f":{result.column}" if result.column else ""))
+    if result.where:
+        parts.append(result.where)
+    return ", ".join(parts)
 
 
 # --- turtle ---------------------------------------------------------------------------------------
@@ -237,6 +248,10 @@ def render_junit(report: ValidationReport, *, lang: Language = "nl") -> str:
 
 def _plain_line(result: ValidationResult, lang: Language) -> str:
     where = f"{result.file or _NO_FILE}:{result.line}" if result.line else result.file or _NO_FILE
+    if result.line and result.column:
+        where += f":{result.column}"
+    if result.where:
+        where += f" ({result.where})"
     return f"{where}: {result.severity} {result.rule} {result.focus_node}: " + _text_in(
         result.message, lang
     )
@@ -277,11 +292,19 @@ def render_sarif(report: ValidationReport, *, lang: Language = "nl") -> str:
             "level": _SARIF_LEVEL[result.severity],
             "message": {"text": f"{_text_in(result.message, lang)} ({result.focus_node})"},
         }
+        if result.where:
+            item["message"]["text"] += f" [{result.where}]"
         if result.file:
             location: dict[str, Any] = {"artifactLocation": {"uri": result.file}}
             if result.line:
                 location["region"] = {"startLine": result.line}
-            item["locations"] = [{"physicalLocation": location}]
+                if result.column:
+                    location["region"]["startColumn"] = result.column
+            place: dict[str, Any] = {"physicalLocation": location}
+            if result.where:
+                # A sheet and cell, or an ArchiMate element: the place in the author's terms.
+                place["logicalLocations"] = [{"name": result.where, "kind": "element"}]
+            item["locations"] = [place]
         results.append(item)
     sarif = {
         "$schema": _SARIF_SCHEMA,
@@ -323,7 +346,10 @@ def render_github(report: ValidationReport, *, lang: Language = "nl") -> str:
             properties.append(f"file={_escape_property(result.file)}")
             if result.line:
                 properties.append(f"line={result.line}")
-        properties.append(f"title={_escape_property(result.rule)}")
+                if result.column:
+                    properties.append(f"col={result.column}")
+        title = f"{result.rule} ({result.where})" if result.where else result.rule
+        properties.append(f"title={_escape_property(title)}")
         words = _WORDS[lang]
         value = f"; {words['value']}: {result.value}" if result.value else ""
         message = f"{_text_in(result.message, lang)} ({result.focus_node}{value})"
