@@ -114,7 +114,9 @@ SYNTAXES: tuple[Syntax, ...] = (
     Syntax("n-quads", ox.RdfFormat.N_QUADS, (".nq",), ("application/n-quads",), upload=False),
     Syntax("json-ld", ox.RdfFormat.JSON_LD, (".jsonld",), ("application/ld+json",)),
     Syntax("rdf-xml", ox.RdfFormat.RDF_XML, (".rdf", ".owl"), ("application/rdf+xml",)),
-    Syntax("yaml", None, (".yaml", ".yml"), ("application/yaml", "application/x-yaml", "text/yaml")),
+    Syntax(
+        "yaml", None, (".yaml", ".yml"), ("application/yaml", "application/x-yaml", "text/yaml")
+    ),
     Syntax("xlsx", None, (".xlsx",), (XLSX_MEDIA_TYPE,), text=False),
     Syntax("archimate", None, (".xml",), ("application/xml", "text/xml")),
 )
@@ -206,7 +208,7 @@ def format_for(path: PathLike, *, format: Format | None = None) -> Format:
         if format not in _BY_NAME:
             raise UnknownFormatError(
                 path,
-                problem=f"{format!r} is not a supported format",
+                problem=f"{format!r} is not a supported RDF format or design format",
                 hint=f"Use one of: {', '.join(_BY_NAME)}",
             )
         return format

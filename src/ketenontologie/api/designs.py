@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ketenontologie.authoring.spreadsheet import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from ketenontologie.designs import (
     DESIGN_ID,
     DesignCatalogue,
@@ -118,8 +119,15 @@ _REFUSED_SCHEMA: dict[str, Any] = {
 _UPLOAD_BODY = {
     "requestBody": {
         "required": True,
-        "description": "The design as Turtle, N-Triples, JSON-LD or RDF/XML.",
-        "content": {media: {"schema": {"type": "string"}} for media in UPLOAD_MEDIA_TYPES},
+        "description": "The design as Turtle, N-Triples, JSON-LD or RDF/XML, or written by "
+        "hand: YAML, a workbook (.xlsx) or an ArchiMate 3.1 exchange file (docs/authoring.md). "
+        "Findings point into that file (line and column, sheet and cell, element).",
+        "content": {
+            media: {"schema": {"type": "string", "format": "binary"}}
+            if media == XLSX_MEDIA_TYPE
+            else {"schema": {"type": "string"}}
+            for media in UPLOAD_MEDIA_TYPES
+        },
     }
 }
 _REPORT_CONTENT = {"application/json": {"schema": REPORT_SCHEMA}}

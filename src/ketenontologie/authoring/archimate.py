@@ -62,7 +62,14 @@ from ketenontologie.errors import (
 )
 from ketenontologie.namespaces import ORG
 
-__all__ = ["MAX_ELEMENTS", "NAMESPACE", "RELATIONSHIPS", "SPECIALIZATIONS", "read_archimate", "write_archimate"]
+__all__ = [
+    "MAX_ELEMENTS",
+    "NAMESPACE",
+    "RELATIONSHIPS",
+    "SPECIALIZATIONS",
+    "read_archimate",
+    "write_archimate",
+]
 
 NAMESPACE = "http://www.opengroup.org/xsd/archimate/3.0/"
 """The namespace of ArchiMate 3.0 and 3.1 exchange files."""
@@ -118,7 +125,9 @@ def _element_type(section: Section, kind: Kind) -> str:
 
 
 SPECIALIZATIONS: dict[str, tuple[Section, Kind, str]] = {
-    _upper(kind.label["nl"]): (section, kind, _element_type(section, kind)) for section in sections() for kind in section.kinds
+    _upper(kind.label["nl"]): (section, kind, _element_type(section, kind))
+    for section in sections()
+    for kind in section.kinds
 }
 """Specialization name → section, kind and ArchiMate element type."""
 
@@ -170,19 +179,37 @@ def _parse_xml(data: bytes, name: str) -> _Parsed:
     count = 0
 
     def refuse(what: str) -> None:
-        raise UnsafeInputError(name, problem=f"the XML has {what}, which is refused: it can reach outside the file or blow up", hint="Export the model again without it", line=parser.CurrentLineNumber, column=parser.CurrentColumnNumber + 1)
+        raise UnsafeInputError(
+            name,
+            problem=f"the XML has {what}, which is refused: it can reach outside the file or blow up",
+            hint="Export the model again without it",
+            line=parser.CurrentLineNumber,
+            column=parser.CurrentColumnNumber + 1,
+        )
 
     def start(tag: str, attributes: dict[str, str]) -> None:
         nonlocal count
         count += 1
         if count > MAX_ELEMENTS:
-            raise AuthoringBoundsError(name, problem=f"the file holds more than {MAX_ELEMENTS:,} XML elements", hint="Export a smaller model", line=parser.CurrentLineNumber)
+            raise AuthoringBoundsError(
+                name,
+                problem=f"the file holds more than {MAX_ELEMENTS:,} XML elements",
+                hint="Export a smaller model",
+                line=parser.CurrentLineNumber,
+            )
         if len(stack) >= MAX_DEPTH:
-            raise AuthoringBoundsError(name, problem=f"XML elements nest more than {MAX_DEPTH} deep", hint="Export the model with fewer nested shapes", line=parser.CurrentLineNumber)
+            raise AuthoringBoundsError(
+                name,
+                problem=f"XML elements nest more than {MAX_DEPTH} deep",
+                hint="Export the model with fewer nested shapes",
+                line=parser.CurrentLineNumber,
+            )
         qualified = "{" + tag if "}" in tag else tag
         if qualified.startswith("{" + _XINCLUDE + "}"):
             refuse("an XInclude")
-        element = ET.Element(qualified, {("{" + k if "}" in k else k): v for k, v in attributes.items()})
+        element = ET.Element(
+            qualified, {("{" + k if "}" in k else k): v for k, v in attributes.items()}
+        )
         if stack:
             stack[-1].append(element)
         else:
@@ -211,9 +238,19 @@ def _parse_xml(data: bytes, name: str) -> _Parsed:
     try:
         parser.Parse(data, True)
     except xml.parsers.expat.ExpatError as error:
-        raise AuthoringError(name, problem=f"the XML is not well-formed ({xml.parsers.expat.errors.messages[error.code]})", hint="Fix the XML at that position, or export the model again", line=error.lineno, column=error.offset + 1) from None
+        raise AuthoringError(
+            name,
+            problem=f"the XML is not well-formed ({xml.parsers.expat.errors.messages[error.code]})",
+            hint="Fix the XML at that position, or export the model again",
+            line=error.lineno,
+            column=error.offset + 1,
+        ) from None
     if not result:  # pragma: no cover - expat reports an empty document itself
-        raise AuthoringError(name, problem="the file holds no XML", hint="Export the model from Archi as Open Exchange File")
+        raise AuthoringError(
+            name,
+            problem="the file holds no XML",
+            hint="Export the model from Archi as Open Exchange File",
+        )
     return result[0]
 
 
@@ -221,10 +258,16 @@ def _parse_xml(data: bytes, name: str) -> _Parsed:
 
 
 def _texts(element: ET.Element, tag: str) -> list[tuple[str | None, str]]:
-    return [(child.get(_LANG), (child.text or "").strip()) for child in element.findall(_A + tag) if (child.text or "").strip()]
+    return [
+        (child.get(_LANG), (child.text or "").strip())
+        for child in element.findall(_A + tag)
+        if (child.text or "").strip()
+    ]
 
 
-def _properties(element: ET.Element, definitions: dict[str, str]) -> list[tuple[str, ET.Element, str | None, str]]:
+def _properties(
+    element: ET.Element, definitions: dict[str, str]
+) -> list[tuple[str, ET.Element, str | None, str]]:
     found = []
     for prop in element.findall(f"{_A}properties/{_A}property"):
         key = definitions.get(prop.get("propertyDefinitionRef", ""), "")
@@ -238,7 +281,9 @@ def _name(element: ET.Element) -> str:
     return next((text for lang, text in names if lang == "nl"), names[0][1] if names else "")
 
 
-def read_archimate(data: bytes, *, name: str, base_iri: str | None = None) -> tuple[list[ox.Quad], SourceMap]:
+def read_archimate(
+    data: bytes, *, name: str, base_iri: str | None = None
+) -> tuple[list[ox.Quad], SourceMap]:
     """Read an exchange file into quads and the place (line, identifier and name) of each
     subject and statement; the source map's notes report what the model holds and what maps."""
     parsed = _parse_xml(data, name)
@@ -246,8 +291,18 @@ def read_archimate(data: bytes, *, name: str, base_iri: str | None = None) -> tu
     namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     if namespace != NAMESPACE:
         if "archimate" in namespace.lower():
-            raise ArchimateVersionError(name, problem=f"ArchiMate exchange files in the namespace {namespace} are not supported yet (nog niet ondersteund)", hint=f"Export the model as ArchiMate 3.1 Open Exchange Format (namespace {NAMESPACE})", line=1)
-        raise AuthoringError(name, problem=f"the root element is {root.tag}, not an ArchiMate model", hint=f"Export the model from Archi as Open Exchange File (namespace {NAMESPACE})", line=1)
+            raise ArchimateVersionError(
+                name,
+                problem=f"ArchiMate exchange files in the namespace {namespace} are not supported yet (nog niet ondersteund)",
+                hint=f"Export the model as ArchiMate 3.1 Open Exchange Format (namespace {NAMESPACE})",
+                line=1,
+            )
+        raise AuthoringError(
+            name,
+            problem=f"the root element is {root.tag}, not an ArchiMate model",
+            hint=f"Export the model from Archi as Open Exchange File (namespace {NAMESPACE})",
+            line=1,
+        )
     builder = Builder(name, base_iri=base_iri, syntax=AuthoringError)
     definitions = {d.get("identifier", ""): _name(d) for d in root.iter(_A + "propertyDefinition")}
     elements = root.findall(f"{_A}elements/{_A}element")
@@ -265,7 +320,15 @@ def read_archimate(data: bytes, *, name: str, base_iri: str | None = None) -> tu
         place = parsed.place(element, where)
         hit = SPECIALIZATIONS.get(_upper(spec.strip())) if spec else None
         if hit is None and spec:
-            hit = next(((s, k, t) for s, k, t in SPECIALIZATIONS.values() if spec.strip().casefold() in (k.name, *(x.casefold() for x in k.label.values()))), None)
+            hit = next(
+                (
+                    (s, k, t)
+                    for s, k, t in SPECIALIZATIONS.values()
+                    if spec.strip().casefold()
+                    in (k.name, *(x.casefold() for x in k.label.values()))
+                ),
+                None,
+            )
         if hit is None:
             outside[element.get(_TYPE, "?")].append(identifier)
             continue
@@ -294,9 +357,15 @@ def read_archimate(data: bytes, *, name: str, base_iri: str | None = None) -> tu
             predicate: str | None = by_name.get(key)
             if predicate is not None and predicate in fields:
                 f = fields[predicate]
-                value = builder.field_value(f, text, at, lang=lang or ("nl" if f.value == "text" else None))
+                value = builder.field_value(
+                    f, text, at, lang=lang or ("nl" if f.value == "text" else None)
+                )
             elif predicate is not None:
-                value = ox.NamedNode(builder.iri(text, at)) if key in ("TOOI", "Bron") else builder.concept("bouwsteen", text, at)
+                value = (
+                    ox.NamedNode(builder.iri(text, at))
+                    if key in ("TOOI", "Bron")
+                    else builder.concept("bouwsteen", text, at)
+                )
             elif ":" in key:
                 predicate = builder.predicate(key, at).value
                 value = _carried(builder, text, lang, at)
@@ -308,12 +377,17 @@ def read_archimate(data: bytes, *, name: str, base_iri: str | None = None) -> tu
     rel_outside = 0
     for relationship in relationships:
         identifier = relationship.get("identifier", "")
-        source, target = mapped.get(relationship.get("source", "")), mapped.get(relationship.get("target", ""))
+        source, target = (
+            mapped.get(relationship.get("source", "")),
+            mapped.get(relationship.get("target", "")),
+        )
         props = _properties(relationship, definitions)
         drawn = relationship.get(_TYPE, "?")
         spec = next((v for k, _, _, v in props if k == SPECIALIZATION), None)
         named = [p for k, _, _, v in props if k == RELATION for p in v.split()]
-        predicates = [builder.iri(p, parsed.place(relationship)) for p in named] or _infer(drawn, spec, source, target)
+        predicates = [builder.iri(p, parsed.place(relationship)) for p in named] or _infer(
+            drawn, spec, source, target
+        )
         if source is None or target is None or not predicates:
             outside[f"{drawn} (relationship)"].append(identifier)
             rel_outside += 1
@@ -322,7 +396,9 @@ def read_archimate(data: bytes, *, name: str, base_iri: str | None = None) -> tu
         place = parsed.place(relationship, where)
         for predicate in predicates:
             shape = RELATIONSHIPS.get(predicate)
-            subject, value = (target[2], source[2]) if shape and shape.reverse else (source[2], target[2])
+            subject, value = (
+                (target[2], source[2]) if shape and shape.reverse else (source[2], target[2])
+            )
             builder.add(subject, predicate, value, place)
     notes = builder.places.notes
     notes.append(
@@ -348,7 +424,9 @@ def _key_for(section: Section, iri: str | None, name: str, identifier: str, take
 
     if iri:
         found = expand(iri) or iri
-        if found.startswith(section.prefix) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", found[len(section.prefix) :]):
+        if found.startswith(section.prefix) and re.fullmatch(
+            r"[A-Za-z0-9][A-Za-z0-9._-]*", found[len(section.prefix) :]
+        ):
             candidate = found[len(section.prefix) :]
             if candidate not in taken:
                 return candidate
@@ -356,7 +434,12 @@ def _key_for(section: Section, iri: str | None, name: str, identifier: str, take
     return candidate if candidate not in taken else f"{candidate}-{slug(identifier)}"
 
 
-def _infer(kind: str, spec: str | None, source: tuple[Section, Kind, ox.NamedNode, Place] | None, target: tuple[Section, Kind, ox.NamedNode, Place] | None) -> list[str]:
+def _infer(
+    kind: str,
+    spec: str | None,
+    source: tuple[Section, Kind, ox.NamedNode, Place] | None,
+    target: tuple[Section, Kind, ox.NamedNode, Place] | None,
+) -> list[str]:
     """The property a relationship drawn by hand stands for, from its type and its ends."""
     if source is None or target is None:
         return []
@@ -384,7 +467,9 @@ def _carried(builder: Builder, text: str, lang: str | None, place: Place) -> Ter
         return ox.NamedNode(builder.iri(text, place))
     if text.startswith('"') and ('"^^<' in text or '"@' in text):
         try:
-            quad = next(iter(ox.parse(f"<x:s> <x:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES)))
+            quad = next(
+                iter(ox.parse(f"<x:s> <x:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES))
+            )
             found: Term = quad.object
             return found
         except (SyntaxError, StopIteration):
@@ -419,7 +504,15 @@ class _Writer:
             self.definitions[name] = (_id("property", name), kind)
         return self.definitions[name][0]
 
-    def prop(self, properties: ET.Element, name: str, value: str, *, lang: str | None = None, kind: str = "string") -> None:
+    def prop(
+        self,
+        properties: ET.Element,
+        name: str,
+        value: str,
+        *,
+        lang: str | None = None,
+        kind: str = "string",
+    ) -> None:
         element = _sub(properties, "property", propertyDefinitionRef=self.definition(name, kind))
         attributes = {_LANG: lang} if lang else {}
         _sub(element, "value", value, **attributes)
@@ -440,26 +533,49 @@ def _levels() -> list[str]:
     """Level IRIs from the highest down (by ``keten:higherLevelThan``)."""
     from ketenontologie.authoring.vocabulary import _ontology
 
-    higher = Counter(t.subject.value for t in _ontology() if t.predicate.value == K + "higherLevelThan" and isinstance(t.subject, ox.NamedNode))
+    higher = Counter(
+        t.subject.value
+        for t in _ontology()
+        if t.predicate.value == K + "higherLevelThan" and isinstance(t.subject, ox.NamedNode)
+    )
     return sorted((c.iri for c in concepts("niveau")), key=lambda iri: -higher[iri])
 
 
-def write_archimate(quads: Sequence[ox.Quad | ox.Triple], *, title: str | None = None) -> tuple[bytes, list[str]]:
+def write_archimate(
+    quads: Sequence[ox.Quad | ox.Triple], *, title: str | None = None
+) -> tuple[bytes, list[str]]:
     """The design as an ArchiMate 3.1 exchange file, one view per chain laid out by level, and
     notes on what could not be carried (statements about things that are not entries)."""
     design = design_from_quads(quads)
     writer = _Writer(design)
     ET.register_namespace("", NAMESPACE)
     ET.register_namespace("xsi", _XSI)
-    model = ET.Element(_A + "model", {"identifier": _id("model", *(e.iri.value for e in design.entries))})
+    model = ET.Element(
+        _A + "model", {"identifier": _id("model", *(e.iri.value for e in design.entries))}
+    )
     chains = [e for e in design.entries if e.section.name == "ketens"]
-    _sub(model, "name", title or " / ".join(_label(c, "nl") for c in chains) or "Ketenontwerp", **{_LANG: "nl"})
-    _sub(model, "documentation", "Ketenontwerp volgens de ketenontologie (https://w3id.org/ketenontologie/def).", **{_LANG: "nl"})
+    _sub(
+        model,
+        "name",
+        title or " / ".join(_label(c, "nl") for c in chains) or "Ketenontwerp",
+        **{_LANG: "nl"},
+    )
+    _sub(
+        model,
+        "documentation",
+        "Ketenontwerp volgens de ketenontologie (https://w3id.org/ketenontologie/def).",
+        **{_LANG: "nl"},
+    )
     elements = _sub(model, "elements") if design.entries else ET.Element("unused")
     element_ids = {entry.iri.value: _id("element", entry.iri.value) for entry in design.entries}
     links: dict[tuple[str, str, str, str | None], list[str]] = {}
     for entry in design.entries:
-        element = _sub(elements, "element", identifier=element_ids[entry.iri.value], **{_TYPE: _element_type(entry.section, entry.kind)})
+        element = _sub(
+            elements,
+            "element",
+            identifier=element_ids[entry.iri.value],
+            **{_TYPE: _element_type(entry.section, entry.kind)},
+        )
         names = sorted(entry.fields.get("naam", []), key=lambda t: t.language != "nl")  # type: ignore[union-attr]
         for term in names or [ox.Literal(entry.key, language="nl")]:
             assert isinstance(term, ox.Literal)
@@ -484,20 +600,33 @@ def write_archimate(quads: Sequence[ox.Quad | ox.Triple], *, title: str | None =
                     _link(links, entry.iri.value, predicate, term.value, shape)
                 else:
                     lang = term.language if isinstance(term, ox.Literal) else None
-                    writer.prop(properties, compact(predicate), _value_text(design, term), lang=lang)
+                    writer.prop(
+                        properties, compact(predicate), _value_text(design, term), lang=lang
+                    )
     for entry, step in design.escalations:
         if step.value in element_ids:
             _link(links, entry.iri.value, ESCALATES_TO, step.value, RELATIONSHIPS[ESCALATES_TO])
         else:
-            element = next(e for e in elements if e.get("identifier") == element_ids[entry.iri.value])
+            element = next(
+                e for e in elements if e.get("identifier") == element_ids[entry.iri.value]
+            )
             writer.prop(element.find(_A + "properties"), compact(ESCALATES_TO), f"<{step.value}>")  # type: ignore[arg-type]
     relationships = _sub(model, "relationships") if links else None
     relationship_ids: dict[tuple[str, str, str, str | None], str] = {}
-    for (source, target, kind, spec), predicates in sorted(links.items(), key=lambda kv: (kv[0][2], kv[0][0], kv[0][1])):
+    for (source, target, kind, spec), predicates in sorted(
+        links.items(), key=lambda kv: (kv[0][2], kv[0][0], kv[0][1])
+    ):
         assert relationships is not None
         identifier = _id("relationship", source, target, kind, spec or "")
         relationship_ids[(source, target, kind, spec)] = identifier
-        rel = _sub(relationships, "relationship", identifier=identifier, source=element_ids[source], target=element_ids[target], **{_TYPE: kind})
+        rel = _sub(
+            relationships,
+            "relationship",
+            identifier=identifier,
+            source=element_ids[source],
+            target=element_ids[target],
+            **{_TYPE: kind},
+        )
         properties = _sub(rel, "properties")
         if spec:
             writer.prop(properties, SPECIALIZATION, spec)
@@ -512,12 +641,18 @@ def write_archimate(quads: Sequence[ox.Quad | ox.Triple], *, title: str | None =
         views = _sub(_sub(model, "views"), "diagrams")
         for chain in chains:
             _view(views, design, chain, element_ids, relationship_ids)
-    lost = sum(len(values) for statements in design.other.values() for values in statements.values())
+    lost = sum(
+        len(values) for statements in design.other.values() for values in statements.values()
+    )
     notes = []
     if lost:
-        notes.append(f"{lost} statements about things that are no entry of the design (no chain, partner, body, post, role or objective) have no place in ArchiMate and were left out; YAML, the workbook and Turtle keep them.")
+        notes.append(
+            f"{lost} statements about things that are no entry of the design (no chain, partner, body, post, role or objective) have no place in ArchiMate and were left out; YAML, the workbook and Turtle keep them."
+        )
     ET.indent(model)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(model, encoding="unicode").encode("utf-8") + b"\n", notes
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(
+        model, encoding="unicode"
+    ).encode("utf-8") + b"\n", notes
 
 
 def _label(entry: Entry, lang: str) -> str:
@@ -525,14 +660,33 @@ def _label(entry: Entry, lang: str) -> str:
     return names.get(lang) or names.get("nl") or names.get("en") or entry.key
 
 
-def _link(links: dict[tuple[str, str, str, str | None], list[str]], subject: str, predicate: str, value: str, shape: Relationship) -> None:
+def _link(
+    links: dict[tuple[str, str, str, str | None], list[str]],
+    subject: str,
+    predicate: str,
+    value: str,
+    shape: Relationship,
+) -> None:
     source, target = (value, subject) if shape.reverse else (subject, value)
     links.setdefault((source, target, shape.type, shape.specialization), []).append(predicate)
 
 
-def _field_out(writer: _Writer, properties: ET.Element, entry: Entry, f: Field, term: Term, element_ids: dict[str, str], links: dict[tuple[str, str, str, str | None], list[str]]) -> None:
+def _field_out(
+    writer: _Writer,
+    properties: ET.Element,
+    entry: Entry,
+    f: Field,
+    term: Term,
+    element_ids: dict[str, str],
+    links: dict[tuple[str, str, str, str | None], list[str]],
+) -> None:
     shape = RELATIONSHIPS.get(f.predicate)
-    if f.value == "ref" and shape is not None and isinstance(term, ox.NamedNode) and term.value in element_ids:
+    if (
+        f.value == "ref"
+        and shape is not None
+        and isinstance(term, ox.NamedNode)
+        and term.value in element_ids
+    ):
         _link(links, entry.iri.value, f.predicate, term.value, shape)
         return
     label = _FIELD_PROPERTIES.get(f.predicate)
@@ -549,34 +703,72 @@ def _field_out(writer: _Writer, properties: ET.Element, entry: Entry, f: Field, 
 _NODE_W, _NODE_H, _GAP_X, _GAP_Y = 180, 70, 30, 60
 
 
-def _view(views: ET.Element, design: Design, chain: Entry, element_ids: dict[str, str], relationship_ids: dict[tuple[str, str, str, str | None], str]) -> None:
+def _view(
+    views: ET.Element,
+    design: Design,
+    chain: Entry,
+    element_ids: dict[str, str],
+    relationship_ids: dict[tuple[str, str, str, str | None], str],
+) -> None:
     """One view of a chain: the chain and its objective on top, then a row per level from
     strategic down, then the partners and everything without a level."""
     members = _members(design, chain)
     rows: list[list[Entry]] = [[chain] + [e for e in members if e.section.name == "doelstellingen"]]
     levels = _levels()
     for level in levels:
-        rows.append([e for e in members if level in {t.value for t in e.fields.get("niveau", [])} and e.section.name not in ("ketens", "doelstellingen")])
+        rows.append(
+            [
+                e
+                for e in members
+                if level in {t.value for t in e.fields.get("niveau", [])}
+                and e.section.name not in ("ketens", "doelstellingen")
+            ]
+        )
     leveled = {e.key for row in rows for e in row}
     rows.append([e for e in members if e.key not in leveled])
     view = _sub(views, "view", identifier=_id("view", chain.iri.value), **{_TYPE: "Diagram"})
     _sub(view, "name", f"Ketenoverzicht {_label(chain, 'nl')}", **{_LANG: "nl"})
     _sub(view, "name", f"Chain overview {_label(chain, 'en')}", **{_LANG: "en"})
-    _sub(view, "documentation", "Van boven naar beneden: de keten, dan strategisch, tactisch en operationeel niveau, dan partners en wat geen niveau heeft.", **{_LANG: "nl"})
+    _sub(
+        view,
+        "documentation",
+        "Van boven naar beneden: de keten, dan strategisch, tactisch en operationeel niveau, dan partners en wat geen niveau heeft.",
+        **{_LANG: "nl"},
+    )
     nodes: dict[str, str] = {}
     y = 40
     for row in rows:
         if not row:
             continue
-        for index, entry in enumerate(sorted(row, key=lambda e: (e.section.name != "ketens", e.section.name, e.key))):
+        for index, entry in enumerate(
+            sorted(row, key=lambda e: (e.section.name != "ketens", e.section.name, e.key))
+        ):
             identifier = _id("node", chain.iri.value, entry.iri.value)
             nodes[element_ids[entry.iri.value]] = identifier
-            _sub(view, "node", identifier=identifier, elementRef=element_ids[entry.iri.value], x=str(40 + index * (_NODE_W + _GAP_X)), y=str(y), w=str(_NODE_W), h=str(_NODE_H), **{_TYPE: "Element"})
+            _sub(
+                view,
+                "node",
+                identifier=identifier,
+                elementRef=element_ids[entry.iri.value],
+                x=str(40 + index * (_NODE_W + _GAP_X)),
+                y=str(y),
+                w=str(_NODE_W),
+                h=str(_NODE_H),
+                **{_TYPE: "Element"},
+            )
         y += _NODE_H + _GAP_Y
     for (source, target, kind, spec), identifier in relationship_ids.items():
         a, b = nodes.get(element_ids[source]), nodes.get(element_ids[target])
         if a and b:
-            _sub(view, "connection", identifier=_id("connection", chain.iri.value, identifier), relationshipRef=identifier, source=a, target=b, **{_TYPE: "Relationship"})
+            _sub(
+                view,
+                "connection",
+                identifier=_id("connection", chain.iri.value, identifier),
+                relationshipRef=identifier,
+                source=a,
+                target=b,
+                **{_TYPE: "Relationship"},
+            )
 
 
 def _members(design: Design, chain: Entry) -> list[Entry]:
@@ -589,7 +781,10 @@ def _members(design: Design, chain: Entry) -> list[Entry]:
             if term.value in by_iri:
                 chosen[term.value] = by_iri[term.value]
     for entry in design.entries:
-        if any(t.value == chain.iri.value for t in (*entry.fields.get("keten", []), *entry.fields.get("partner_in", []))):
+        if any(
+            t.value == chain.iri.value
+            for t in (*entry.fields.get("keten", []), *entry.fields.get("partner_in", []))
+        ):
             chosen[entry.iri.value] = entry
     for entry in list(chosen.values()):
         for term in entry.fields.get("functie_in", []):

@@ -6,9 +6,12 @@ steps, and a general part for every other statement.
 quads and a source map. YAML and the spreadsheet are both written from and read into it, so they
 hold the same statements, and Turtle → YAML → Turtle gives the same graph.
 
->>> quads = list(ox.parse(
-...     b'<https://w3id.org/ketenontologie/id/keten/k> a <https://w3id.org/ketenontologie/def#Chain> .',
-...     format=ox.RdfFormat.TURTLE))
+>>> quads = list(
+...     ox.parse(
+...         b"<https://w3id.org/ketenontologie/id/keten/k> a <https://w3id.org/ketenontologie/def#Chain> .",
+...         format=ox.RdfFormat.TURTLE,
+...     )
+... )
 >>> [entry.key for entry in design_from_quads(quads).entries]
 ['k']
 """
@@ -100,7 +103,10 @@ class Design:
 
 
 def _sort_key(term: Term) -> tuple[int, str]:
-    return (0 if isinstance(term, ox.NamedNode) else 1 if isinstance(term, ox.Literal) else 2, str(term))
+    return (
+        0 if isinstance(term, ox.NamedNode) else 1 if isinstance(term, ox.Literal) else 2,
+        str(term),
+    )
 
 
 def _fits(f: Field, value: Term, taken: Sequence[Term]) -> bool:
@@ -143,7 +149,9 @@ def _short_blank_nodes(quads: Iterable[ox.Quad | ox.Triple]) -> list[ox.Quad]:
     """The statements with blank nodes labelled ``b1``, ``b2`` … the same way for the same
     graph, so that writing a design twice gives the same text."""
     plain = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
-    if not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in plain):
+    if not any(
+        isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in plain
+    ):
         return plain
     dataset = ox.Dataset(plain)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
@@ -173,10 +181,16 @@ def design_from_quads(quads: Iterable[ox.Quad | ox.Triple]) -> Design:
     entries: list[Entry] = []
     placed: dict[str, Entry] = {}
     for section in sections():
-        candidates = [s for s in by_subject if isinstance(s, ox.NamedNode) and s.value not in placed]
+        candidates = [
+            s for s in by_subject if isinstance(s, ox.NamedNode) and s.value not in placed
+        ]
         for node in sorted(candidates, key=lambda s: s.value):
             assert isinstance(node, ox.NamedNode)
-            types = [o.value for p, o in by_subject[node] if p == RDF_TYPE and isinstance(o, ox.NamedNode)]
+            types = [
+                o.value
+                for p, o in by_subject[node]
+                if p == RDF_TYPE and isinstance(o, ox.NamedNode)
+            ]
             kind = section.kind_of(types)
             if kind is None:
                 continue
@@ -197,7 +211,12 @@ def design_from_quads(quads: Iterable[ox.Quad | ox.Triple]) -> Design:
         fields = {f.predicate: f for f in (*entry.section.fields, *COMMON_FIELDS)}
         typed = False
         for predicate, value in sorted(statements, key=lambda s: (s[0], _sort_key(s[1]))):
-            if predicate == RDF_TYPE and not typed and isinstance(value, ox.NamedNode) and value.value == entry.kind.type:
+            if (
+                predicate == RDF_TYPE
+                and not typed
+                and isinstance(value, ox.NamedNode)
+                and value.value == entry.kind.type
+            ):
                 typed = True
                 continue
             if predicate == ESCALATES_TO and isinstance(value, ox.NamedNode):
@@ -212,7 +231,9 @@ def design_from_quads(quads: Iterable[ox.Quad | ox.Triple]) -> Design:
         for predicate in values:
             values[predicate].sort(key=_sort_key)
     escalations.sort(key=lambda step: (step[0].section.name, step[0].key, str(step[1])))
-    return Design(entries, escalations, dict(sorted(other.items(), key=lambda kv: _sort_key(kv[0]))))
+    return Design(
+        entries, escalations, dict(sorted(other.items(), key=lambda kv: _sort_key(kv[0])))
+    )
 
 
 # --- writing values as text ----------------------------------------------------------------------
@@ -233,7 +254,11 @@ def field_text(design: Design, f: Field, term: Term) -> str:
     assert isinstance(term, ox.NamedNode)
     if f.value == "ref":
         return reference_text(design, term)
-    if f.value == "concept" and f.scheme is not None and any(c.iri == term.value for c in concepts(f.scheme)):
+    if (
+        f.value == "concept"
+        and f.scheme is not None
+        and any(c.iri == term.value for c in concepts(f.scheme))
+    ):
         return concept_name(term.value)
     return term.value if f.value == "iri" else compact(term.value)
 
@@ -258,7 +283,13 @@ class Builder:
     """Collects the statements a reader finds, resolving keys, names and values, each with the
     place it was written; unknown names raise errors that name the nearest known ones."""
 
-    def __init__(self, name: str, *, base_iri: str | None = None, syntax: type[AuthoringError] = YAMLSyntaxError) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        base_iri: str | None = None,
+        syntax: type[AuthoringError] = YAMLSyntaxError,
+    ) -> None:
         self.name = name
         self.base_iri = base_iri
         self.syntax = syntax
@@ -271,16 +302,31 @@ class Builder:
 
     def error(self, place: Place, problem: str, hint: str) -> AuthoringError:
         """An error of this format at ``place``."""
-        return self.syntax(self.name, problem=problem, hint=hint, line=place.line, column=place.column, where=place.where)
+        return self.syntax(
+            self.name,
+            problem=problem,
+            hint=hint,
+            line=place.line,
+            column=place.column,
+            where=place.where,
+        )
 
     def declare(self, section: Section, key: str, iri: str | None, place: Place) -> ox.NamedNode:
         """Register an entry's key (and IRI); a key used twice is an error."""
         if not KEY.fullmatch(key):
-            raise self.error(place, f"{key!r} is not a usable key", "Use letters, digits, '.', '_' and '-' only, starting with a letter or digit")
+            raise self.error(
+                place,
+                f"{key!r} is not a usable key",
+                "Use letters, digits, '.', '_' and '-' only, starting with a letter or digit",
+            )
         if key in self.keys:
             earlier = self._key_places[key]
             at = f"line {earlier.line}" if earlier.line else earlier.where or "earlier"
-            raise self.error(place, f"the key {key!r} is used twice (also at {at})", "Give every entry its own key")
+            raise self.error(
+                place,
+                f"the key {key!r} is used twice (also at {at})",
+                "Give every entry its own key",
+            )
         node = ox.NamedNode(self.iri(iri, place) if iri else section.prefix + key)
         self.keys[key] = node
         self._key_places[key] = place
@@ -295,10 +341,16 @@ class Builder:
 
             found = urljoin(self.base_iri, text)
         if found is None or re.search(r"[\s<>\"{}|\\^`]", found):
-            raise self.error(place, f"{text!r} is not an IRI", "Write a full IRI (https://…) or a prefixed name such as rol:ketenmanager")
+            raise self.error(
+                place,
+                f"{text!r} is not an IRI",
+                "Write a full IRI (https://…) or a prefixed name such as rol:ketenmanager",
+            )
         return found
 
-    def ref(self, text: str, place: Place, *, what: str = "the entry") -> ox.NamedNode | ox.BlankNode:
+    def ref(
+        self, text: str, place: Place, *, what: str = "the entry"
+    ) -> ox.NamedNode | ox.BlankNode:
         """An entry by its key, a blank node ``_:label``, or an IRI."""
         text = text.strip()
         if text in self.keys:
@@ -331,7 +383,9 @@ class Builder:
         if ":" in text:
             return ox.NamedNode(self.iri(text, place))
         names = [concept_name(c.iri) for c in concepts(scheme)]
-        what = {"niveau": "the level", "fase": "the phase", "bouwsteen": "the building block"}[scheme]
+        what = {"niveau": "the level", "fase": "the phase", "bouwsteen": "the building block"}[
+            scheme
+        ]
         raise UnknownReferenceError(
             self.name,
             name=text,
@@ -347,7 +401,11 @@ class Builder:
         if not section.has_kinds:
             return section.kinds[0]
         if text is None or not text.strip():
-            raise self.error(place, f"an entry of {section.name} has no soort", "Say which kind it is: " + ", ".join(k.name for k in section.kinds))
+            raise self.error(
+                place,
+                f"an entry of {section.name} has no soort",
+                "Say which kind it is: " + ", ".join(k.name for k in section.kinds),
+            )
         wanted = text.strip().casefold()
         for kind in section.kinds:
             names = {kind.name, *(label.casefold() for label in kind.label.values())}
@@ -357,13 +415,18 @@ class Builder:
             self.name,
             name=text,
             what="the kind",
-            candidates=difflib.get_close_matches(slug(text), [k.name for k in section.kinds], n=3, cutoff=0.3) or [k.name for k in section.kinds],
+            candidates=difflib.get_close_matches(
+                slug(text), [k.name for k in section.kinds], n=3, cutoff=0.3
+            )
+            or [k.name for k in section.kinds],
             line=place.line,
             column=place.column,
             where=place.where,
         )
 
-    def field_value(self, f: Field, text: str | bool, place: Place, *, lang: str | None = None) -> Term:
+    def field_value(
+        self, f: Field, text: str | bool, place: Place, *, lang: str | None = None
+    ) -> Term:
         """The term of one value of a fixed field."""
         if f.value == "boolean":
             if isinstance(text, bool):
@@ -373,7 +436,9 @@ class Builder:
                 return ox.Literal("true", datatype=_BOOLEAN)
             if lowered in ("nee", "no", "false", "onwaar"):
                 return ox.Literal("false", datatype=_BOOLEAN)
-            raise self.error(place, f"{f.name} is {text!r}, not yes or no", "Write ja or nee (true or false)")
+            raise self.error(
+                place, f"{f.name} is {text!r}, not yes or no", "Write ja or nee (true or false)"
+            )
         text = str(text)
         if f.value == "text":
             return ox.Literal(text, language=lang) if lang else ox.Literal(text)
@@ -383,7 +448,15 @@ class Builder:
             return self.concept(f.scheme, text, place)
         return ox.NamedNode(self.iri(text, place))
 
-    def generic(self, kind: str, text: str, place: Place, *, lang: str | None = None, datatype: str | None = None) -> Term:
+    def generic(
+        self,
+        kind: str,
+        text: str,
+        place: Place,
+        *,
+        lang: str | None = None,
+        datatype: str | None = None,
+    ) -> Term:
         """A value of the general part: ``iri`` (a key, prefixed name or IRI), ``tekst`` or
         ``knoop`` (a blank node label)."""
         if kind == "iri":
@@ -405,12 +478,26 @@ class Builder:
     def predicate(self, text: str, place: Place) -> ox.NamedNode:
         """A property by its prefixed name or IRI."""
         if ":" not in text:
-            raise self.error(place, f"{text!r} is not a property", "Write a prefixed name such as skos:altLabel, or a full IRI")
+            raise self.error(
+                place,
+                f"{text!r} is not a property",
+                "Write a prefixed name such as skos:altLabel, or a full IRI",
+            )
         return ox.NamedNode(self.iri(text, place))
 
-    def add(self, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode | str, value: Term, place: Place) -> None:
+    def add(
+        self,
+        subject: ox.NamedNode | ox.BlankNode,
+        predicate: ox.NamedNode | str,
+        value: Term,
+        place: Place,
+    ) -> None:
         """Add one statement, written at ``place``."""
-        quad = ox.Quad(subject, predicate if isinstance(predicate, ox.NamedNode) else ox.NamedNode(predicate), value)
+        quad = ox.Quad(
+            subject,
+            predicate if isinstance(predicate, ox.NamedNode) else ox.NamedNode(predicate),
+            value,
+        )
         if quad not in self._seen:
             self._seen.add(quad)
             self.quads.append(quad)
@@ -422,4 +509,3 @@ class Builder:
 def fields_of(section: Section) -> tuple[Field, ...]:
     """The fixed fields of an entry of ``section``: its own, then the common ones."""
     return (*section.fields, *COMMON_FIELDS)
-

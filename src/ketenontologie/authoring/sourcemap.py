@@ -59,7 +59,9 @@ class SourceMap:
         for quad in quads:
             self.add_statement(quad, place)
 
-    def locate(self, node: str, *, path: str | None = None, value: str | None = None) -> Place | None:
+    def locate(
+        self, node: str, *, path: str | None = None, value: str | None = None
+    ) -> Place | None:
         """The place of the statement ``node path value`` if known, else of any statement
         ``node path …``, else of any statement ``node … value``, else of ``node`` itself (terms
         as :func:`term_key` writes them)."""

@@ -153,7 +153,9 @@ def _lists(book: openpyxl.Workbook) -> dict[str, str]:
 
 def _drop_down(sheet: Worksheet, formula: str, column: int) -> None:
     # "information": the list is offered, and a value outside it (an IRI) is still allowed.
-    check = DataValidation(type="list", formula1=formula, allow_blank=True, errorStyle="information")
+    check = DataValidation(
+        type="list", formula1=formula, allow_blank=True, errorStyle="information"
+    )
     letter = get_column_letter(column)
     check.add(f"{letter}2:{letter}1000")
     sheet.add_data_validation(check)
@@ -211,7 +213,11 @@ def write_workbook(quads: Sequence[ox.Quad | ox.Triple]) -> bytes:
         _header(sheet, [c.header for c in columns])
         for index, column in enumerate(columns, 1):
             if column.header == "soort":
-                _drop_down(sheet, ranges["soort orgaan" if section.name == "organen" else "soort rol"], index)
+                _drop_down(
+                    sheet,
+                    ranges["soort orgaan" if section.name == "organen" else "soort rol"],
+                    index,
+                )
             elif column.field is not None and column.field.scheme in ("niveau", "fase"):
                 _drop_down(sheet, ranges[column.field.scheme], index)
             elif column.field is not None and column.field.value == "boolean":
@@ -228,11 +234,19 @@ def write_workbook(quads: Sequence[ox.Quad | ox.Triple]) -> bytes:
                 elif column.header == "iri":
                     value = entry.iri.value if entry.explicit_iri else None
                 elif column.field is not None:
-                    value = _cell_text(design, entry.key, column, entry.fields.get(column.field.name, []), other_rows)
+                    value = _cell_text(
+                        design,
+                        entry.key,
+                        column,
+                        entry.fields.get(column.field.name, []),
+                        other_rows,
+                    )
                 if value is not None:
                     _set(sheet, row, index, value)
             for term in entry.fields.get(_BLOCKS_FIELD, []):
-                blocks.append([entry.key, field_text(design, section_named("ketens").fields[-1], term)])
+                blocks.append(
+                    [entry.key, field_text(design, section_named("ketens").fields[-1], term)]
+                )
             for predicate, values in sorted(entry.other.items()):
                 other_rows += [_other_row(design, entry.key, predicate, v) for v in values]
     _header(escalations, ["van", "naar"])
@@ -246,7 +260,9 @@ def write_workbook(quads: Sequence[ox.Quad | ox.Triple]) -> bytes:
             _set(block_sheet, row, index, text)
     for subject, statements in design.other.items():
         for predicate, values in statements.items():
-            other_rows += [_other_row(design, reference_text(design, subject), predicate, v) for v in values]
+            other_rows += [
+                _other_row(design, reference_text(design, subject), predicate, v) for v in values
+            ]
     _header(other_sheet, list(_OTHER_COLUMNS))
     for row, cells in enumerate(other_rows, 2):
         for index, text in enumerate(cells, 1):
@@ -257,7 +273,13 @@ def write_workbook(quads: Sequence[ox.Quad | ox.Triple]) -> bytes:
     return buffer.getvalue()
 
 
-def _cell_text(design: Design, key: str, column: _Column, values: Sequence[Term], other_rows: list[list[str | None]]) -> str | None:
+def _cell_text(
+    design: Design,
+    key: str,
+    column: _Column,
+    values: Sequence[Term],
+    other_rows: list[list[str | None]],
+) -> str | None:
     """The text of one cell; values the cell cannot hold go to the general part."""
     f = column.field
     assert f is not None
@@ -265,9 +287,15 @@ def _cell_text(design: Design, key: str, column: _Column, values: Sequence[Term]
         texts = [v.value for v in values if isinstance(v, ox.Literal) and v.language == column.lang]
         if not texts:
             return None
-        if _fits_cell(texts[0], many=False) and not texts[0].startswith(" ") and texts[0] == texts[0].strip():
+        if (
+            _fits_cell(texts[0], many=False)
+            and not texts[0].startswith(" ")
+            and texts[0] == texts[0].strip()
+        ):
             return texts[0]
-        other_rows.append(_other_row(design, key, f.predicate, ox.Literal(texts[0], language=column.lang)))
+        other_rows.append(
+            _other_row(design, key, f.predicate, ox.Literal(texts[0], language=column.lang))
+        )
         return None
     if f.value == "boolean":
         return None if not values else ("ja" if values[0].value == "true" else "nee")
@@ -288,19 +316,35 @@ def _check_archive(data: bytes, name: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise SpreadsheetLayoutError(name, problem="the file is not an .xlsx workbook (not a zip archive)", hint="Save it from the spreadsheet program as Excel workbook (.xlsx)") from None
+        raise SpreadsheetLayoutError(
+            name,
+            problem="the file is not an .xlsx workbook (not a zip archive)",
+            hint="Save it from the spreadsheet program as Excel workbook (.xlsx)",
+        ) from None
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_PARTS:
-            raise AuthoringBoundsError(name, problem=f"the workbook holds {len(infos)} parts, more than {MAX_PARTS}", hint="Save the design in a workbook of its own")
+            raise AuthoringBoundsError(
+                name,
+                problem=f"the workbook holds {len(infos)} parts, more than {MAX_PARTS}",
+                hint="Save the design in a workbook of its own",
+            )
         unpacked = sum(info.file_size for info in infos)
         if unpacked > MAX_UNPACKED_BYTES:
-            raise UnsafeInputError(name, problem=f"the workbook unpacks to {unpacked:,} bytes, more than {MAX_UNPACKED_BYTES:,}", hint="Save the design in a workbook of its own, without images or other large parts")
+            raise UnsafeInputError(
+                name,
+                problem=f"the workbook unpacks to {unpacked:,} bytes, more than {MAX_UNPACKED_BYTES:,}",
+                hint="Save the design in a workbook of its own, without images or other large parts",
+            )
         for info in infos:
             if info.filename.endswith((".xml", ".rels")):
                 head = archive.open(info).read(4096)
                 if b"<!DOCTYPE" in head.upper():
-                    raise UnsafeInputError(name, problem=f"the part {info.filename} has a DOCTYPE", hint="Save the workbook again from the spreadsheet program")
+                    raise UnsafeInputError(
+                        name,
+                        problem=f"the part {info.filename} has a DOCTYPE",
+                        hint="Save the workbook again from the spreadsheet program",
+                    )
 
 
 def _text(value: Any) -> str | None:
@@ -314,7 +358,9 @@ def _text(value: Any) -> str | None:
     return text if text.strip() else None
 
 
-def _rows(sheet: Any, title: str, name: str, allowed: Sequence[str], required: Sequence[str]) -> Iterator[tuple[int, dict[str, tuple[str, Place]]]]:
+def _rows(
+    sheet: Any, title: str, name: str, allowed: Sequence[str], required: Sequence[str]
+) -> Iterator[tuple[int, dict[str, tuple[str, Place]]]]:
     """Each row with data as {header: (text, place)}; checks the headers first."""
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
@@ -325,40 +371,74 @@ def _rows(sheet: Any, title: str, name: str, allowed: Sequence[str], required: S
             continue
         key = text.strip().lower()
         if key not in allowed:
-            raise SpreadsheetLayoutError(name, problem=f"the sheet {title!r} has a column {text!r} that a design does not have", hint="Use the columns of the template: " + ", ".join(allowed), where=f"{title}!{get_column_letter(index + 1)}1")
+            raise SpreadsheetLayoutError(
+                name,
+                problem=f"the sheet {title!r} has a column {text!r} that a design does not have",
+                hint="Use the columns of the template: " + ", ".join(allowed),
+                where=f"{title}!{get_column_letter(index + 1)}1",
+            )
         columns[index] = key
     for column in required:
         if column not in columns.values():
-            raise SpreadsheetLayoutError(name, problem=f"the sheet {title!r} has no column {column!r}", hint="Add the column (row 1), as in 'ketenontologie template --format xlsx'", where=f"{title}!1:1")
+            raise SpreadsheetLayoutError(
+                name,
+                problem=f"the sheet {title!r} has no column {column!r}",
+                hint="Add the column (row 1), as in 'ketenontologie template --format xlsx'",
+                where=f"{title}!1:1",
+            )
     for number, values in enumerate(rows, 2):
         if number > MAX_ROWS + 1:
-            raise AuthoringBoundsError(name, problem=f"the sheet {title!r} has more than {MAX_ROWS:,} rows", hint="Split the design", where=title)
+            raise AuthoringBoundsError(
+                name,
+                problem=f"the sheet {title!r} has more than {MAX_ROWS:,} rows",
+                hint="Split the design",
+                where=title,
+            )
         found = {}
         for index, value in enumerate(values):
             text = _text(value)
             if text is None:
                 continue
             if index not in columns:
-                raise SpreadsheetLayoutError(name, problem=f"the sheet {title!r} has a value in a column without a heading", hint="Give the column a heading or clear the cell", where=f"{title}!{get_column_letter(index + 1)}{number}")
-            found[columns[index]] = (text, Place(where=f"{title}!{get_column_letter(index + 1)}{number}"))
+                raise SpreadsheetLayoutError(
+                    name,
+                    problem=f"the sheet {title!r} has a value in a column without a heading",
+                    hint="Give the column a heading or clear the cell",
+                    where=f"{title}!{get_column_letter(index + 1)}{number}",
+                )
+            found[columns[index]] = (
+                text,
+                Place(where=f"{title}!{get_column_letter(index + 1)}{number}"),
+            )
         if found:
             yield number, found
 
 
-def read_workbook(data: bytes, *, name: str, base_iri: str | None = None) -> tuple[list[ox.Quad], SourceMap]:
+def read_workbook(
+    data: bytes, *, name: str, base_iri: str | None = None
+) -> tuple[list[ox.Quad], SourceMap]:
     """Read a workbook design into quads and the sheet and cell of each subject and statement."""
     _check_archive(data, name)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        raise SpreadsheetLayoutError(name, problem=f"the workbook cannot be read ({type(error).__name__}: {error})", hint="Save it again from the spreadsheet program as .xlsx") from None
+        raise SpreadsheetLayoutError(
+            name,
+            problem=f"the workbook cannot be read ({type(error).__name__}: {error})",
+            hint="Save it again from the spreadsheet program as .xlsx",
+        ) from None
     builder = Builder(name, base_iri=base_iri, syntax=SpreadsheetLayoutError)
     try:
         titles = {title.lower(): title for title in book.sheetnames}
         needed = [s.sheet for s in sections()] + [_ESCALATIONS, _BLOCKS, _OTHER]
         for title in needed:
             if title.lower() not in titles:
-                raise SpreadsheetLayoutError(name, problem=f"the workbook has no sheet {title!r}", hint="Add it, or start from 'ketenontologie template --format xlsx'", where=title)
+                raise SpreadsheetLayoutError(
+                    name,
+                    problem=f"the workbook has no sheet {title!r}",
+                    hint="Add it, or start from 'ketenontologie template --format xlsx'",
+                    where=title,
+                )
         found = []
         for section in sections():
             title = titles[section.sheet.lower()]
@@ -368,15 +448,23 @@ def read_workbook(data: bytes, *, name: str, base_iri: str | None = None) -> tup
             for _, row in _rows(book[title], title, name, headers, required):
                 if KEY_COLUMN not in row:
                     any_place = next(iter(row.values()))[1]
-                    raise builder.error(any_place, f"a row of {title!r} has no sleutel", "Give every row a key in the column sleutel")
+                    raise builder.error(
+                        any_place,
+                        f"a row of {title!r} has no sleutel",
+                        "Give every row a key in the column sleutel",
+                    )
                 key, place = row[KEY_COLUMN]
                 iri = row.get("iri")
                 node = builder.declare(section, key.strip(), iri[0].strip() if iri else None, place)
                 found.append((section, node, row, place))
         for section, node, row, place in found:
             kind_cell = row.get("soort")
-            kind = builder.kind(section, kind_cell[0] if kind_cell else None, kind_cell[1] if kind_cell else place)
-            builder.add(node, RDF_TYPE, ox.NamedNode(kind.type), kind_cell[1] if kind_cell else place)
+            kind = builder.kind(
+                section, kind_cell[0] if kind_cell else None, kind_cell[1] if kind_cell else place
+            )
+            builder.add(
+                node, RDF_TYPE, ox.NamedNode(kind.type), kind_cell[1] if kind_cell else place
+            )
             for column in _columns(section):
                 cell = row.get(column.header)
                 if cell is None or column.field is None:
@@ -384,28 +472,53 @@ def read_workbook(data: bytes, *, name: str, base_iri: str | None = None) -> tup
                 text, at = cell[0].strip(), cell[1]
                 f = column.field
                 if f.value in ("text", "boolean"):
-                    builder.add(node, f.predicate, builder.field_value(f, text, at, lang=column.lang), at)
+                    builder.add(
+                        node, f.predicate, builder.field_value(f, text, at, lang=column.lang), at
+                    )
                 else:
                     for part in SEPARATORS.split(text):
                         if part:
                             builder.add(node, f.predicate, builder.field_value(f, part, at), at)
         blocks_field = next(f for f in section_named("ketens").fields if f.name == _BLOCKS_FIELD)
         title = titles[_BLOCKS.lower()]
-        for _, row in _rows(book[title], title, name, ["keten", "bouwsteen"], ["keten", "bouwsteen"]):
+        for _, row in _rows(
+            book[title], title, name, ["keten", "bouwsteen"], ["keten", "bouwsteen"]
+        ):
             if set(row) != {"keten", "bouwsteen"}:
-                raise builder.error(next(iter(row.values()))[1], "a row of Bouwstenen lacks keten or bouwsteen", "Fill in both cells")
+                raise builder.error(
+                    next(iter(row.values()))[1],
+                    "a row of Bouwstenen lacks keten or bouwsteen",
+                    "Fill in both cells",
+                )
             chain = builder.ref(row["keten"][0], row["keten"][1], what="the chain")
-            builder.add(chain, blocks_field.predicate, builder.field_value(blocks_field, row["bouwsteen"][0], row["bouwsteen"][1]), row["bouwsteen"][1])
+            builder.add(
+                chain,
+                blocks_field.predicate,
+                builder.field_value(blocks_field, row["bouwsteen"][0], row["bouwsteen"][1]),
+                row["bouwsteen"][1],
+            )
         title = titles[_ESCALATIONS.lower()]
         for _, row in _rows(book[title], title, name, ["van", "naar"], ["van", "naar"]):
             if set(row) != {"van", "naar"}:
-                raise builder.error(next(iter(row.values()))[1], "an escalation step lacks van or naar", "Fill in both cells: who escalates, and to whom")
+                raise builder.error(
+                    next(iter(row.values()))[1],
+                    "an escalation step lacks van or naar",
+                    "Fill in both cells: who escalates, and to whom",
+                )
             source = builder.ref(row["van"][0], row["van"][1])
-            builder.add(source, ESCALATES_TO, builder.ref(row["naar"][0], row["naar"][1]), row["naar"][1])
+            builder.add(
+                source, ESCALATES_TO, builder.ref(row["naar"][0], row["naar"][1]), row["naar"][1]
+            )
         title = titles[_OTHER.lower()]
-        for _, row in _rows(book[title], title, name, list(_OTHER_COLUMNS), ["onderwerp", "eigenschap", "waarde"]):
+        for _, row in _rows(
+            book[title], title, name, list(_OTHER_COLUMNS), ["onderwerp", "eigenschap", "waarde"]
+        ):
             if not {"onderwerp", "eigenschap", "waarde"} <= set(row):
-                raise builder.error(next(iter(row.values()))[1], "a row of Overig lacks onderwerp, eigenschap or waarde", "Fill in the three cells")
+                raise builder.error(
+                    next(iter(row.values()))[1],
+                    "a row of Overig lacks onderwerp, eigenschap or waarde",
+                    "Fill in the three cells",
+                )
             subject = builder.subject(*row["onderwerp"])
             predicate = builder.predicate(*row["eigenschap"])
             text, at = row["waarde"]
@@ -413,7 +526,13 @@ def read_workbook(data: bytes, *, name: str, base_iri: str | None = None) -> tup
             if sort == "n-triples":
                 value = _from_ntriples(builder, text, at)
             else:
-                value = builder.generic(sort, text, at, lang=_stripped(row.get("taal")), datatype=_stripped(row.get("datatype")))
+                value = builder.generic(
+                    sort,
+                    text,
+                    at,
+                    lang=_stripped(row.get("taal")),
+                    datatype=_stripped(row.get("datatype")),
+                )
             builder.add(subject, predicate, value, at)
     finally:
         book.close()
@@ -428,7 +547,10 @@ def _from_ntriples(builder: Builder, text: str, place: Place) -> Term:
     try:
         quad = next(iter(ox.parse(f"<x:s> <x:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES)))
     except (SyntaxError, StopIteration):
-        raise builder.error(place, f"{text!r} is not a value in N-Triples syntax", "Write the value as N-Triples, or choose soort tekst") from None
+        raise builder.error(
+            place,
+            f"{text!r} is not a value in N-Triples syntax",
+            "Write the value as N-Triples, or choose soort tekst",
+        ) from None
     found: Term = quad.object
     return found
-

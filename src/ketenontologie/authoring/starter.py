@@ -18,19 +18,68 @@ _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 # key, section prefix, class, Dutch name, English name, level
 _ENTRIES = (
     ("nieuwe-keten", "keten", "Chain", "Nieuwe keten", "New chain", None),
-    ("doelstelling-nieuwe-keten", "doel", "ChainObjective", "Ketendoelstelling (vul in)", "Chain objective (fill in)", None),
+    (
+        "doelstelling-nieuwe-keten",
+        "doel",
+        "ChainObjective",
+        "Ketendoelstelling (vul in)",
+        "Chain objective (fill in)",
+        None,
+    ),
     ("partner-a", "organisatie", "ChainPartner", "Ketenpartner A", "Chain partner A", None),
     ("partner-b", "organisatie", "ChainPartner", "Ketenpartner B", "Chain partner B", None),
     ("ketenbestuur", "orgaan", "ChainBoard", "Ketenbestuur", "Chain board", "strategisch"),
     ("ketenbureau", "orgaan", "ChainBureau", "Ketenbureau", "Chain bureau", "tactisch"),
-    ("bestuurlijk-kernteam", "orgaan", "CoreTeam", "Bestuurlijk kernteam", "Administrative core team", "strategisch"),
+    (
+        "bestuurlijk-kernteam",
+        "orgaan",
+        "CoreTeam",
+        "Bestuurlijk kernteam",
+        "Administrative core team",
+        "strategisch",
+    ),
     ("ketenmanager", "rol", "ChainManager", "Ketenmanager", "Chain manager", "strategisch"),
     ("ketenregisseur", "rol", "ChainDirector", "Ketenregisseur", "Chain director", "tactisch"),
-    ("lijnmanager-a", "rol", "LineManager", "Lijnmanager partner A", "Line manager, partner A", "strategisch"),
-    ("lijnmanager-b", "rol", "LineManager", "Lijnmanager partner B", "Line manager, partner B", "strategisch"),
-    ("coachende-manager-a", "rol", "CoachingManager", "Coachende teammanager partner A", "Coaching team manager, partner A", "tactisch"),
-    ("professional-a", "rol", "AutonomousProfessional", "Autonome professional partner A", "Autonomous professional, partner A", "operationeel"),
-    ("politiek-verantwoordelijke", "rol", "PoliticalPrincipal", "Politiek verantwoordelijke", "Political principal", "strategisch"),
+    (
+        "lijnmanager-a",
+        "rol",
+        "LineManager",
+        "Lijnmanager partner A",
+        "Line manager, partner A",
+        "strategisch",
+    ),
+    (
+        "lijnmanager-b",
+        "rol",
+        "LineManager",
+        "Lijnmanager partner B",
+        "Line manager, partner B",
+        "strategisch",
+    ),
+    (
+        "coachende-manager-a",
+        "rol",
+        "CoachingManager",
+        "Coachende teammanager partner A",
+        "Coaching team manager, partner A",
+        "tactisch",
+    ),
+    (
+        "professional-a",
+        "rol",
+        "AutonomousProfessional",
+        "Autonome professional partner A",
+        "Autonomous professional, partner A",
+        "operationeel",
+    ),
+    (
+        "politiek-verantwoordelijke",
+        "rol",
+        "PoliticalPrincipal",
+        "Politiek verantwoordelijke",
+        "Political principal",
+        "strategisch",
+    ),
 )
 
 
@@ -74,7 +123,11 @@ def starter_quads() -> list[ox.Quad]:
         ("professional-a", "partner-a"),
     ):
         add(post, str(ORG) + "postIn", nodes[unit])
-    add("ketenmanager", K + "hasOverridingPower", ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")))
+    add(
+        "ketenmanager",
+        K + "hasOverridingPower",
+        ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),
+    )
     add("coachende-manager-a", K + "coaches", nodes["professional-a"])
     for source, target in (
         ("professional-a", "coachende-manager-a"),

@@ -148,9 +148,7 @@ COMMON_FIELDS: tuple[Field, ...] = (
         "redactienoot",
         _SKOS + "editorialNote",
         "text",
-        description=_text(
-            "Wat onbekend of onzeker is", "What is unknown or not verified"
-        ),
+        description=_text("Wat onbekend of onzeker is", "What is unknown or not verified"),
     ),
     Field(
         "bronnen",
@@ -277,20 +275,38 @@ def _kinds(roots: Sequence[str]) -> tuple[Kind, ...]:
         specific += [c for c in _subclasses(root) if c.startswith(K) and c not in roots]
     ordered = sorted(set(specific), key=lambda iri: slug(term_label(iri, "nl"))) + list(roots)
     return tuple(
-        Kind(slug(term_label(iri, "nl")), iri, {"nl": term_label(iri, "nl"), "en": term_label(iri, "en")})
+        Kind(
+            slug(term_label(iri, "nl")),
+            iri,
+            {"nl": term_label(iri, "nl"), "en": term_label(iri, "en")},
+        )
         for iri in ordered
     )
 
 
 def _single(type_: str) -> tuple[Kind, ...]:
-    return (Kind(slug(term_label(type_, "nl")), type_, {"nl": term_label(type_, "nl"), "en": term_label(type_, "en")}),)
+    return (
+        Kind(
+            slug(term_label(type_, "nl")),
+            type_,
+            {"nl": term_label(type_, "nl"), "en": term_label(type_, "en")},
+        ),
+    )
 
 
 @functools.cache
 def sections() -> tuple[Section, ...]:
     """The sections of a design, in the order they are written."""
     return (
-        Section("ketens", "Ketens", K + "Chain", f"{ID}keten/", _single(K + "Chain"), _CHAIN_FIELDS, ("Ketens", "Chains")),
+        Section(
+            "ketens",
+            "Ketens",
+            K + "Chain",
+            f"{ID}keten/",
+            _single(K + "Chain"),
+            _CHAIN_FIELDS,
+            ("Ketens", "Chains"),
+        ),
         Section(
             "doelstellingen",
             "Doelstellingen",
@@ -336,7 +352,9 @@ def section_named(name: str) -> Section:
 
 
 ALL_FIELDS: Mapping[str, Field] = {
-    f.predicate: f for fields in (_CHAIN_FIELDS, _PARTNER_FIELDS, _BODY_FIELDS, _ROLE_FIELDS, COMMON_FIELDS) for f in fields
+    f.predicate: f
+    for fields in (_CHAIN_FIELDS, _PARTNER_FIELDS, _BODY_FIELDS, _ROLE_FIELDS, COMMON_FIELDS)
+    for f in fields
 }
 """Every fixed field by the property it states (a property has the same meaning everywhere)."""
 
@@ -354,7 +372,9 @@ def concepts(scheme: ConceptScheme) -> tuple[Concept, ...]:
     )
     found = []
     for iri in members:
-        notation = next((v.value for v in _values(iri, _SKOS + "notation") if isinstance(v, ox.Literal)), None)
+        notation = next(
+            (v.value for v in _values(iri, _SKOS + "notation") if isinstance(v, ox.Literal)), None
+        )
         names = [concept_name(iri)]
         if notation:
             names.append(notation)
@@ -428,24 +448,43 @@ def _rules() -> Mapping[str, tuple[tuple[str, str], ...]]:
     mentions: dict[str, set[tuple[str, str]]] = defaultdict(set)
     triples: list[ox.Triple] = []
     for path in shape_files():
-        triples += [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE)]
+        triples += [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE)
+        ]
     owner: dict[str, str] = {}
     for t in triples:  # blank nodes (constraints, property shapes) belong to their named shape
-        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(shapes_ns) and isinstance(t.object, ox.BlankNode):
+        if (
+            isinstance(t.subject, ox.NamedNode)
+            and t.subject.value.startswith(shapes_ns)
+            and isinstance(t.object, ox.BlankNode)
+        ):
             owner[str(t.object)] = t.subject.value
     names: dict[str, str] = {}
     for t in triples:
-        if isinstance(t.subject, ox.NamedNode) and t.predicate.value == _SH + "name" and isinstance(t.object, ox.Literal) and t.object.language == "nl":
+        if (
+            isinstance(t.subject, ox.NamedNode)
+            and t.predicate.value == _SH + "name"
+            and isinstance(t.object, ox.Literal)
+            and t.object.language == "nl"
+        ):
             names[t.subject.value] = t.object.value
     for t in triples:
-        shape = t.subject.value if isinstance(t.subject, ox.NamedNode) else owner.get(str(t.subject))
+        shape = (
+            t.subject.value if isinstance(t.subject, ox.NamedNode) else owner.get(str(t.subject))
+        )
         if shape is None or not shape.startswith(shapes_ns):
             continue
         found: list[str] = []
         if isinstance(t.object, ox.NamedNode):
             found.append(t.object.value)
         elif isinstance(t.object, ox.Literal):
-            found += [PREFIXES[p] + local for p, local in re.findall(r"\b(keten|org|rdfs|skos|dct):([A-Za-z]\w*)", t.object.value)]
+            found += [
+                PREFIXES[p] + local
+                for p, local in re.findall(
+                    r"\b(keten|org|rdfs|skos|dct):([A-Za-z]\w*)", t.object.value
+                )
+            ]
         for iri in found:
             mentions[iri].add((shape[len(shapes_ns) :], names.get(shape, "")))
     return {iri: tuple(sorted(found)) for iri, found in mentions.items()}

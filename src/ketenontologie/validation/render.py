@@ -145,7 +145,9 @@ def _position(result: ValidationResult, lang: Language) -> str:
     ArchiMate element's line, identifier and name."""
     parts = []
     if result.line:
-        parts.append(f"{_WORDS[lang]['line']} {result.line}" + (f":{result.column}" if result.column else ""))
+        parts.append(
+            f"{_WORDS[lang]['line']} {result.line}" + (f":{result.column}" if result.column else "")
+        )
     if result.where:
         parts.append(result.where)
     return ", ".join(parts)
