@@ -198,9 +198,8 @@ def _add_validate(subcommands: argparse._SubParsersAction[argparse.ArgumentParse
 def _run_validate(args: argparse.Namespace) -> int:
     import os
 
-    from ketenontologie.validation import render, validate
-
     from ketenontologie.convert import reading_notes
+    from ketenontologie.validation import render, validate
 
     report = validate(args.paths, shapes=args.shapes or None, fail_on=args.fail_on)
     for note in reading_notes(args.paths):

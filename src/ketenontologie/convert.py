@@ -159,7 +159,8 @@ def convert_file(source: str | os.PathLike[str], *, to: OutputFormat) -> Convers
     parsed = parse_file(source)
     if not parsed.quads:
         raise InputError(
-            f"{parsed.name}: holds no statements of a design (het ontwerp is leeg), so there is nothing to convert.{_notes_text(parsed)}"
+            f"{parsed.name}: holds no statements of a design (het ontwerp is leeg), so there is "
+            f"nothing to convert.{_notes_text(parsed)}"
         )
     conversion = write_design(parsed.quads, to)
     notes = list(parsed.source_map.notes) if parsed.source_map is not None else []

@@ -43,9 +43,9 @@ from ketenontologie.authoring.model import (
 from ketenontologie.authoring.sourcemap import Place, SourceMap
 from ketenontologie.authoring.vocabulary import (
     ESCALATES_TO,
-    K,
     RDF_TYPE,
     Field,
+    K,
     Kind,
     Section,
     compact,
@@ -181,7 +181,8 @@ def _parse_xml(data: bytes, name: str) -> _Parsed:
     def refuse(what: str) -> None:
         raise UnsafeInputError(
             name,
-            problem=f"the XML has {what}, which is refused: it can reach outside the file or blow up",
+            problem=f"the XML has {what}, which is refused: it can reach outside the file or blow "
+            "up",
             hint="Export the model again without it",
             line=parser.CurrentLineNumber,
             column=parser.CurrentColumnNumber + 1,
@@ -293,8 +294,10 @@ def read_archimate(
         if "archimate" in namespace.lower():
             raise ArchimateVersionError(
                 name,
-                problem=f"ArchiMate exchange files in the namespace {namespace} are not supported yet (nog niet ondersteund)",
-                hint=f"Export the model as ArchiMate 3.1 Open Exchange Format (namespace {NAMESPACE})",
+                problem=f"ArchiMate exchange files in the namespace {namespace} are not supported "
+                "yet (nog niet ondersteund)",
+                hint="Export the model as ArchiMate 3.1 Open Exchange Format (namespace "
+                f"{NAMESPACE})",
                 line=1,
             )
         raise AuthoringError(
@@ -392,7 +395,8 @@ def read_archimate(
             outside[f"{drawn} (relationship)"].append(identifier)
             rel_outside += 1
             continue
-        where = f"{identifier} «{spec or drawn}: {_name_of(elements, relationship.get('source'))} → {_name_of(elements, relationship.get('target'))}»"
+        ends = (_name_of(elements, relationship.get(end)) for end in ("source", "target"))
+        where = f"{identifier} «{spec or drawn}: {' → '.join(ends)}»"
         place = parsed.place(relationship, where)
         for predicate in predicates:
             shape = RELATIONSHIPS.get(predicate)
@@ -402,15 +406,17 @@ def read_archimate(
             builder.add(subject, predicate, value, place)
     notes = builder.places.notes
     notes.append(
-        f"{name}: {len(elements)} elements, {len(relationships)} relationships, {len(views)} views; "
-        f"read as a chain design: {len(mapped)} elements and {len(relationships) - rel_outside} relationships "
+        f"{name}: {len(elements)} elements, {len(relationships)} relationships, {len(views)} "
+        "views; "
+        f"read as a chain design: {len(mapped)} elements and {len(relationships) - rel_outside} "
+        "relationships "
         f"(gelezen als ketenontwerp)."
     )
     if outside:
         total = sum(len(ids) for ids in outside.values())
         notes.append(f"{total} outside the mapping, not read (buiten de afbeelding, niet gelezen):")
         for what, ids in sorted(outside.items()):
-            notes.append(f"  {what} ×{len(ids)}: {', '.join(ids)}")
+            notes.append(f"  {what} (x{len(ids)}): {', '.join(ids)}")
     return builder.quads, builder.places
 
 
@@ -519,7 +525,7 @@ class _Writer:
 
 
 def _value_text(design: Design, term: Term) -> str:
-    kind, text, lang, datatype = generic_parts(design, term)
+    kind, text, _lang, datatype = generic_parts(design, term)
     if kind == "iri":
         return f"<{term.value}>"
     if kind == "knoop":
@@ -647,7 +653,9 @@ def write_archimate(
     notes = []
     if lost:
         notes.append(
-            f"{lost} statements about things that are no entry of the design (no chain, partner, body, post, role or objective) have no place in ArchiMate and were left out; YAML, the workbook and Turtle keep them."
+            f"{lost} statements about things that are no entry of the design (no chain, partner, "
+            "body, post, role or objective) have no place in ArchiMate and were left out; YAML, "
+            "the workbook and Turtle keep them."
         )
     ET.indent(model)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(
@@ -732,7 +740,8 @@ def _view(
     _sub(
         view,
         "documentation",
-        "Van boven naar beneden: de keten, dan strategisch, tactisch en operationeel niveau, dan partners en wat geen niveau heeft.",
+        "Van boven naar beneden: de keten, dan strategisch, tactisch en operationeel niveau, "
+        "dan partners en wat geen niveau heeft.",
         **{_LANG: "nl"},
     )
     nodes: dict[str, str] = {}
@@ -757,7 +766,7 @@ def _view(
                 **{_TYPE: "Element"},
             )
         y += _NODE_H + _GAP_Y
-    for (source, target, kind, spec), identifier in relationship_ids.items():
+    for (source, target, _kind, _spec), identifier in relationship_ids.items():
         a, b = nodes.get(element_ids[source]), nodes.get(element_ids[target])
         if a and b:
             _sub(

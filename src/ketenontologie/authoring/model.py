@@ -8,7 +8,8 @@ hold the same statements, and Turtle → YAML → Turtle gives the same graph.
 
 >>> quads = list(
 ...     ox.parse(
-...         b"<https://w3id.org/ketenontologie/id/keten/k> a <https://w3id.org/ketenontologie/def#Chain> .",
+...         b"<https://w3id.org/ketenontologie/id/keten/k> a "
+             "<https://w3id.org/ketenontologie/def#Chain> .",
 ...         format=ox.RdfFormat.TURTLE,
 ...     )
 ... )
@@ -48,8 +49,8 @@ from ketenontologie.errors import AuthoringError, UnknownReferenceError, YAMLSyn
 
 __all__ = [
     "KEY",
-    "UNWRITABLE",
     "LANGUAGES",
+    "UNWRITABLE",
     "Builder",
     "Design",
     "Entry",
@@ -334,7 +335,8 @@ class Builder:
         return node
 
     def iri(self, text: str, place: Place) -> str:
-        """An IRI from a prefixed name, ``<IRI>`` or absolute IRI (relative ones against the base)."""
+        """An IRI from a prefixed name, ``<IRI>`` or absolute IRI (relative ones against the "
+        "base)."""
         found = expand(text)
         if found is None and self.base_iri and text and not text.startswith("_:"):
             from urllib.parse import urljoin

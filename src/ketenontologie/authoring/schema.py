@@ -103,7 +103,8 @@ def _entry_schema(section: Section) -> dict[str, Any]:
         "iri": {
             "type": "string",
             "pattern": _IRI,
-            "description": "Eigen IRI, als de sleutel die niet moet bepalen. — An IRI of its own, where the key should not make it.",
+            "description": "Eigen IRI, als de sleutel die niet moet bepalen. — An IRI of its own, "
+            "where the key should not make it.",
         }
     }
     required = []
@@ -126,7 +127,10 @@ def _entry_schema(section: Section) -> dict[str, Any]:
     schema: dict[str, Any] = {
         "type": "object",
         "title": section.label[0],
-        "description": f"{section.label[0]} / {section.label[1]} ({compact(section.type)}). {term_definition(section.type, 'nl')} — {term_definition(section.type, 'en')}".strip(),
+        "description": (
+            f"{section.label[0]} / {section.label[1]} ({compact(section.type)}). "
+            f"{term_definition(section.type, 'nl')} — {term_definition(section.type, 'en')}"
+        ).strip(),
         "additionalProperties": False,
         "properties": properties,
     }
@@ -179,12 +183,15 @@ def json_schema() -> dict[str, Any]:
                         "properties": {lang: {"type": "string"} for lang in LANGUAGES},
                     },
                 ],
-                "description": "Tekst in het Nederlands (nl) en Engels (en); een losse tekst is Nederlands. — Text in Dutch (nl) and English (en); a bare text is Dutch.",
+                "description": "Tekst in het Nederlands (nl) en Engels (en); een losse tekst is "
+                "Nederlands. — Text in Dutch (nl) and English (en); a bare text is "
+                "Dutch.",
             },
             "verwijzing": {
                 "type": "string",
                 "pattern": _REFERENCE,
-                "description": "De sleutel van een ander ding in dit ontwerp, of een IRI. — The key of another thing in this design, or an IRI.",
+                "description": "De sleutel van een ander ding in dit ontwerp, of een IRI. — The "
+                "key of another thing in this design, or an IRI.",
             },
             "verwijzingen": {
                 "anyOf": [
@@ -198,7 +205,8 @@ def json_schema() -> dict[str, Any]:
             "waarde": {"anyOf": value_forms},
             "uitspraken": {
                 "type": "object",
-                "description": "Andere uitspraken, per eigenschap (voorvoegselnaam of IRI). — Other statements, by property (prefixed name or IRI).",
+                "description": "Andere uitspraken, per eigenschap (voorvoegselnaam of IRI). — "
+                "Other statements, by property (prefixed name or IRI).",
                 "propertyNames": {"pattern": _IRI},
                 "additionalProperties": {
                     "anyOf": [
@@ -212,7 +220,8 @@ def json_schema() -> dict[str, Any]:
     properties: dict[str, Any] = {
         section.name: {
             "type": ["object", "null"],
-            "description": f"{section.label[0]} / {section.label[1]}, elk onder een eigen sleutel / each under a key of its own.",
+            "description": f"{section.label[0]} / {section.label[1]}, elk onder een eigen sleutel "
+            "/ each under a key of its own.",
             "propertyNames": {"pattern": f"^{KEY.pattern}$"},
             "additionalProperties": {"$ref": f"#/$defs/{section.name}"},
         }
@@ -220,7 +229,8 @@ def json_schema() -> dict[str, Any]:
     }
     properties["escalaties"] = {
         "type": ["array", "null"],
-        "description": "Escalatiestappen (keten:escalatesTo): van wie naar wie. — Escalation steps: from whom to whom."
+        "description": "Escalatiestappen (keten:escalatesTo): van wie naar wie. "
+        "— Escalation steps: from whom to whom."
         + (
             " Regels / rules: "
             + "; ".join(
@@ -240,14 +250,16 @@ def json_schema() -> dict[str, Any]:
     }
     properties["overig"] = {
         "type": ["object", "null"],
-        "description": "Uitspraken over dingen die geen item van het ontwerp zijn, per onderwerp. — Statements about things that are no entry of the design, by subject.",
+        "description": "Uitspraken over dingen die geen item van het ontwerp zijn, per onderwerp. "
+        "— Statements about things that are no entry of the design, by subject.",
         "additionalProperties": {"$ref": "#/$defs/uitspraken"},
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_URL,
         "title": "Ketenontwerp / chain design",
-        "description": "Een ketenontwerp in YAML volgens de ketenontologie; zie docs/authoring.md. — A chain design in YAML following the chain governance ontology.",
+        "description": "Een ketenontwerp in YAML volgens de ketenontologie; zie docs/authoring.md. "
+        "— A chain design in YAML following the chain governance ontology.",
         "type": "object",
         "additionalProperties": False,
         "properties": properties,

@@ -333,8 +333,10 @@ def _check_archive(data: bytes, name: str) -> None:
         if unpacked > MAX_UNPACKED_BYTES:
             raise UnsafeInputError(
                 name,
-                problem=f"the workbook unpacks to {unpacked:,} bytes, more than {MAX_UNPACKED_BYTES:,}",
-                hint="Save the design in a workbook of its own, without images or other large parts",
+                problem=f"the workbook unpacks to {unpacked:,} bytes, more than "
+                f"{MAX_UNPACKED_BYTES:,}",
+                hint="Save the design in a workbook of its own, without images or other large "
+                "parts",
             )
         for info in infos:
             if info.filename.endswith((".xml", ".rels")):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ketenontologie.authoring.vocabulary import ESCALATES_TO, K, RDF_TYPE, concepts
+from ketenontologie.authoring.vocabulary import ESCALATES_TO, RDF_TYPE, K, concepts
 from ketenontologie.namespaces import ID, ORG
 
 __all__ = ["starter_quads"]

@@ -195,7 +195,8 @@ def _compose(data: bytes, name: str) -> Node | None:
                 if node.size > MAX_NODES:
                     raise AuthoringBoundsError(
                         name,
-                        problem=f"the file expands to more than {MAX_NODES:,} values (aliases included)",
+                        problem=f"the file expands to more than {MAX_NODES:,} values (aliases "
+                        "included)",
                         hint="Write the design out without aliases that repeat large parts",
                         line=node.line,
                         column=node.column,
@@ -215,7 +216,8 @@ def _compose(data: bytes, name: str) -> Node | None:
                 ):
                     raise AuthoringBoundsError(
                         name,
-                        problem=f"the alias *{event.anchor} expands to more than {MAX_NODES:,} values",
+                        problem=f"the alias *{event.anchor} expands to more than {MAX_NODES:,} "
+                        "values",
                         hint="Write the design out without aliases that repeat large parts",
                         line=line,
                         column=column,
@@ -308,7 +310,7 @@ def _generic(builder: Builder, node: Node) -> Term:
     return builder.generic(kind, text, parts[kind].place, lang=lang, datatype=datatype)
 
 
-def _RESOLVER_BOOL(text: str) -> bool:  # noqa: N802 - reads like the resolver's own
+def _RESOLVER_BOOL(text: str) -> bool:
     return text.lower() in ("yes", "true", "on", "y")
 
 
