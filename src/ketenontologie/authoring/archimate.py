@@ -259,11 +259,8 @@ def _parse_xml(data: bytes, name: str) -> _Parsed:
 
 
 def _texts(element: ET.Element, tag: str) -> list[tuple[str | None, str]]:
-    return [
-        (child.get(_LANG), (child.text or "").strip())
-        for child in element.findall(_A + tag)
-        if (child.text or "").strip()
-    ]
+    """Names or documentation with their language, as written (text is kept exactly)."""
+    return [(child.get(_LANG), child.text or "") for child in element.findall(_A + tag)]
 
 
 def _properties(
@@ -273,12 +270,12 @@ def _properties(
     for prop in element.findall(f"{_A}properties/{_A}property"):
         key = definitions.get(prop.get("propertyDefinitionRef", ""), "")
         for value in prop.findall(_A + "value"):
-            found.append((key, prop, value.get(_LANG), (value.text or "").strip()))
+            found.append((key, prop, value.get(_LANG), value.text or ""))
     return found
 
 
 def _name(element: ET.Element) -> str:
-    names = _texts(element, "name")
+    names = [(lang, text.strip()) for lang, text in _texts(element, "name") if text.strip()]
     return next((text for lang, text in names if lang == "nl"), names[0][1] if names else "")
 
 
@@ -336,7 +333,7 @@ def read_archimate(
             outside[element.get(_TYPE, "?")].append(identifier)
             continue
         section, kind, _ = hit
-        given = next((v for k, _, _, v in props if k == IRI), None)
+        given = next((v.strip() for k, _, _, v in props if k == IRI), None)
         key = _key_for(section, given, _name(element) or identifier, identifier, taken)
         taken.add(key)
         node = builder.declare(section, key, given, place)
@@ -355,7 +352,7 @@ def read_archimate(
         by_name = {label: predicate for predicate, label in _FIELD_PROPERTIES.items()}
         for key, prop, lang, text in props:
             at = parsed.place(prop, place.where)
-            if key in (SPECIALIZATION, IRI, NAMELESS) or not text:
+            if key in (SPECIALIZATION, IRI, NAMELESS) or (not text.strip() and ":" not in key):
                 continue
             predicate: str | None = by_name.get(key)
             if predicate is not None and predicate in fields:
@@ -386,7 +383,7 @@ def read_archimate(
         )
         props = _properties(relationship, definitions)
         drawn = relationship.get(_TYPE, "?")
-        spec = next((v for k, _, _, v in props if k == SPECIALIZATION), None)
+        spec = next((v.strip() for k, _, _, v in props if k == SPECIALIZATION), None)
         named = [p for k, _, _, v in props if k == RELATION for p in v.split()]
         predicates = [builder.iri(p, parsed.place(relationship)) for p in named] or _infer(
             drawn, spec, source, target

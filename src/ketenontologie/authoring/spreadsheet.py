@@ -288,7 +288,8 @@ def _cell_text(
         if not texts:
             return None
         if (
-            _fits_cell(texts[0], many=False)
+            texts[0]
+            and _fits_cell(texts[0], many=False)
             and not texts[0].startswith(" ")
             and texts[0] == texts[0].strip()
         ):
