@@ -533,15 +533,8 @@ def _value_text(design: Design, term: Term) -> str:
 
 
 def _levels() -> list[str]:
-    """Level IRIs from the highest down (by ``keten:higherLevelThan``)."""
-    from ketenontologie.authoring.vocabulary import _ontology
-
-    higher = Counter(
-        t.subject.value
-        for t in _ontology()
-        if t.predicate.value == K + "higherLevelThan" and isinstance(t.subject, ox.NamedNode)
-    )
-    return sorted((c.iri for c in concepts("niveau")), key=lambda iri: -higher[iri])
+    """Level IRIs from the highest down."""
+    return [c.iri for c in concepts("niveau")]
 
 
 def write_archimate(

@@ -6,14 +6,10 @@ steps, and a general part for every other statement.
 quads and a source map. YAML and the spreadsheet are both written from and read into it, so they
 hold the same statements, and Turtle → YAML → Turtle gives the same graph.
 
->>> quads = list(
-...     ox.parse(
-...         b"<https://w3id.org/ketenontologie/id/keten/k> a "
-             "<https://w3id.org/ketenontologie/def#Chain> .",
-...         format=ox.RdfFormat.TURTLE,
-...     )
-... )
->>> [entry.key for entry in design_from_quads(quads).entries]
+>>> chain = ox.NamedNode("https://w3id.org/ketenontologie/id/keten/k")
+>>> kind = ox.NamedNode("https://w3id.org/ketenontologie/def#Chain")
+>>> rdf_type = ox.NamedNode(RDF_TYPE)
+>>> [entry.key for entry in design_from_quads([ox.Triple(chain, rdf_type, kind)]).entries]
 ['k']
 """
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
@@ -361,7 +361,13 @@ ALL_FIELDS: Mapping[str, Field] = {
 
 @functools.cache
 def concepts(scheme: ConceptScheme) -> tuple[Concept, ...]:
-    """The concepts of one scheme (levels, phases or building blocks), in IRI order."""
+    """The concepts of one scheme (levels, phases or building blocks): levels from the highest
+    down (by ``keten:higherLevelThan``), the others in IRI order."""
+    higher = Counter(
+        t.subject.value
+        for t in _ontology()
+        if t.predicate.value == K + "higherLevelThan" and isinstance(t.subject, ox.NamedNode)
+    )
     members = sorted(
         t.subject.value
         for t in _ontology()
@@ -370,6 +376,7 @@ def concepts(scheme: ConceptScheme) -> tuple[Concept, ...]:
         and isinstance(t.object, ox.NamedNode)
         and t.object.value == _SCHEME_CLASS[scheme]
     )
+    members.sort(key=lambda iri: -higher[iri])
     found = []
     for iri in members:
         notation = next(
