@@ -218,7 +218,8 @@ def format_for(path: PathLike, *, format: Format | None = None) -> Format:
     except KeyError:
         raise UnknownFormatError(
             path,
-            problem=f"cannot tell the RDF format or design format from the extension {suffix or '(none)'!r}",
+            problem="cannot tell the RDF format or design format from the extension "
+            f"{suffix or '(none)'!r}",
             hint=f"Rename the file to one of {', '.join(EXTENSIONS)}, "
             "or name the format explicitly",
         ) from None

@@ -36,7 +36,10 @@ def test_a_yaml_syntax_error_has_line_and_column() -> None:
 
 
 def test_an_unknown_key_names_the_nearest_keys() -> None:
-    text = b"ketens:\n  k:\n    partners: [belastingdienst, uvw]\npartners:\n  uwv: {}\n  belastingdienst: {}\n"
+    text = (
+        b"ketens:\n  k:\n    partners: [belastingdienst, uvw]\n"
+        b"partners:\n  uwv: {}\n  belastingdienst: {}\n"
+    )
     with pytest.raises(UnknownReferenceError) as error:
         read_yaml(text, name="k.yaml")
     assert (error.value.line, error.value.column) == (3, 33)
@@ -60,9 +63,9 @@ def test_an_unknown_kind_or_level_names_the_nearest(text: bytes, found: str) -> 
 
 def test_levels_phases_and_building_blocks_go_by_name_notation_or_label() -> None:
     text = (
-        "ketens:\n  k:\n    fase: Stable phase\n    bouwstenen: ['3.2', ketenkaart, Ketenbureau]\n"
-        "organen:\n  b: {soort: Ketenbestuur, niveau: strategisch niveau}\n"
-    ).encode()
+        b"ketens:\n  k:\n    fase: Stable phase\n    bouwstenen: ['3.2', ketenkaart, Ketenbureau]\n"
+        b"organen:\n  b: {soort: Ketenbestuur, niveau: strategisch niveau}\n"
+    )
     quads, _ = read_yaml(text, name="k.yaml")
     values = {q.object.value.rsplit("/", 1)[-1] for q in quads}
     assert {"stabiel", "ketenmanager", "ketenkaart", "ketenbureau", "strategisch"} <= values
@@ -143,7 +146,7 @@ def test_an_unknown_key_in_a_cell_names_the_cell_and_the_nearest_keys() -> None:
 
 
 def test_a_file_that_is_no_workbook_or_unpacks_too_far_is_refused() -> None:
-    with pytest.raises(SpreadsheetLayoutError, match="not an .xlsx workbook"):
+    with pytest.raises(SpreadsheetLayoutError, match=r"not an \.xlsx workbook"):
         read_workbook(b"ketens: {}", name="k.xlsx")
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
