@@ -163,3 +163,28 @@ def test_generated_designs_keep_their_governance_in_archimate(quads: list[ox.Qua
     data, _ = write_archimate(quads)
     back, _ = read_archimate(data, name="model.xml")
     assert _governance(back) == _governance(quads)
+
+
+def test_an_export_in_archis_style_reads_back(archimate_schema: object) -> None:
+    """Archi's own export renumbers property definitions (``propid-N``), writes a language on
+    every value and adds organisations (folders): the design reads back the same."""
+    import re
+
+    from ketenontologie.authoring.starter import starter_quads
+
+    quads = starter_quads()
+    text = write_archimate(quads)[0].decode()
+    ids = dict.fromkeys(re.findall(r'propertyDefinitionRef="([^"]+)"', text))
+    for n, identifier in enumerate(ids, 1):
+        text = text.replace(f'"{identifier}"', f'"propid-{n}"')
+    text = re.sub(r"<value>", '<value xml:lang="nl">', text)
+    first = re.search(r'<element identifier="([^"]+)"', text)
+    assert first is not None
+    folders = (
+        '  <organizations>\n    <item>\n      <label xml:lang="nl">Business</label>\n'
+        f'      <item identifierRef="{first.group(1)}" />\n    </item>\n  </organizations>\n'
+    )
+    text = text.replace("  <propertyDefinitions>", folders + "  <propertyDefinitions>")
+    archimate_schema.validate(text)  # type: ignore[attr-defined]
+    back, _ = read_archimate(text.encode(), name="archi-export.xml")
+    assert _governance(back) == _governance(quads)

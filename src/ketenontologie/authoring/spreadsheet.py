@@ -365,6 +365,8 @@ def _rows(
     sheet: Any, title: str, name: str, allowed: Sequence[str], required: Sequence[str]
 ) -> Iterator[tuple[int, dict[str, tuple[str, Place]]]]:
     """Each row with data as {header: (text, place)}; checks the headers first."""
+    if hasattr(sheet, "reset_dimensions"):  # some programs record a wrong size; read it all
+        sheet.reset_dimensions()
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
     columns: dict[int, str] = {}
