@@ -27,6 +27,8 @@ CONTRACT_RESULT = {
     "severity": str,
     "file": (str, type(None)),
     "line": (int, type(None)),
+    "column": (int, type(None)),
+    "where": (str, type(None)),
     "focusNode": str,
     "path": (str, type(None)),
     "value": (str, type(None)),

@@ -161,7 +161,8 @@ def _add_validate(subcommands: argparse._SubParsersAction[argparse.ArgumentParse
         nargs="+",
         type=Path,
         metavar="FILE_OR_DIR",
-        help="RDF files, or directories searched for them",
+        help="designs: RDF files, YAML (.yaml), workbooks (.xlsx) or ArchiMate exchange files "
+        "(.xml); directories are searched for RDF files",
     )
     parser.add_argument(
         "--format",
@@ -197,14 +198,90 @@ def _add_validate(subcommands: argparse._SubParsersAction[argparse.ArgumentParse
 def _run_validate(args: argparse.Namespace) -> int:
     import os
 
+    from ketenontologie.convert import reading_notes
     from ketenontologie.validation import render, validate
 
     report = validate(args.paths, shapes=args.shapes or None, fail_on=args.fail_on)
+    for note in reading_notes(args.paths):
+        _warn(note)
     color = args.output == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     output = render(report, args.output, lang=args.lang, color=color)
     if output:
         print(output)
     return report.exit_code
+
+
+# --- convert and template ---------------------------------------------------------------------
+
+
+def _add_convert(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from ketenontologie.convert import OUTPUT_EXTENSIONS, OutputFormat
+
+    parser = subcommands.add_parser(
+        "convert",
+        help="convert a chain design between Turtle, YAML, a workbook and ArchiMate",
+        description="Read a design (Turtle, N-Triples, JSON-LD, RDF/XML, YAML, .xlsx or an "
+        "ArchiMate 3.1 exchange file .xml) and write it in the format of OUT's extension "
+        f"({', '.join(OUTPUT_EXTENSIONS)}) or --to. Turtle out is canonical (the same design "
+        "gives the same bytes). YAML and the workbook keep every statement; ArchiMate keeps "
+        "the governance and says on stderr what it could not carry. OUT '-' writes to stdout.",
+    )
+    parser.add_argument("source", type=Path, metavar="IN", help="the design to read")
+    parser.add_argument("target", metavar="OUT", help="the file to write, or - for stdout")
+    parser.add_argument("--to", choices=get_args(OutputFormat), help="format of OUT")
+    parser.set_defaults(handler=_run_convert)
+
+
+def _run_convert(args: argparse.Namespace) -> int:
+    from ketenontologie.convert import convert_file, output_format_for
+
+    if args.target == "-" and args.to is None:
+        raise InputError("Writing to stdout needs --to: name the format (e.g. --to turtle).")
+    to = output_format_for(args.target, to=args.to)
+    conversion = convert_file(args.source, to=to)
+    _write_output(args.target, conversion.data)
+    for note in conversion.notes:
+        _warn(note)
+    return EXIT_OK
+
+
+def _add_template(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from ketenontologie.convert import TemplateFormat
+
+    parser = subcommands.add_parser(
+        "template",
+        help="write a template to start a chain design in YAML, a workbook or ArchiMate",
+        description="Write a template: --format xlsx an empty workbook with one sheet per kind "
+        "of thing and drop-down lists; --format archimate an Archi-ready starter model (one "
+        "chain with one element of every specialization, laid out by level); --format yaml "
+        "the same starter design in YAML.",
+    )
+    parser.add_argument("--format", required=True, choices=get_args(TemplateFormat))
+    parser.add_argument(
+        "--output", "-o", default="-", metavar="FILE", help="file to write (default: stdout)"
+    )
+    parser.set_defaults(handler=_run_template)
+
+
+def _run_template(args: argparse.Namespace) -> int:
+    from ketenontologie.convert import template
+
+    _write_output(args.output, template(args.format))
+    return EXIT_OK
+
+
+def _write_output(target: str, data: bytes) -> None:
+    if target == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        Path(target).write_bytes(data)
+    except OSError as error:
+        raise InputError(
+            f"{target}: cannot be written ({error.strerror}). Check the directory and try again."
+        ) from None
 
 
 # --- reason and explain ------------------------------------------------------------------------
@@ -507,6 +584,8 @@ _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser
     _add_summary,
     _add_queries,
     _add_validate,
+    _add_convert,
+    _add_template,
     _add_reason,
     _add_explain,
     _add_serve,

@@ -21,7 +21,10 @@ from collections.abc import Iterable
 from typing import Protocol
 
 __all__ = [
+    "ArchimateVersionError",
     "AuthenticationRequiredError",
+    "AuthoringBoundsError",
+    "AuthoringError",
     "BadRequestError",
     "DesignError",
     "DesignExistsError",
@@ -52,6 +55,7 @@ __all__ = [
     "ServiceBusyError",
     "SettingError",
     "SparqlSyntaxError",
+    "SpreadsheetLayoutError",
     "StoreError",
     "StoreFullError",
     "StoreSettingError",
@@ -60,8 +64,11 @@ __all__ = [
     "UnknownFormatError",
     "UnknownGraphError",
     "UnknownQueryError",
+    "UnknownReferenceError",
+    "UnsafeInputError",
     "UnsupportedMediaTypeError",
     "WritesDisabledError",
+    "YAMLSyntaxError",
     "shown",
 ]
 
@@ -240,6 +247,123 @@ class RemoteContextError(InputError):
             "fetched. "
             "Put the context inline in the file (an @context object) and try again."
         )
+
+
+# --- designs written in YAML, a spreadsheet or ArchiMate --------------------------------------
+
+
+class AuthoringError(InputError):
+    """A design in YAML, a spreadsheet or ArchiMate cannot be read; the place is in the author's
+    terms: ``line`` and ``column`` (1-based) of a YAML or XML file, or ``where`` (a sheet and
+    cell such as ``Escalaties!B7``, an ArchiMate element's identifier and name)."""
+
+    code = "authoring"
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        problem: str,
+        hint: str,
+        line: int | None = None,
+        column: int | None = None,
+        where: str | None = None,
+    ) -> None:
+        self.path = os.fspath(path)
+        self.line = line
+        self.column = column
+        self.where = where
+        self.problem = problem.rstrip(".")
+        self.hint = hint.rstrip(".")
+        super().__init__(f"{self.location}: {self.problem}. {self.hint}.")
+
+    @property
+    def location(self) -> str:
+        """``path:line:column``, ``path:line``, ``path (where)`` or ``path``."""
+        place = self.path
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        if self.where:
+            place += f" ({self.where})"
+        return place
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON body, with the place: ``file``, ``line``, ``column`` and ``where``."""
+        return {
+            **super().to_dict(),
+            "file": self.path,
+            "line": self.line,
+            "column": self.column,
+            "where": self.where,
+        }
+
+
+class YAMLSyntaxError(AuthoringError):
+    """A YAML design is not valid YAML, or uses a field or value the design format lacks."""
+
+    code = "yaml-syntax"
+
+
+class UnknownReferenceError(AuthoringError):
+    """A design refers to an entry, level, phase, building block or kind that it does not know;
+    ``candidates`` are the nearest known names."""
+
+    code = "unknown-reference"
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        name: str,
+        what: str,
+        candidates: Iterable[str] = (),
+        line: int | None = None,
+        column: int | None = None,
+        where: str | None = None,
+    ) -> None:
+        self.name = name
+        self.candidates = tuple(candidates)
+        nearest = (
+            "The nearest known names are: " + ", ".join(repr(c) for c in self.candidates)
+            if self.candidates
+            else "Add an entry with this key, or write a full IRI"
+        )
+        super().__init__(
+            path,
+            problem=f"{what} {name!r} is not known here (onbekende naam)",
+            hint=nearest,
+            line=line,
+            column=column,
+            where=where,
+        )
+
+
+class SpreadsheetLayoutError(AuthoringError):
+    """A workbook lacks a sheet or a column the design needs, or a cell cannot be read."""
+
+    code = "spreadsheet-layout"
+
+
+class UnsafeInputError(AuthoringError):
+    """Input that could reach outside or blow up is refused: a YAML tag, an XML DOCTYPE,
+    entity or XInclude, a spreadsheet that unpacks far beyond its size."""
+
+    code = "unsafe-input"
+
+
+class AuthoringBoundsError(AuthoringError):
+    """A YAML, spreadsheet or ArchiMate design is larger or deeper than is read here
+    (aliases that expand too far, nesting too deep, too many rows or elements)."""
+
+    code = "authoring-bounds"
+
+
+class ArchimateVersionError(AuthoringError):
+    """An ArchiMate exchange file in a version that is not read yet (ArchiMate 4)."""
+
+    code = "archimate-version"
 
 
 # --- SPARQL text --------------------------------------------------------------------------------

@@ -1,6 +1,10 @@
 """Load RDF files into rdflib graphs and datasets, or into pyoxigraph quads.
 
-Parsing is done by pyoxigraph: it is fast, reports precise positions, never fetches remote
+Designs written by hand in YAML, a workbook (``.xlsx``) or ArchiMate (``.xml``) are read here
+too, by :mod:`ketenontologie.authoring`: their :class:`Parsed` carries a source map that says
+where in the author's file each statement was written.
+
+RDF is parsed by pyoxigraph: it is fast, reports precise positions, never fetches remote
 JSON-LD contexts and never resolves external XML entities. Every file loads whole or not at
 all: a syntax error raises :class:`~ketenontologie.errors.RDFSyntaxError` with file, line and
 column, and nothing of that call's input is returned.
@@ -27,6 +31,11 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import IdentifiedNode
 
+from ketenontologie.authoring.archimate import read_archimate
+from ketenontologie.authoring.sourcemap import SourceMap
+from ketenontologie.authoring.spreadsheet import MEDIA_TYPE as XLSX_MEDIA_TYPE
+from ketenontologie.authoring.spreadsheet import read_workbook
+from ketenontologie.authoring.yaml import read_yaml
 from ketenontologie.bounds import check_nesting, check_size
 from ketenontologie.errors import (
     InputError,
@@ -40,9 +49,13 @@ from ketenontologie.resources import ontology_files
 from ketenontologie.terms import TermCache
 
 __all__ = [
+    "DESIGN_FORMATS",
+    "EXTENSIONS",
     "RDF_EXTENSIONS",
     "SYNTAXES",
     "UPLOAD_MEDIA_TYPES",
+    "DesignFormat",
+    "Format",
     "GraphPlacement",
     "Parsed",
     "PathLike",
@@ -63,6 +76,11 @@ __all__ = [
 RDFFormat: TypeAlias = Literal["turtle", "trig", "n-triples", "n-quads", "json-ld", "rdf-xml"]
 """The RDF serialisations the loader reads."""
 
+DesignFormat: TypeAlias = Literal["yaml", "xlsx", "archimate"]
+"""Designs written by hand: YAML, a workbook, an ArchiMate exchange file."""
+Format: TypeAlias = RDFFormat | DesignFormat
+DESIGN_FORMATS: tuple[DesignFormat, ...] = get_args(DesignFormat)
+
 GraphPlacement: TypeAlias = Literal["as-written", "per-file"]
 """Where :func:`parse_quads` puts a file's default-graph triples: keep them in the default
 graph, or move them into a named graph for the file."""
@@ -77,12 +95,15 @@ class Syntax:
     The first extension is the one files get; the first media type is the canonical one.
     """
 
-    name: RDFFormat
-    ox_format: ox.RdfFormat
+    name: Format
+    ox_format: ox.RdfFormat | None
+    """pyoxigraph's format; None for a design written by hand (read by its own reader)."""
     extensions: tuple[str, ...]
     media_types: tuple[str, ...]
     upload: bool = True
     """Whether an upload of one design (one graph) may come in this syntax."""
+    text: bool = True
+    """Whether the syntax is text in UTF-8 (a workbook is not)."""
 
 
 SYNTAXES: tuple[Syntax, ...] = (
@@ -94,15 +115,29 @@ SYNTAXES: tuple[Syntax, ...] = (
     Syntax("n-quads", ox.RdfFormat.N_QUADS, (".nq",), ("application/n-quads",), upload=False),
     Syntax("json-ld", ox.RdfFormat.JSON_LD, (".jsonld",), ("application/ld+json",)),
     Syntax("rdf-xml", ox.RdfFormat.RDF_XML, (".rdf", ".owl"), ("application/rdf+xml",)),
+    Syntax(
+        "yaml", None, (".yaml", ".yml"), ("application/yaml", "application/x-yaml", "text/yaml")
+    ),
+    Syntax("xlsx", None, (".xlsx",), (XLSX_MEDIA_TYPE,), text=False),
+    Syntax("archimate", None, (".xml",), ("application/xml", "text/xml")),
 )
-"""Every RDF serialisation the project reads: the one table of names, extensions and types."""
+"""Every format the project reads: the one table of names, extensions and types."""
 
-_BY_NAME: Mapping[RDFFormat, Syntax] = {syntax.name: syntax for syntax in SYNTAXES}
+_BY_NAME: Mapping[Format, Syntax] = {syntax.name: syntax for syntax in SYNTAXES}
+_READERS = {"yaml": read_yaml, "xlsx": read_workbook, "archimate": read_archimate}
 
-RDF_EXTENSIONS: Mapping[str, RDFFormat] = {
+EXTENSIONS: Mapping[str, Format] = {
     extension: syntax.name for syntax in SYNTAXES for extension in syntax.extensions
 }
 """File extensions (lower case) and the format each one means."""
+
+RDF_EXTENSIONS: Mapping[str, RDFFormat] = {
+    extension: name  # type: ignore[misc]
+    for extension, name in EXTENSIONS.items()
+    if name not in DESIGN_FORMATS
+}
+"""Extensions of the RDF formats: what a directory is searched for (a design in YAML, a
+workbook or ArchiMate is read when it is named)."""
 
 UPLOAD_MEDIA_TYPES: Mapping[str, Syntax] = {
     media_type: syntax for syntax in SYNTAXES if syntax.upload for media_type in syntax.media_types
@@ -164,7 +199,7 @@ def find_rdf_files(paths: PathLike | Iterable[PathLike]) -> list[Path]:
     return list(found.values())
 
 
-def format_for(path: PathLike, *, format: RDFFormat | None = None) -> RDFFormat:
+def format_for(path: PathLike, *, format: Format | None = None) -> Format:
     """The format to parse ``path`` with: ``format`` if given, else the one its extension means.
 
     >>> format_for("keten.ttl"), format_for("keten.txt", format="n-triples")
@@ -174,18 +209,19 @@ def format_for(path: PathLike, *, format: RDFFormat | None = None) -> RDFFormat:
         if format not in _BY_NAME:
             raise UnknownFormatError(
                 path,
-                problem=f"{format!r} is not a supported RDF format",
-                hint=f"Use one of: {', '.join(get_args(RDFFormat))}",
+                problem=f"{format!r} is not a supported RDF format or design format",
+                hint=f"Use one of: {', '.join(_BY_NAME)}",
             )
         return format
     suffix = Path(path).suffix.lower()
     try:
-        return RDF_EXTENSIONS[suffix]
+        return EXTENSIONS[suffix]
     except KeyError:
         raise UnknownFormatError(
             path,
-            problem=f"cannot tell the RDF format from the extension {suffix or '(none)'!r}",
-            hint=f"Rename the file to one of {', '.join(RDF_EXTENSIONS)}, "
+            problem="cannot tell the RDF format or design format from the extension "
+            f"{suffix or '(none)'!r}",
+            hint=f"Rename the file to one of {', '.join(EXTENSIONS)}, "
             "or name the format explicitly",
         ) from None
 
@@ -239,7 +275,7 @@ def syntax_for_media_type(media_type: str, *, name: str = "request body") -> Syn
     if syntax is None:
         raise UnknownFormatError(
             name,
-            problem=f"the media type {media_type or '(none)'!r} is not an RDF format read here",
+            problem=f"the media type {media_type or '(none)'!r} is not a format read here",
             hint=f"Send it as one of: {', '.join(UPLOAD_MEDIA_TYPES)}",
         )
     return syntax
@@ -250,13 +286,15 @@ class Parsed:
     """A parsed source: its name, format, text (for line numbers) and quads, read once."""
 
     name: str
-    format: RDFFormat
+    format: Format
     data: bytes
     """The bytes as parsed (a byte order mark dropped), for telling where a node is written."""
     base_iri: str | None
     quads: list[ox.Quad]
     path: Path | None = None
     """The file, when the source is one."""
+    source_map: SourceMap | None = None
+    """For a design written by hand: where in the author's file each statement was written."""
 
     @property
     def text(self) -> str:
@@ -265,7 +303,7 @@ class Parsed:
 
 
 def parse_file(
-    path: PathLike, *, format: RDFFormat | None = None, base_iri: str | None = None
+    path: PathLike, *, format: Format | None = None, base_iri: str | None = None
 ) -> Parsed:
     """Read and parse one file (its format from the extension unless ``format`` is given).
 
@@ -276,10 +314,12 @@ def parse_file(
     """
     path = Path(path)
     rdf_format = format_for(path, format=format)
-    data = _read_bytes(path).removeprefix(_UTF8_BOM)
+    data = _read_bytes(path)
+    if _BY_NAME[rdf_format].text:
+        data = data.removeprefix(_UTF8_BOM)
     base = base_iri or path.resolve().as_uri()
-    quads = parse_bytes(data, format=rdf_format, name=str(path), base_iri=base)
-    return Parsed(str(path), rdf_format, data, base, quads, path)
+    quads, places = _parse(data, format=rdf_format, name=str(path), base_iri=base)
+    return Parsed(str(path), rdf_format, data, base, quads, path, places)
 
 
 def parse_upload(data: bytes, *, media_type: str, name: str, base_iri: str) -> Parsed:
@@ -290,15 +330,16 @@ def parse_upload(data: bytes, *, media_type: str, name: str, base_iri: str) -> P
     Parsed(name='x', format='turtle', ...)
     """
     syntax = syntax_for_media_type(media_type, name=name)
-    data = data.removeprefix(_UTF8_BOM)
-    quads = parse_bytes(data, format=syntax.name, name=name, base_iri=base_iri)
-    return Parsed(name, syntax.name, data, base_iri, quads)
+    if syntax.text:
+        data = data.removeprefix(_UTF8_BOM)
+    quads, places = _parse(data, format=syntax.name, name=name, base_iri=base_iri)
+    return Parsed(name, syntax.name, data, base_iri, quads, source_map=places)
 
 
 def parse_bytes(
     data: bytes,
     *,
-    format: RDFFormat,
+    format: Format,
     name: str,
     base_iri: str | None = None,
 ) -> list[ox.Quad]:
@@ -312,20 +353,30 @@ def parse_bytes(
     >>> [q.object.value for q in parse_bytes(b'<a:s> <a:p> "o" .', format="n-triples", name="x")]
     ['o']
     """
+    return _parse(data, format=format, name=name, base_iri=base_iri)[0]
+
+
+def _parse(
+    data: bytes, *, format: Format, name: str, base_iri: str | None
+) -> tuple[list[ox.Quad], SourceMap | None]:
+    """The quads of ``data`` and, for a design written by hand, its source map."""
+    if format in _READERS:
+        if _BY_NAME[format].text and format != "archimate":
+            data = data.removeprefix(_UTF8_BOM)
+            _check_utf8(name, data)
+        return _READERS[format](data, name=name, base_iri=base_iri)
     # A byte order mark, as some Windows editors write, is not read as part of the first term.
     data = data.removeprefix(_UTF8_BOM)
     _check_utf8(name, data)
     if format == "rdf-xml":
         _refuse_doctype(name, data)
     check_nesting(data, format=format, name=name)
+    ox_format = _BY_NAME[format].ox_format
+    assert ox_format is not None
     try:
-        return list(
-            ox.parse(
-                data,
-                format=_BY_NAME[format].ox_format,
-                base_iri=base_iri,
-                rename_blank_nodes=True,
-            )
+        return (
+            list(ox.parse(data, format=ox_format, base_iri=base_iri, rename_blank_nodes=True)),
+            None,
         )
     except SyntaxError as error:
         raise _syntax_error(name, data, format, error) from None
@@ -346,7 +397,7 @@ def _refuse_doctype(name: str, data: bytes) -> None:
     )
 
 
-def _syntax_error(name: str, data: bytes, rdf_format: RDFFormat, error: SyntaxError) -> InputError:
+def _syntax_error(name: str, data: bytes, rdf_format: Format, error: SyntaxError) -> InputError:
     problem = _POSITION_PREFIX.sub("", error.msg or str(error))
     if "LoadDocumentCallback" in problem or "remote context" in problem.lower():
         return RemoteContextError(name, context=_remote_context(data))
@@ -445,7 +496,7 @@ def _locate_rdfxml_error(data: bytes) -> tuple[int | None, int | None]:
 def parse_quads(
     path_or_paths: PathLike | Iterable[PathLike],
     *,
-    format: RDFFormat | None = None,
+    format: Format | None = None,
     graphs: GraphPlacement = "as-written",
 ) -> list[ox.Quad]:
     """Parse files (or directories of them) into pyoxigraph quads, e.g. for an Oxigraph store.
@@ -473,7 +524,7 @@ def parse_quads(
 def load_graph(
     path_or_paths: PathLike | Iterable[PathLike],
     *,
-    format: RDFFormat | None = None,
+    format: Format | None = None,
 ) -> Graph:
     """Load RDF files (or directories of them) into one rdflib graph.
 
@@ -494,7 +545,7 @@ def load_graph(
 def load_dataset(
     path_or_paths: PathLike | Iterable[PathLike],
     *,
-    format: RDFFormat | None = None,
+    format: Format | None = None,
     graph_names: Mapping[PathLike, str] | None = None,
 ) -> Dataset:
     """Load RDF files into an rdflib dataset, one named graph per file.

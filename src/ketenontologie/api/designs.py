@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ketenontologie.authoring.spreadsheet import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from ketenontologie.designs import (
     DESIGN_ID,
     DesignCatalogue,
@@ -63,6 +64,8 @@ REPORT_SCHEMA: dict[str, Any] = {
                     "severity",
                     "file",
                     "line",
+                    "column",
+                    "where",
                     "focusNode",
                     "path",
                     "value",
@@ -75,6 +78,8 @@ REPORT_SCHEMA: dict[str, Any] = {
                     "severity": {"enum": ["Violation", "Warning", "Info"]},
                     "file": _NULLABLE_STRING,
                     "line": {"type": ["integer", "null"]},
+                    "column": {"type": ["integer", "null"]},
+                    "where": _NULLABLE_STRING,
                     "focusNode": {"type": "string"},
                     "path": _NULLABLE_STRING,
                     "value": _NULLABLE_STRING,
@@ -116,8 +121,15 @@ _REFUSED_SCHEMA: dict[str, Any] = {
 _UPLOAD_BODY = {
     "requestBody": {
         "required": True,
-        "description": "The design as Turtle, N-Triples, JSON-LD or RDF/XML.",
-        "content": {media: {"schema": {"type": "string"}} for media in UPLOAD_MEDIA_TYPES},
+        "description": "The design as Turtle, N-Triples, JSON-LD or RDF/XML, or written by "
+        "hand: YAML, a workbook (.xlsx) or an ArchiMate 3.1 exchange file (docs/authoring.md). "
+        "Findings point into that file (line and column, sheet and cell, element).",
+        "content": {
+            media: {"schema": {"type": "string", "format": "binary"}}
+            if media == XLSX_MEDIA_TYPE
+            else {"schema": {"type": "string"}}
+            for media in UPLOAD_MEDIA_TYPES
+        },
     }
 }
 _REPORT_CONTENT = {"application/json": {"schema": REPORT_SCHEMA}}

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from ketenontologie.authoring.schema import MEDIA_TYPE as SCHEMA_MEDIA_TYPE
+from ketenontologie.authoring.schema import schema_bytes
 from ketenontologie.errors import NotPublishedError
 from ketenontologie.publication.formats import (
     FORMATS,
@@ -163,6 +165,21 @@ def service_vocabulary_file(request: Request, ext: str) -> Response:
     fmt = _format(request, ext)
     ask = ask_of(request)
     return _send(linked_data_of(request).service_terms(ask), fmt, ask)
+
+
+@_get(
+    "/def/ontwerp.schema.json",
+    summary="The JSON Schema of chain designs in YAML",
+    responses={200: {"content": {SCHEMA_MEDIA_TYPE: {}}}},
+)
+def design_schema(request: Request) -> Response:
+    """The JSON Schema editors use to complete and check a design in YAML (docs/authoring.md);
+    generated from the ontology and the shapes."""
+    return Response(
+        schema_bytes(),
+        media_type=SCHEMA_MEDIA_TYPE,
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
 
 
 @_get("/def/{version}", summary="A version of the ontology")

@@ -2,6 +2,7 @@
 
 ``ketenontologie publish dist`` (and ``make dist``) writes into ``dist/``::
 
+    ontwerp.schema.json                  the JSON Schema of chain designs in YAML
     ketenontologie.{ttl,jsonld,rdf,nt}   the ontology, version IRI stamped
     begrippenkader.{ttl,jsonld,rdf,nt}   the concept scheme
     mappings.{ttl,jsonld,rdf,nt}         alignments with schema.org, CPOV and TOOI
@@ -23,6 +24,7 @@ from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
+from ketenontologie.authoring.schema import schema_bytes
 from ketenontologie.loading import load_graph
 from ketenontologie.namespaces import BASE, DEF, ID, OWL, SHAPES, bind_prefixes
 from ketenontologie.publication.formats import RDF_FORMATS
@@ -187,6 +189,9 @@ def build_dist(out: str | Path = "dist", *, version: str | None = None) -> list[
     written += _write_rdf(view(scheme), target, "begrippenkader")
     written += _write_rdf(load_graph(resource_dir("ontology") / "mappings.ttl"), target, "mappings")
     written += _write_rdf(view(*shapes.values()), target, "shapes")
+    design_schema = target / "ontwerp.schema.json"
+    design_schema.write_bytes(schema_bytes())
+    written.append(design_schema)
     html = target / "html"
     shutil.rmtree(html, ignore_errors=True)
     html.mkdir()

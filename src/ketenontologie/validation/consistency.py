@@ -212,12 +212,14 @@ CONSISTENCY_RULE = Rule(
 def clash_result(
     clash: Clash, labels: Mapping[str, Mapping[str, str]], locator: Locator
 ) -> ValidationResult:
-    file, line = locator.locate(clash.focus)
+    place = locator.locate(clash.focus)
     return ValidationResult(
         rule=CONSISTENCY,
         severity="Violation",
-        file=file,
-        line=line,
+        file=place.file,
+        line=place.line,
+        column=place.column,
+        where=place.where,
         focus_node=clash.focus,
         path=_RDF_TYPE if clash.kind in ("classes", "nothing") else clash.path,
         value=clash.value,

@@ -330,12 +330,14 @@ def _run(closed: _Closed, shapes: tuple[Path, ...], *, engine: Engine) -> list[_
 
 def _result(hit: _Hit, infos: Mapping[str, ShapeInfo], locator: Locator) -> ValidationResult:
     info = infos.get(hit.shape)
-    file, line = locator.locate(hit.focus)
+    place = locator.locate(hit.focus, path=hit.path, value=hit.value)
     return ValidationResult(
         rule=info.rule if info else rule_id(hit.shape),
         severity=hit.severity,
-        file=file,
-        line=line,
+        file=place.file,
+        line=place.line,
+        column=place.column,
+        where=place.where,
         focus_node=hit.focus,
         path=hit.path,
         value=hit.value,

@@ -1,7 +1,10 @@
 """Where a node is described: the file and line of a focus node, for results people can find.
 
 Turtle, TriG and N-Triples are read token by token for the line where each subject's block
-starts; for RDF/XML and JSON-LD the first line that quotes a subject's IRI is used.
+starts; for RDF/XML and JSON-LD the first line that quotes a subject's IRI is used. A design
+written by hand carries its source map: a result points at the YAML line and column of the
+entry or statement, the sheet and cell (``Escalaties!B7``), or the ArchiMate element's line,
+identifier and name.
 """
 
 from __future__ import annotations
@@ -10,13 +13,24 @@ import bisect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
 from ketenontologie.loading import Parsed
 
-__all__ = ["DesignInput", "Locator", "term_text"]
+__all__ = ["DesignInput", "Location", "Locator", "term_text"]
+
+
+class Location(NamedTuple):
+    """Where a result points: the file, line and column, and a place in the author's terms
+    (a sheet and cell, an ArchiMate element's identifier and name)."""
+
+    file: str | None
+    line: int | None
+    column: int | None = None
+    where: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +141,20 @@ class Locator:
         self._lines: dict[int, dict[str, int]] = {}
         self._mentions: dict[str, str] | None = None
 
-    def locate(self, node: str) -> tuple[str | None, int | None]:
+    def locate(self, node: str, *, path: str | None = None, value: str | None = None) -> Location:
+        """Where ``node`` is described; for a design written by hand, where the statement
+        ``node path value`` was written, if it was."""
         for index, design in enumerate(self._designs):
+            source = design.parsed
+            if source is not None and source.source_map is not None:
+                place = source.source_map.locate(node, path=path, value=value)
+                if place is not None:
+                    return Location(design.name, place.line, place.column, place.where)
+                continue
             line = self._subject_line(index, design, node)
             if line is not None:
-                return design.name, line
-        return self._mentioned_in(node), None
+                return Location(design.name, line)
+        return Location(self._mentioned_in(node), None)
 
     def _subject_line(self, index: int, design: DesignInput, node: str) -> int | None:
         source = design.parsed
@@ -140,7 +162,9 @@ class Locator:
             return None
         if index not in self._lines:
             base = source.base_iri or ""
-            if source.format in ("turtle", "trig", "n-triples", "n-quads"):
+            if source.source_map is not None:
+                self._lines[index] = {}
+            elif source.format in ("turtle", "trig", "n-triples", "n-quads"):
                 self._lines[index] = _subject_lines(source.text, base)
             else:
                 self._lines[index] = _quoted_lines(source.text, design)

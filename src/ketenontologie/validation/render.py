@@ -144,7 +144,7 @@ def render_text(report: ValidationReport, *, lang: Language = "nl", color: bool 
             project = f" ({words['project']})" if _basis(report, results[0]) == "project" else ""
             lines.append(f"  {label}{project}{name}")
             for result in results:
-                where = f"{words['line']} {result.line}" if result.line else "—"
+                where = _position(result, lang) or "—"
                 value = f"  ({words['value']}: {result.value})" if result.value else ""
                 lines.append(f"    {paint(_DIM, where)}  {result.focus_node}{value}")
                 lines.append(f"      {_text_in(result.message, lang)}")
@@ -153,6 +153,19 @@ def render_text(report: ValidationReport, *, lang: Language = "nl", color: bool 
         lines.append("")
     lines.append(_totals(report, lang))
     return "\n".join(lines)
+
+
+def _position(result: ValidationResult, lang: Language) -> str:
+    """Where a result points, in the author's terms: ``regel 12:5``, ``Escalaties!B7``, or an
+    ArchiMate element's line, identifier and name."""
+    parts = []
+    if result.line:
+        parts.append(
+            f"{_WORDS[lang]['line']} {result.line}" + (f":{result.column}" if result.column else "")
+        )
+    if result.where:
+        parts.append(shown(result.where))
+    return ", ".join(parts)
 
 
 # --- turtle ---------------------------------------------------------------------------------------
@@ -260,6 +273,10 @@ def render_junit(report: ValidationReport, *, lang: Language = "nl") -> str:
 def _plain_line(result: ValidationResult, lang: Language) -> str:
     file = shown(result.file) if result.file else _NO_FILE
     where = f"{file}:{result.line}" if result.line else file
+    if result.line and result.column:
+        where += f":{result.column}"
+    if result.where:
+        where += f" ({shown(result.where)})"
     return f"{where}: {result.severity} {result.rule} {result.focus_node}: " + _text_in(
         result.message, lang
     )
@@ -303,11 +320,19 @@ def render_sarif(report: ValidationReport, *, lang: Language = "nl") -> str:
             "message": {"text": f"{_text_in(result.message, lang)} ({result.focus_node})"},
             "properties": {"basis": _basis(report, result)},
         }
+        if result.where:
+            item["message"]["text"] += f" [{result.where}]"
         if result.file:
             location: dict[str, Any] = {"artifactLocation": {"uri": result.file}}
             if result.line:
                 location["region"] = {"startLine": result.line}
-            item["locations"] = [{"physicalLocation": location}]
+                if result.column:
+                    location["region"]["startColumn"] = result.column
+            place: dict[str, Any] = {"physicalLocation": location}
+            if result.where:
+                # A sheet and cell, or an ArchiMate element: the place in the author's terms.
+                place["logicalLocations"] = [{"name": result.where, "kind": "element"}]
+            item["locations"] = [place]
         results.append(item)
     sarif = {
         "$schema": _SARIF_SCHEMA,
@@ -349,7 +374,10 @@ def render_github(report: ValidationReport, *, lang: Language = "nl") -> str:
             properties.append(f"file={_escape_property(result.file)}")
             if result.line:
                 properties.append(f"line={result.line}")
-        properties.append(f"title={_escape_property(result.rule)}")
+                if result.column:
+                    properties.append(f"col={result.column}")
+        title = f"{result.rule} ({result.where})" if result.where else result.rule
+        properties.append(f"title={_escape_property(title)}")
         words = _WORDS[lang]
         value = f"; {words['value']}: {result.value}" if result.value else ""
         project = f"({words['project']}) " if _basis(report, result) == "project" else ""

@@ -75,6 +75,11 @@ class ValidationResult:
     message: Mapping[str, str]
     source: str | None
     basis: Basis | None = None
+    column: int | None = None
+    """The column in a YAML or XML file, where the design was written by hand."""
+    where: str | None = None
+    """The place in the author's terms: a sheet and cell (``Escalaties!B7``), or an ArchiMate
+    element's identifier and name."""
     shape: str | None = field(default=None, compare=False, repr=False)
     component: str | None = field(default=None, compare=False, repr=False)
 
@@ -85,6 +90,8 @@ class ValidationResult:
             "severity": self.severity,
             "file": self.file,
             "line": self.line,
+            "column": self.column,
+            "where": self.where,
             "focusNode": self.focus_node,
             "path": self.path,
             "value": self.value,
