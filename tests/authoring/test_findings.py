@@ -94,8 +94,11 @@ def test_archimate_findings_name_the_element(tmp_path: Path) -> None:
     result = next(r for r in report.results if r.focus_node.endswith("/rol/ketenmanager"))
     assert result.where is not None and "«Ketenmanager»" in result.where
     assert result.where.startswith("id-")
-    line = text.splitlines()[result.line - 1]  # type: ignore[operator]
-    assert "<element" in line and result.where.split()[0] in line
+    # the line is the property that holds the level the finding is about, inside the element
+    lines = text.splitlines()[: result.line]  # type: ignore[index]
+    assert result.path.endswith("#atLevel") and "<property" in lines[-1]
+    element = next(line for line in reversed(lines) if "<element" in line)
+    assert result.where.split()[0] in element
     assert "«Ketenmanager»" in render(report, "github")
 
 

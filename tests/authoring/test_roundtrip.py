@@ -16,6 +16,7 @@ from ketenontologie.authoring.spreadsheet import read_workbook, write_workbook
 from ketenontologie.authoring.yaml import read_yaml, write_yaml
 from ketenontologie.convert import canonical_turtle
 from ketenontologie.loading import parse_file
+from ketenontologie.namespaces import ORG
 
 from .conftest import EXAMPLES, canonical
 
@@ -23,9 +24,11 @@ IDS = [str(path.relative_to(path.parents[1])) for path in EXAMPLES]
 
 
 def _governance(quads: list[ox.Quad]) -> set[ox.Quad]:
-    """The statements about the design's entries: what ArchiMate keeps."""
+    """The statements about the design's entries and the memberships between them: what
+    ArchiMate keeps."""
     entries = {entry.iri for entry in design_from_quads(quads).entries}
-    return {q for q in canonical(quads) if q.subject in entries}
+    memberships = {q.subject for q in quads if q.object == ox.NamedNode(str(ORG) + "Membership")}
+    return {q for q in canonical(quads) if q.subject in entries | memberships}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=IDS)
@@ -188,3 +191,35 @@ def test_an_export_in_archis_style_reads_back(archimate_schema: object) -> None:
     archimate_schema.validate(text)  # type: ignore[attr-defined]
     back, _ = read_archimate(text.encode(), name="archi-export.xml")
     assert _governance(back) == _governance(quads)
+
+
+def test_memberships_survive_archimate_as_aggregations(archimate_schema: object) -> None:
+    """A membership with its role (``org:Membership``) is drawn as an aggregation with the
+    specialization ``Lidmaatschap`` and reads back with its IRI, labels and role; drawn by hand
+    without an IRI it becomes a membership of its own."""
+    import re
+
+    from ketenontologie.loading import parse_file
+
+    path = Path(__file__).parents[2] / "data" / "voorbeeldketen-havenstad.ttl"
+    quads = [ox.Quad(q.subject, q.predicate, q.object) for q in parse_file(path).quads]
+    memberships = {
+        q.subject for q in quads if q.object == ox.NamedNode("http://www.w3.org/ns/org#Membership")
+    }
+    assert memberships
+    data, notes = write_archimate(quads)
+    archimate_schema.validate(data.decode())  # type: ignore[attr-defined]
+    assert not any("left out" in note for note in notes)
+    back, _ = read_archimate(data, name="model.xml")
+    for node in memberships:
+        assert {q for q in quads if q.subject == node} == {q for q in back if q.subject == node}
+    text = re.sub(
+        r"<value>https://w3id.org/ketenontologie/id/lidmaatschap/[^<]+</value>",
+        "<value></value>",
+        data.decode(),
+    )
+    hand, _ = read_archimate(text.encode(), name="model.xml")
+    drawn = {
+        q.subject for q in hand if q.object == ox.NamedNode("http://www.w3.org/ns/org#Membership")
+    }
+    assert len(drawn) == len(memberships) and all(isinstance(n, ox.BlankNode) for n in drawn)

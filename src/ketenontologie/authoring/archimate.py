@@ -8,7 +8,8 @@ says its property ``Specialisatie`` (the exchange format has no profiles of its 
 specialization travels as a property). Partnership, membership of the chain and board seats are
 aggregations, where a post sits an assignment, an escalation step a flow with specialization
 ``Escalatie``, coaching a serving relationship with specialization ``Coaching``, the objective
-a realization. Levels, phases, building blocks, overriding power, the TOOI identifier, sources
+a realization, a membership (``org:Membership``) an aggregation with specialization
+``Lidmaatschap``. Levels, phases, building blocks, overriding power, the TOOI identifier, sources
 and the IRI are properties; every other statement about an entry is carried as a property named
 by its prefixed name. Names and documentation keep their language (``xml:lang``).
 
@@ -384,6 +385,11 @@ def read_archimate(
         props = _properties(relationship, definitions)
         drawn = relationship.get(_TYPE, "?")
         spec = next((v.strip() for k, _, _, v in props if k == SPECIALIZATION), None)
+        if spec and spec.casefold() == MEMBERSHIP.casefold() and source and target:
+            ends = (_name_of(elements, relationship.get(end)) for end in ("source", "target"))
+            where = f"{identifier} «{spec}: {' → '.join(ends)}»"
+            _membership_in(builder, parsed, relationship, props, source[2], target[2], where)
+            continue
         named = [p for k, _, _, v in props if k == RELATION for p in v.split()]
         predicates = [builder.iri(p, parsed.place(relationship)) for p in named] or _infer(
             drawn, spec, source, target
@@ -415,6 +421,35 @@ def read_archimate(
         for what, ids in sorted(outside.items()):
             notes.append(f"  {what} (x{len(ids)}): {', '.join(ids)}")
     return builder.quads, builder.places
+
+
+def _membership_in(
+    builder: Builder,
+    parsed: _Parsed,
+    relationship: ET.Element,
+    props: list[tuple[str, ET.Element, str | None, str]],
+    organization: ox.NamedNode,
+    member: ox.NamedNode,
+    where: str,
+) -> None:
+    """An aggregation with the specialization ``Lidmaatschap``: an ``org:Membership`` of
+    ``member`` in ``organization``, named by its IRI property or, drawn by hand, a blank node."""
+    place = parsed.place(relationship, where)
+    given = next((v.strip() for k, _, _, v in props if k == IRI and v.strip()), None)
+    node: ox.NamedNode | ox.BlankNode = (
+        ox.NamedNode(builder.iri(given, place))
+        if given
+        else builder.blank("lidmaatschap-" + relationship.get("identifier", ""))
+    )
+    builder.add(node, RDF_TYPE, ox.NamedNode(_MEMBERSHIP), place)
+    builder.add(node, _ORGANIZATION, organization, place)
+    builder.add(node, _MEMBER, member, place)
+    for lang, text in _texts(relationship, "name"):
+        builder.add(node, _LABEL, ox.Literal(text, language=lang or "nl"), place)
+    for key, prop, lang, text in props:
+        if ":" in key:
+            at = parsed.place(prop, where)
+            builder.add(node, builder.predicate(key, at), _carried(builder, text, lang, at), at)
 
 
 def _name_of(elements: Sequence[ET.Element], identifier: str | None) -> str:
@@ -607,7 +642,8 @@ def write_archimate(
                 e for e in elements if e.get("identifier") == element_ids[entry.iri.value]
             )
             writer.prop(element.find(_A + "properties"), compact(ESCALATES_TO), f"<{step.value}>")  # type: ignore[arg-type]
-    relationships = _sub(model, "relationships") if links else None
+    memberships = _memberships(design, element_ids)
+    relationships = _sub(model, "relationships") if links or memberships else None
     relationship_ids: dict[tuple[str, str, str, str | None], str] = {}
     for (source, target, kind, spec), predicates in sorted(
         links.items(), key=lambda kv: (kv[0][2], kv[0][0], kv[0][1])
@@ -627,6 +663,9 @@ def write_archimate(
         if spec:
             writer.prop(properties, SPECIALIZATION, spec)
         writer.prop(properties, RELATION, " ".join(compact(p) for p in sorted(predicates)))
+    for node, statements in memberships:
+        assert relationships is not None
+        _membership_out(writer, relationships, design, node, statements, element_ids)
     if writer.definitions:
         definitions = _sub(model, "propertyDefinitions")
         for name, (identifier, kind) in writer.definitions.items():
@@ -637,8 +676,12 @@ def write_archimate(
         views = _sub(_sub(model, "views"), "diagrams")
         for chain in chains:
             _view(views, design, chain, element_ids, relationship_ids)
+    carried = {node for node, _ in memberships}
     lost = sum(
-        len(values) for statements in design.other.values() for values in statements.values()
+        len(values)
+        for node, statements in design.other.items()
+        if node not in carried
+        for values in statements.values()
     )
     notes = []
     if lost:
@@ -651,6 +694,69 @@ def write_archimate(
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(
         model, encoding="unicode"
     ).encode("utf-8") + b"\n", notes
+
+
+_MEMBERSHIP = str(ORG) + "Membership"
+_MEMBER = str(ORG) + "member"
+_ORGANIZATION = str(ORG) + "organization"
+MEMBERSHIP = "Lidmaatschap"
+"""The specialization of an aggregation that stands for an ``org:Membership``."""
+
+
+def _memberships(
+    design: Design, element_ids: dict[str, str]
+) -> list[tuple[Term, dict[str, list[Term]]]]:
+    """The memberships (``org:Membership``) between two entries: each is drawn as an
+    aggregation from the organization to the member, so it survives the round trip."""
+    found = []
+    for node, statements in design.other.items():
+        if not isinstance(node, ox.NamedNode):
+            continue
+        types = statements.get(RDF_TYPE, [])
+        ends = [statements.get(_ORGANIZATION, []), statements.get(_MEMBER, [])]
+        if ox.NamedNode(_MEMBERSHIP) in types and all(
+            len(end) == 1 and isinstance(end[0], ox.NamedNode) and end[0].value in element_ids
+            for end in ends
+        ):
+            found.append((node, statements))
+    return found
+
+
+def _membership_out(
+    writer: _Writer,
+    relationships: ET.Element,
+    design: Design,
+    node: Term,
+    statements: dict[str, list[Term]],
+    element_ids: dict[str, str],
+) -> None:
+    assert isinstance(node, ox.NamedNode)
+    organization, member = statements[_ORGANIZATION][0].value, statements[_MEMBER][0].value
+    rel = _sub(
+        relationships,
+        "relationship",
+        identifier=_id("membership", node.value),
+        source=element_ids[organization],
+        target=element_ids[member],
+        **{_TYPE: "Aggregation"},
+    )
+    labels = sorted(
+        (t for t in statements.get(_LABEL, []) if isinstance(t, ox.Literal) and t.language),
+        key=lambda t: (t.language != "nl", t.language, t.value),
+    )
+    for term in labels:
+        _sub(rel, "name", term.value, **{_LANG: term.language or "nl"})
+    properties = _sub(rel, "properties")
+    writer.prop(properties, SPECIALIZATION, MEMBERSHIP)
+    writer.prop(properties, IRI, node.value)
+    for predicate, values in sorted(statements.items()):
+        for term in values:
+            if predicate in (_ORGANIZATION, _MEMBER) or term in labels:
+                continue
+            if predicate == RDF_TYPE and term == ox.NamedNode(_MEMBERSHIP):
+                continue
+            lang = term.language if isinstance(term, ox.Literal) else None
+            writer.prop(properties, compact(predicate), _value_text(design, term), lang=lang)
 
 
 def _label(entry: Entry, lang: str) -> str:
