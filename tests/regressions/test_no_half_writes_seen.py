@@ -10,7 +10,9 @@ from collections import Counter
 
 from conftest import AUTH, GRAPH, Server, design_variant
 
-SECONDS = 15.0
+SECONDS = {"virtuoso": 30.0, "oxigraph": 10.0}
+"""How long to look: the issue saw 0.4 % of reads half-done on Virtuoso, so there it takes
+some 600 reads to see one with good odds."""
 DESIGN = "wissel"
 COUNTS = f"""
 SELECT (COUNT(?a) AS ?asserted) (COUNT(?i) AS ?inferred) WHERE {{
@@ -71,17 +73,16 @@ def test_readers_never_see_a_design_half_replaced(attacked: Server) -> None:
 
     threads = [
         threading.Thread(target=writer),
-        threading.Thread(target=reader, args=("127.0.0.4",)),
-        threading.Thread(target=reader, args=("127.0.0.5",)),
+        *(threading.Thread(target=reader, args=(f"127.0.0.{n}",)) for n in (4, 5, 8)),
     ]
     for thread in threads:
         thread.start()
-    time.sleep(SECONDS)
+    time.sleep(SECONDS["oxigraph" if attacked.database is None else "virtuoso"])
     stop.set()
     for thread in threads:
         thread.join(timeout=60)
     assert not problems, problems[:5]
     mixtures = {pair: n for pair, n in seen.items() if pair not in whole}
     assert not mixtures, f"half-replaced states seen: {mixtures} (whole: {whole}, all: {seen})"
-    assert sum(seen.values()) > 50, (seen, failed_reads)
+    assert sum(seen.values()) > 100, (seen, failed_reads)
     assert all(seen[pair] for pair in whole), f"both versions were seen: {seen}"
