@@ -63,6 +63,11 @@ def test_updates_that_write_elsewhere_pass(update: str) -> None:
         "{ <a:b> <a:c> <a:d> } }",
         "PREFIX x: <https://w3id.org/ketenontologie/graph/afgeleid/> "
         "INSERT DATA { GRAPH x:loonaangifteketen { <a:b> <a:c> <a:d> } }",
+        # an escaped character in a prefixed name's local part names the unescaped IRI
+        "PREFIX g: <https://w3id.org/ketenontologie/graph/> "
+        r"INSERT DATA { GRAPH g:ontwerp\/loonaangifteketen { <a:b> <a:c> <a:d> } }",
+        "PREFIX g: <https://w3id.org/ketenontologie/graph/> "
+        r"WITH g:ontwerp\/loonaangifteketen DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
     ],
 )
 def test_updates_that_may_write_design_graphs_are_refused(update: str) -> None:

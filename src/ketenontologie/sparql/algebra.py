@@ -126,9 +126,9 @@ def _query_facts(text: str, base_iri: str | None) -> QueryFacts:
     named: list[str] = []
     for clause in _field(root, "datasetClause") or ():
         if _field(clause, "default") is not None:
-            default.append(str(clause["default"]))
+            default.append(_iri(clause["default"]))
         if _field(clause, "named") is not None:
-            named.append(str(clause["named"]))
+            named.append(_iri(clause["named"]))
     services, functions = _calls(root)
     return QueryFacts(form, tuple(default), tuple(named), services, functions)
 
@@ -152,7 +152,7 @@ def _operation(op: Any) -> Operation:
         return Operation(
             "LOAD",
             writes=(_graph(target) if target is not None else DEFAULT,),
-            source=str(op["iri"]),
+            source=_iri(op["iri"]),
         )
     if name in ("Clear", "Drop", "Create"):
         return Operation(name.upper(), writes=(_graph(op["graphiri"]),))
@@ -165,14 +165,14 @@ def _operation(op: Any) -> Operation:
             kind, writes=_quad_graphs(op, default=DEFAULT), inserts=name == "InsertData"
         )
     # Modify: WITH, DELETE/INSERT templates, USING, WHERE
-    with_graph = str(op["withClause"]) if _field(op, "withClause") is not None else None
+    with_graph = _iri(op["withClause"]) if _field(op, "withClause") is not None else None
     default = with_graph or DEFAULT
     written: tuple[str, ...] = ()
     for clause in (_field(op, "delete"), _field(op, "insert")):
         if clause is not None:
             written += _quad_graphs(clause, default=default)
     using = tuple(
-        str(clause["default"] if _field(clause, "default") is not None else clause["named"])
+        _iri(clause["default"] if _field(clause, "default") is not None else clause["named"])
         for clause in _field(op, "using") or ()
     )
     services, functions = _calls(_field(op, "where"))
@@ -187,6 +187,15 @@ def _operation(op: Any) -> Operation:
     )
 
 
+_LOCAL_ESCAPE = re.compile(r"\\([_~.!$&'()*+,;=/?#@%-])")
+
+
+def _iri(term: Any) -> str:
+    """The IRI a term names, as the store reads it: rdflib keeps the backslash of an escaped
+    character in a prefixed name's local part (``g:ontwerp\\/x``), the store drops it."""
+    return _LOCAL_ESCAPE.sub(r"\1", str(term))
+
+
 def _field(node: Any, key: str) -> Any:
     """A field of an algebra node, or None (rdflib's own ``get`` returns the key when absent)."""
     return dict.get(node, key)
@@ -197,7 +206,7 @@ def _graph(term: Any) -> str:
     from rdflib import URIRef
 
     if isinstance(term, URIRef):
-        return str(term)
+        return _iri(term)
     text = str(term).upper()
     return text if text in (DEFAULT, ALL, NAMED) else VARIABLE
 
@@ -217,14 +226,14 @@ def _calls(root: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if node.name == "ServiceGraphPattern":
             services.append(_service(_field(node, "term")))
         elif node.name == "Function" and _field(node, "iri") is not None:
-            functions.append(str(node["iri"]))
+            functions.append(_iri(node["iri"]))
     return tuple(dict.fromkeys(services)), tuple(dict.fromkeys(functions))
 
 
 def _service(term: Any) -> str:
     from rdflib import URIRef
 
-    return str(term) if isinstance(term, URIRef) else VARIABLE
+    return _iri(term) if isinstance(term, URIRef) else VARIABLE
 
 
 def _walk(node: Any) -> Iterator[Any]:
