@@ -12,7 +12,7 @@ PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL \
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-find-links \
 	--strip-extras --no-emit-index-url
 
-.PHONY: all setup run test lint format typecheck pytest lock clean dist w3id bench bench-report
+.PHONY: all setup run test lint format typecheck pytest soak lock clean dist w3id bench bench-report
 
 all: test
 
@@ -44,6 +44,13 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest
+
+# Readers and writers in parallel for minutes on both stores (`make test` runs the same for
+# seconds): no read fails and none sees half a write. CI runs it after `make test`.
+SOAK_SECONDS ?= 120
+soak: $(STAMP)
+	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest \
+		tests/regressions/test_reads_during_writes.py tests/regressions/test_no_half_writes_seen.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
