@@ -62,4 +62,8 @@ def test_designs_with_booleans_and_typed_literals_are_stored_and_read_back_equal
         line.split(" ", 2)[2].rstrip(" .") for line in stored.text.splitlines() if "^^" in line
     }
     expected = {literal.replace("{power}", power) for literal in EXPECTED}
+    if attacked.database is None:
+        # The embedded store keeps the integer types derived from xsd:integer as xsd:integer,
+        # the same value (docs/service.md, "The store interface").
+        expected = {e.replace("#positiveInteger", "#integer") for e in expected}
     assert literals == expected

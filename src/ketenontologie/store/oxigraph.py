@@ -307,10 +307,20 @@ class OxigraphStore:
 
     def _write(self, commit: Callable[[], None]) -> None:
         """Commit one transaction, then make the snapshot queries will read (lock held)."""
+        retry = self._full
         if self._full:
             self._reopen()  # RocksDB refuses every write after a full disk until it is reopened
         try:
-            commit()
+            try:
+                commit()
+            except (OSError, RuntimeError, ValueError) as error:
+                # The first write after a reopen can still meet the error RocksDB kept from the
+                # full disk; once reopened again, the room that was freed is seen.
+                if not (retry and _disk_full(error)):
+                    raise
+                self._full = True
+                self._reopen()
+                commit()
         except SyntaxError as error:
             raise SparqlSyntaxError(f"The update is not valid SPARQL: {error}") from None
         except (OSError, RuntimeError, ValueError) as error:
