@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MAX_RESULT_BYTES, STORES, Server, own_server
+from conftest import MAX_RESULT_BYTES, Server, own_server
 
 SLACK = 1024
 """Bytes a cut answer may exceed the bound by (its head and tail)."""
@@ -36,7 +36,19 @@ def wide_rows() -> str:
     )
 
 
-@pytest.fixture(params=STORES)
+@pytest.fixture(
+    params=[
+        "oxigraph",
+        pytest.param(
+            "virtuoso",
+            marks=pytest.mark.xfail(
+                reason="Virtuoso builds the doubled values itself and keeps working after the "
+                "service gave up (or dies at its memory bound): docs/deploy.md, open",
+                strict=False,
+            ),
+        ),
+    ]
+)
 def alone(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:

@@ -58,7 +58,10 @@ def test_a_runaway_lookup_is_stopped_at_the_time_limit_and_others_are_answered(
     assert answer.json()["error"] == "query-timeout"
     assert answer.headers["retry-after"]
     seconds = float(outcome["seconds"])  # type: ignore[arg-type]
-    assert seconds < QUERY_TIMEOUT + MARGIN, f"stopped after {seconds:.1f} s"
+    # On Virtuoso the worker's request to the server is given up at the limit too; the answer
+    # may take a second longer to come back through it.
+    margin = MARGIN + (1.0 if attacked.database is not None else 0.0)
+    assert seconds < QUERY_TIMEOUT + margin, f"stopped after {seconds:.1f} s"
     assert still_running, "the cheap requests were answered while the runaway query ran"
     assert max(waited.values()) < PROMPTLY, f"cheap requests waited {waited} s"
     attacked.answers()

@@ -157,6 +157,9 @@ def error_response(error: KetenontologieError) -> JSONResponse:
         headers["WWW-Authenticate"] = 'Bearer realm="ketenontologie"'
     if isinstance(error, QueryTimeoutError | ServiceBusyError | QueryResourceError):
         headers["Retry-After"] = "1"
+    if status in (408, 413):
+        # the rest of the body is not read: the connection cannot carry another request
+        headers["Connection"] = "close"
     return JSONResponse(error.to_dict(), status_code=status, headers=headers)
 
 

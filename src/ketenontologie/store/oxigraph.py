@@ -307,20 +307,10 @@ class OxigraphStore:
 
     def _write(self, commit: Callable[[], None]) -> None:
         """Commit one transaction, then make the snapshot queries will read (lock held)."""
-        retry = self._full
         if self._full:
             self._reopen()  # RocksDB refuses every write after a full disk until it is reopened
         try:
-            try:
-                commit()
-            except (OSError, RuntimeError, ValueError) as error:
-                # The first write after a reopen can still meet the error RocksDB kept from the
-                # full disk; once reopened again, the room that was freed is seen.
-                if not (retry and _disk_full(error)):
-                    raise
-                self._full = True
-                self._reopen()
-                commit()
+            commit()
         except SyntaxError as error:
             raise SparqlSyntaxError(f"The update is not valid SPARQL: {error}") from None
         except (OSError, RuntimeError, ValueError) as error:
@@ -332,6 +322,9 @@ class OxigraphStore:
             self._snapshots.publish(self._store)
         except OSError as error:
             if _disk_full(error):
+                # The snapshot flushes the store first; a flush that met the full disk leaves
+                # RocksDB refusing writes until it is reopened, as a failed commit does.
+                self._full = True
                 raise StoreFullError(stored=True) from None
             raise StoreError(
                 f"The write was stored, but its snapshot for queries failed ({error}); queries "

@@ -151,14 +151,22 @@ class WorkerPool:
 
     def _send(self, worker: _Worker, job: dict[str, Any], deadline: float, timeout: float) -> Any:
         try:
+            if not worker.ready:
+                # A worker's start (confinement, its parser) is not the query's time.
+                started = time.monotonic()
+                if not worker.conn.poll(_STARTUP_SECONDS):
+                    raise OSError("the worker did not start")
+                worker.conn.recv()
+                worker.ready = True
+                deadline += time.monotonic() - started
             worker.conn.send(job)
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 raise TimeoutError
             status, payload = worker.conn.recv()
         except (TimeoutError, EOFError, OSError) as error:
             worker.kill()
-            with self._lock:
-                self._started -= 1
+            # its replacement starts now, so that the next query does not wait for it
+            self._idle.put(_Worker(self._context, self._memory, self._warm))
             if isinstance(error, TimeoutError):
                 raise QueryTimeoutError(timeout) from None
             raise QueryResourceError(
@@ -181,8 +189,13 @@ class WorkerPool:
                 return
 
 
+_STARTUP_SECONDS = 60.0
+"""How long a new worker may take to get ready before it counts as failed."""
+
+
 class _Worker:
     def __init__(self, context: Any, memory: int | None, warm: str) -> None:
+        self.ready = False
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_worker_main, args=(child, memory, warm), daemon=True)
         self.process.start()
@@ -205,6 +218,8 @@ def _worker_main(
     confine(memory_bytes=memory)
     with contextlib.suppress(Exception):  # a cold worker is slower, not wrong
         _function(warm)()
+    with contextlib.suppress(OSError):
+        conn.send(("ready", None))
     snapshot = _Snapshot()
     while True:
         try:
