@@ -708,7 +708,7 @@ def _memberships(
 ) -> list[tuple[Term, dict[str, list[Term]]]]:
     """The memberships (``org:Membership``) between two entries: each is drawn as an
     aggregation from the organization to the member, so it survives the round trip."""
-    found = []
+    found: list[tuple[Term, dict[str, list[Term]]]] = []
     for node, statements in design.other.items():
         if not isinstance(node, ox.NamedNode):
             continue
@@ -744,8 +744,8 @@ def _membership_out(
         (t for t in statements.get(_LABEL, []) if isinstance(t, ox.Literal) and t.language),
         key=lambda t: (t.language != "nl", t.language, t.value),
     )
-    for term in labels:
-        _sub(rel, "name", term.value, **{_LANG: term.language or "nl"})
+    for label in labels:
+        _sub(rel, "name", label.value, **{_LANG: label.language or "nl"})
     properties = _sub(rel, "properties")
     writer.prop(properties, SPECIALIZATION, MEMBERSHIP)
     writer.prop(properties, IRI, node.value)
