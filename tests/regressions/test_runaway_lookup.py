@@ -16,6 +16,9 @@ LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 MARGIN = 2.0
 """Seconds past the time limit within which a stopped query must be answered."""
 
+STARTUP = 3.0
+"""Seconds a query worker may take to start on a loaded machine (not counted in the limit)."""
+
 PROMPTLY = 1.0
 """Seconds within which a cheap request must be answered while a runaway query runs."""
 
@@ -58,9 +61,9 @@ def test_a_runaway_lookup_is_stopped_at_the_time_limit_and_others_are_answered(
     assert answer.json()["error"] == "query-timeout"
     assert answer.headers["retry-after"]
     seconds = float(outcome["seconds"])  # type: ignore[arg-type]
-    # On Virtuoso the worker's request to the server is given up at the limit too; the answer
-    # may take a second longer to come back through it.
-    margin = MARGIN + (1.0 if attacked.database is not None else 0.0)
+    # The limit counts the query's own time: when the query had to wait for a worker to start
+    # (one killed by an earlier runaway is replaced at once), the start comes on top.
+    margin = MARGIN + STARTUP
     assert seconds < QUERY_TIMEOUT + margin, f"stopped after {seconds:.1f} s"
     assert still_running, "the cheap requests were answered while the runaway query ran"
     assert max(waited.values()) < PROMPTLY, f"cheap requests waited {waited} s"
