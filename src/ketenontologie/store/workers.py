@@ -154,10 +154,7 @@ class WorkerPool:
             if not worker.ready:
                 # A worker's start (confinement, its parser) is not the query's time.
                 started = time.monotonic()
-                if not worker.conn.poll(_STARTUP_SECONDS):
-                    raise OSError("the worker did not start")
-                worker.conn.recv()
-                worker.ready = True
+                worker.wait_ready()
                 deadline += time.monotonic() - started
             worker.conn.send(job)
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
@@ -165,8 +162,18 @@ class WorkerPool:
             status, payload = worker.conn.recv()
         except (TimeoutError, EOFError, OSError) as error:
             worker.kill()
-            # its replacement starts now, so that the next query does not wait for it
-            self._idle.put(_Worker(self._context, self._memory, self._warm))
+            # Its replacement starts now, and the client whose query was stopped keeps its share
+            # until it is ready: so that while it starts, that client cannot take the worker
+            # that others are left with.
+            replacement = _Worker(self._context, self._memory, self._warm)
+            try:
+                replacement.wait_ready()
+            except OSError:
+                replacement.kill()
+                with self._lock:
+                    self._started -= 1  # the next query that finds no idle worker starts one
+            else:
+                self._idle.put(replacement)
             if isinstance(error, TimeoutError):
                 raise QueryTimeoutError(timeout) from None
             raise QueryResourceError(
@@ -200,6 +207,19 @@ class _Worker:
         self.process = context.Process(target=_worker_main, args=(child, memory, warm), daemon=True)
         self.process.start()
         child.close()
+
+    def wait_ready(self) -> None:
+        """Wait until the worker has started (at most :data:`_STARTUP_SECONDS`)."""
+        if self.ready:
+            return
+        try:
+            if self.conn.poll(_STARTUP_SECONDS):
+                self.conn.recv()
+                self.ready = True
+        except (EOFError, OSError):
+            pass
+        if not self.ready:
+            raise OSError("the query worker did not start")
 
     def kill(self) -> None:
         self.process.kill()
