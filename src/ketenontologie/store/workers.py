@@ -117,7 +117,7 @@ class WorkerPool:
                 worker = self._take(deadline)
                 if worker is None:  # every worker stayed busy until the time limit
                     raise QueryTimeoutError(timeout)
-                return self._send(worker, job, deadline, timeout)
+                return self._send(worker, job, deadline, timeout, who)
             finally:
                 with self._changed:
                     self._running[who] -= 1
@@ -149,7 +149,9 @@ class WorkerPool:
         except queue.Empty:
             return None
 
-    def _send(self, worker: _Worker, job: dict[str, Any], deadline: float, timeout: float) -> Any:
+    def _send(
+        self, worker: _Worker, job: dict[str, Any], deadline: float, timeout: float, who: str
+    ) -> Any:
         try:
             if not worker.ready:
                 # A worker's start (confinement, its parser) is not the query's time.
@@ -165,15 +167,9 @@ class WorkerPool:
             # Its replacement starts now, and the client whose query was stopped keeps its share
             # until it is ready: so that while it starts, that client cannot take the worker
             # that others are left with.
-            replacement = _Worker(self._context, self._memory, self._warm)
-            try:
-                replacement.wait_ready()
-            except OSError:
-                replacement.kill()
-                with self._lock:
-                    self._started -= 1  # the next query that finds no idle worker starts one
-            else:
-                self._idle.put(replacement)
+            with self._changed:
+                self._running[who] += 1  # given back by _replace when the replacement is ready
+            threading.Thread(target=self._replace, args=(who,), daemon=True).start()
             if isinstance(error, TimeoutError):
                 raise QueryTimeoutError(timeout) from None
             raise QueryResourceError(
@@ -186,6 +182,24 @@ class WorkerPool:
             code, message, attributes = payload
             raise KetenontologieError.rebuilt(code, message, attributes)
         return payload
+
+    def _replace(self, who: str) -> None:
+        """Start a worker in place of a killed one, then give ``who`` its share back."""
+        replacement = _Worker(self._context, self._memory, self._warm)
+        try:
+            replacement.wait_ready()
+        except OSError:
+            replacement.kill()
+            with self._lock:
+                self._started -= 1  # the next query that finds no idle worker starts one
+        else:
+            self._idle.put(replacement)
+        finally:
+            with self._changed:
+                self._running[who] -= 1
+                if self._running[who] <= 0:
+                    del self._running[who]
+                self._changed.notify_all()
 
     def close(self) -> None:
         """Stop the idle workers (busy ones are daemons and end with the process)."""
