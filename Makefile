@@ -46,7 +46,7 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 # Readers and writers in parallel for minutes on both stores (`make test` runs the same for
-# seconds): no read fails and none sees half a write. CI runs it after `make test`.
+# seconds): no read fails and none sees half a write.
 SOAK_SECONDS ?= 120
 soak: $(STAMP)
 	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest \
