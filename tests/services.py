@@ -43,6 +43,7 @@ __all__ = [
     "Listener",
     "Server",
     "free_port",
+    "start_database",
     "start_server",
     "store_env",
     "store_env_for",
@@ -126,7 +127,7 @@ def start_server(
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", data_dir, process, log)
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 180  # a loaded machine starts a service slowly
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the service stopped:\n{log.read_text()}")
@@ -138,6 +139,28 @@ def start_server(
     raise RuntimeError(f"the service did not start in time:\n{log.read_text()}")
 
 
+def start_database(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    addfinalizer: Callable[[Callable[[], object]], None],
+    *,
+    buffers: int = 20_000,
+) -> Virtuoso:
+    """A Virtuoso of its own (stopped by ``addfinalizer``).
+
+    Without ``virtuoso-t`` the test is skipped, except under ``CI=true``: there it fails.
+    """
+    try:
+        find_virtuoso()
+        database = _start_virtuoso(tmp_path_factory.mktemp(f"virtuoso-{name}"), buffers=buffers)
+    except VirtuosoUnavailableError as error:
+        if must_have_virtuoso():
+            pytest.fail(f"CI=true and Virtuoso is not available: {error}")
+        pytest.skip(str(error))
+    addfinalizer(database.stop)
+    return database
+
+
 def store_env_for(
     store: str,
     tmp_path_factory: pytest.TempPathFactory,
@@ -145,22 +168,10 @@ def store_env_for(
     addfinalizer: Callable[[Callable[[], object]], None],
 ) -> dict[str, str]:
     """The environment that points a service at ``store``: nothing for the embedded one, a
-    Virtuoso of its own (stopped by ``addfinalizer``) for ``virtuoso``.
-
-    Without ``virtuoso-t`` the Virtuoso runs are skipped, except under ``CI=true``: there they
-    fail.
-    """
+    Virtuoso of its own (:func:`start_database`) for ``virtuoso``."""
     if store == "oxigraph":
         return {}
-    try:
-        find_virtuoso()
-        database: Virtuoso = _start_virtuoso(tmp_path_factory.mktemp(f"virtuoso-{name}"))
-    except VirtuosoUnavailableError as error:
-        if must_have_virtuoso():
-            pytest.fail(f"CI=true and Virtuoso is not available: {error}")
-        pytest.skip(str(error))
-    addfinalizer(database.stop)
-    return database.env()
+    return start_database(tmp_path_factory, name, addfinalizer).env()
 
 
 def store_env(

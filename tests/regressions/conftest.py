@@ -18,7 +18,6 @@ import contextlib
 import http.server
 import os
 import resource
-import socket
 import subprocess
 import sys
 import threading
@@ -30,8 +29,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from virtuoso import Virtuoso, VirtuosoUnavailableError, find_virtuoso, must_have_virtuoso
-from virtuoso import start_virtuoso as _start_virtuoso
+import services
+from virtuoso import Virtuoso
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "regression-token-0123456789"
@@ -59,13 +58,6 @@ GRAPH = "https://w3id.org/ketenontologie/graph/"
 HAVENSTAD = "voorbeeldketen-havenstad"
 
 
-def free_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def client_from(url: str, address: str = "127.0.0.1", **options: object) -> httpx.Client:
     """A client of ``url`` whose connections come from the loopback ``address``."""
     transport = httpx.HTTPTransport(local_address=address)
@@ -74,71 +66,40 @@ def client_from(url: str, address: str = "127.0.0.1", **options: object) -> http
 
 @dataclass
 class Server:
-    """A running service: its URL, data directory, settings and process (restartable)."""
+    """A service (``tests/services.py``) that can be restarted, with its settings and, on
+    Virtuoso, its database."""
 
     data_dir: Path
     env: dict[str, str]
     args: Sequence[str] = ()
-    port: int = 0
-    process: subprocess.Popen[bytes] | None = None
-    log: Path = field(default_factory=Path)
+    running: services.Server | None = None
     database: Virtuoso | None = None
     """The Virtuoso the service stores in (None: the embedded store)."""
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        assert self.running is not None
+        return self.running.url
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    @property
+    def process(self) -> subprocess.Popen[bytes] | None:
+        return self.running.process if self.running is not None else None
 
     def client(self, address: str = "127.0.0.1", **options: object) -> httpx.Client:
         return client_from(self.url, address, **options)
 
     def start(self) -> None:
         """Start the service on a free loopback port and wait until it answers."""
-        self.port = free_port()
-        self.log = self.data_dir.parent / f"server-{self.port}.log"
-        environment = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("KETENONTOLOGIE_")},
-            "PYTHONPATH": str(ROOT / "src"),
-            **self.env,
-        }
-        command = [
-            sys.executable,
-            "-m",
-            "ketenontologie",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--data-dir",
-            str(self.data_dir),
-            *self.args,
-        ]
-        with self.log.open("wb") as out:
-            self.process = subprocess.Popen(
-                command, env=environment, stdout=out, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the service stopped:\n{self.log_text()}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.url}/queries", timeout=2).status_code == 200:
-                    return
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"the service did not start in time:\n{self.log_text()}")
+        self.running = services.start_server(self.data_dir, env=self.env, args=self.args)
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
+        if self.running is not None:
+            self.running.stop()
+            self.running = None
 
     def restart(self) -> None:
         self.stop()
@@ -149,7 +110,8 @@ class Server:
         return self.process is not None and self.process.poll() is None
 
     def log_text(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
+        log = self.running.log if self.running is not None else None
+        return log.read_text(errors="replace") if log is not None and log.exists() else ""
 
     def rss_bytes(self) -> int:
         """Resident memory of the service's own process (not its workers)."""
@@ -201,29 +163,6 @@ def start_server(
     return server
 
 
-def store_env(
-    store: str, tmp_path_factory: pytest.TempPathFactory, finalizers: list[object]
-) -> dict[str, str]:
-    """What points a service at ``store``: nothing for the embedded one, a Virtuoso of its own
-    for ``virtuoso`` (stopped by the caller's finalizer). Missing Virtuoso: skip, or fail
-    under ``CI=true``."""
-    if store == "oxigraph":
-        return {}
-    try:
-        find_virtuoso()
-        database: Virtuoso = _start_virtuoso(tmp_path_factory.mktemp("virtuoso"), buffers=10_000)
-    except VirtuosoUnavailableError as error:
-        if must_have_virtuoso():
-            pytest.fail(f"CI=true and Virtuoso is not available: {error}")
-        pytest.skip(str(error))
-    finalizers.append(database)
-    # An attack that gets past the service could make Virtuoso take the machine's memory (one
-    # did: 18 GB, then the kernel killed it); on a shared machine it may take at most this.
-    assert database.pid is not None
-    resource.prlimit(database.pid, resource.RLIMIT_DATA, (VIRTUOSO_MEMORY, VIRTUOSO_MEMORY))
-    return database.env()
-
-
 @contextlib.contextmanager
 def own_server(
     store: str,
@@ -234,23 +173,24 @@ def own_server(
     data_dir: Path | None = None,
 ) -> Iterator[Server]:
     """A service of the test's own on ``store`` (and a Virtuoso of its own), stopped after."""
-    databases: list[object] = []
-    try:
-        environment = {**store_env(store, tmp_path_factory, databases), **(env or {})}
+    with contextlib.ExitStack() as stack:
+        database = None
+        if store == "virtuoso":
+            database = services.start_database(
+                tmp_path_factory, "regression", stack.callback, buffers=10_000
+            )
+            # An attack that gets past the service could make Virtuoso take the machine's
+            # memory (one did: 18 GB, then the kernel killed it); here it may take at most this.
+            assert database.pid is not None
+            resource.prlimit(database.pid, resource.RLIMIT_DATA, (VIRTUOSO_MEMORY,) * 2)
         server = start_server(
             data_dir or tmp_path_factory.mktemp(f"own-{store}") / "data",
-            env=environment,
+            env={**(database.env() if database else {}), **(env or {})},
             args=args,
         )
-        server.database = next((d for d in databases if isinstance(d, Virtuoso)), None)
-        try:
-            yield server
-        finally:
-            server.stop()
-    finally:
-        for database in databases:
-            assert isinstance(database, Virtuoso)
-            database.stop()
+        server.database = database
+        stack.callback(server.stop)
+        yield server
 
 
 @pytest.fixture(scope="session", params=STORES)

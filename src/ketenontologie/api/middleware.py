@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ketenontologie.errors import KetenontologieError, PayloadTooLargeError, RequestTimeoutError
+from ketenontologie.api.errors import error_response
+from ketenontologie.errors import PayloadTooLargeError, RequestTimeoutError
 
 __all__ = ["BodyLimitMiddleware"]
 
@@ -28,7 +28,7 @@ class BodyLimitMiddleware:
             return
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                await _refuse(send, 413, PayloadTooLargeError(self._too_large()))
+                await error_response(PayloadTooLargeError(self._too_large()))(scope, receive, send)
                 return
         received = 0
         started = False
@@ -57,26 +57,10 @@ class BodyLimitMiddleware:
             await self.app(scope, bounded_receive, watching_send)
         except (PayloadTooLargeError, RequestTimeoutError) as error:
             if not started:
-                await _refuse(send, 413 if isinstance(error, PayloadTooLargeError) else 408, error)
+                await error_response(error)(scope, receive, send)
 
     def _too_large(self) -> str:
         return (
             f"The request body is larger than {self.max_bytes} bytes (te groot). Send less, "
             "or ask the administrator to raise KETENONTOLOGIE_MAX_BODY_BYTES."
         )
-
-
-async def _refuse(send: Send, status: int, error: KetenontologieError) -> None:
-    body = json.dumps(error.to_dict()).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
