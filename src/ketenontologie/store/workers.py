@@ -119,11 +119,7 @@ class WorkerPool:
                     raise QueryTimeoutError(timeout)
                 return self._send(worker, job, deadline, timeout, who)
             finally:
-                with self._changed:
-                    self._running[who] -= 1
-                    if self._running[who] <= 0:
-                        del self._running[who]
-                    self._changed.notify_all()
+                self._leave(who)
         finally:
             with self._changed:
                 self._pending -= 1
@@ -137,6 +133,14 @@ class WorkerPool:
                     raise QueryTimeoutError(timeout)
                 self._changed.wait(remaining)
             self._running[who] += 1
+
+    def _leave(self, who: str) -> None:
+        """Give back one of ``who``'s share of the workers."""
+        with self._changed:
+            self._running[who] -= 1
+            if self._running[who] <= 0:
+                del self._running[who]
+            self._changed.notify_all()
 
     def _take(self, deadline: float) -> _Worker | None:
         """An idle worker, a new one while fewer than ``size`` run, or None at the deadline."""
@@ -195,11 +199,7 @@ class WorkerPool:
         else:
             self._idle.put(replacement)
         finally:
-            with self._changed:
-                self._running[who] -= 1
-                if self._running[who] <= 0:
-                    del self._running[who]
-                self._changed.notify_all()
+            self._leave(who)
 
     def close(self) -> None:
         """Stop the idle workers (busy ones are daemons and end with the process)."""
