@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from pyshacl import validate
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
+
+from shared_files import shared
 
 ROOT = Path(__file__).resolve().parents[1]
 KETEN = Namespace("https://w3id.org/ketenontologie/def#")
@@ -61,21 +62,11 @@ def test_scheme_conforms_to_nl_sbb(scheme: Graph, nl_sbb_shapes: Graph) -> None:
     assert conforms, text
 
 
-# Geonovum's official SHACL profile of NL-SBB, read where the shared standards are kept (never
-# copied into the project); KETENONTOLOGIE_STANDARDS points elsewhere. Missing: a skip, on CI a
-# failure.
-STANDARDS = Path(os.environ.get("KETENONTOLOGIE_STANDARDS", ROOT.parent / "shared" / "standards"))
-OFFICIAL_NL_SBB = STANDARDS / "nl-sbb" / "skos-ap-nl.ttl"
-
-
+# Geonovum's official SHACL profile of NL-SBB, read where the shared standards are kept.
 @pytest.fixture(scope="session")
 def official_nl_sbb() -> Graph:
-    if not OFFICIAL_NL_SBB.is_file():
-        message = f"Geonovum's NL-SBB profile is not at {OFFICIAL_NL_SBB}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return Graph().parse(OFFICIAL_NL_SBB)  # its owl:imports are not followed (no network)
+    path = shared("standards", "nl-sbb", "skos-ap-nl.ttl", what="Geonovum's NL-SBB profile")
+    return Graph().parse(path)  # its owl:imports are not followed (no network)
 
 
 def test_scheme_conforms_to_geonovums_official_nl_sbb_profile(

@@ -21,10 +21,10 @@ from ketenontologie.convert import (
 )
 from ketenontologie.errors import UnknownFormatError
 from ketenontologie.loading import parse_upload, syntax_for_media_type
+from shared_files import shared
 
 ROOT = Path(__file__).resolve().parents[1]
 HAVENSTAD = ROOT / "data" / "voorbeeldketen-havenstad.ttl"
-ARCHISURANCE = ROOT.parent / "shared" / "fixtures" / "archimate" / "archisurance.xml"
 
 
 def test_canonical_turtle_is_the_same_bytes_for_the_same_graph() -> None:
@@ -98,9 +98,8 @@ def test_convert_and_template_on_the_command_line(
 def test_archisurance_converts_to_nothing_and_says_what_it_holds(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    if not ARCHISURANCE.is_file():
-        pytest.skip(f"no fixture at {ARCHISURANCE}")
-    assert main(["convert", str(ARCHISURANCE), str(tmp_path / "a.ttl")]) == 2
+    archisurance = shared("fixtures", "archimate", "archisurance.xml", what="the ArchiMate fixture")
+    assert main(["convert", str(archisurance), str(tmp_path / "a.ttl")]) == 2
     err = capsys.readouterr().err
     assert "120 elements, 178 relationships, 17 views" in err
     assert "298 outside the mapping" in err

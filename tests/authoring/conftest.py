@@ -9,9 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from shared_files import shared
+
 ROOT = Path(__file__).resolve().parents[2]
-ARCHIMATE = ROOT.parent / "shared" / "fixtures" / "archimate"
-XSD = ARCHIMATE / "xsd"
 EXAMPLES = sorted(ROOT.joinpath("data").glob("*.ttl")) + sorted(
     ROOT.joinpath("tests", "designs").rglob("*.ttl")
 )
@@ -28,14 +28,14 @@ def canonical(quads: Iterable[ox.Quad | ox.Triple]) -> set[ox.Quad]:
 @pytest.fixture(scope="session")
 def archimate_schema() -> object:
     """The Open Group's exchange-format schema, read offline (Dublin Core and xml: mapped)."""
-    xmlschema = pytest.importorskip("xmlschema")
-    if not XSD.is_dir():
-        pytest.skip(f"the ArchiMate schemas are not at {XSD}")
+    import xmlschema
+
+    xsd = shared("fixtures", "archimate", "xsd", what="the ArchiMate schemas")
     return xmlschema.XMLSchema(
-        str(XSD / "archimate3_Diagram.xsd"),
+        str(xsd / "archimate3_Diagram.xsd"),
         locations=[
-            ("http://purl.org/dc/elements/1.1/", str(XSD / "dc.xsd")),
-            ("http://www.w3.org/XML/1998/namespace", str(XSD / "xml.xsd")),
+            ("http://purl.org/dc/elements/1.1/", str(xsd / "dc.xsd")),
+            ("http://www.w3.org/XML/1998/namespace", str(xsd / "xml.xsd")),
         ],
         allow="local",  # never remote: the schemas they import are mapped to these files
     )
@@ -43,7 +43,6 @@ def archimate_schema() -> object:
 
 @pytest.fixture(scope="session")
 def archisurance() -> bytes:
-    path = ARCHIMATE / "archisurance.xml"
-    if not path.is_file():
-        pytest.skip(f"the ArchiMate fixture is not at {path}")
-    return path.read_bytes()
+    return shared(
+        "fixtures", "archimate", "archisurance.xml", what="the ArchiMate fixture"
+    ).read_bytes()
