@@ -23,7 +23,14 @@ import xml.parsers.expat
 
 from ketenontologie.errors import InputTooDeepError, InputTooLargeError
 
-__all__ = ["MAX_FILE_BYTES", "MAX_NESTING", "check_nesting", "check_size", "deepest"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_NESTING",
+    "MAX_VALUE_GROWTH",
+    "check_nesting",
+    "check_size",
+    "deepest",
+]
 
 MAX_NESTING = 48
 """How deep brackets, lists, groups, objects or elements may nest in any input."""
@@ -31,6 +38,11 @@ MAX_NESTING = 48
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """The largest file the command line reads as one design (the service bounds request bodies
 with ``KETENONTOLOGIE_MAX_BODY_BYTES``)."""
+
+MAX_VALUE_GROWTH = 1000
+"""How many times longer than the values it starts from a value a query builds may become
+(:func:`ketenontologie.sparql.algebra.value_growth`). A query over that bound is refused before
+any store runs it: a store computes such values before a bound on the answer can see them."""
 
 _LONG_DOUBLE = rb'"""(?:[^"\\]++|\\.|"(?!""))*+"""'
 _LONG_SINGLE = rb"'''(?:[^'\\]++|\\.|'(?!''))*+'''"

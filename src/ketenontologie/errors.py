@@ -381,6 +381,24 @@ class ForbiddenOperationError(KetenontologieError):
     code = "forbidden-operation"
 
 
+class QueryTooCostlyError(ForbiddenOperationError):
+    """A query builds values that could grow past the bound the project sets: not run."""
+
+    code = "query-too-costly"
+
+    def __init__(self, *, growth: int, limit: int) -> None:
+        self.growth = growth
+        self.limit = limit
+        shown_growth = f"{growth:,}" if growth < 10**12 else "more than a trillion"
+        super().__init__(
+            f"The query or update builds a value that can grow to {shown_growth} times the "
+            "length of the values it starts from (CONCAT or REPLACE of a value built the same "
+            f"way, step after step), more than the {limit:,} times allowed here, so it was not "
+            "run (de query bouwt waarden die te groot kunnen worden). Build the value in fewer "
+            "steps, or let the client put the pieces together."
+        )
+
+
 class DesignGraphWriteError(KetenontologieError):
     """A write through SPARQL Update or the Graph Store Protocol would touch a design graph."""
 

@@ -35,6 +35,7 @@ __all__ = [
     "QueryFacts",
     "query_facts",
     "update_facts",
+    "value_growth",
     "warm",
 ]
 
@@ -66,6 +67,10 @@ class QueryFacts:
     """The endpoints of ``SERVICE`` clauses (``?`` for one named by a variable)."""
     functions: tuple[str, ...] = ()
     """The IRIs of the extension functions the query calls (not SPARQL's own)."""
+    growth: int = 1
+    """How many times longer than the values it starts from a value the query builds may be,
+    at most (:func:`value_growth`): ``BIND(CONCAT(?x, ?x) AS ?y)`` doubles, 26 of them in a
+    row make a value of 64 million times its start."""
 
     @property
     def has_dataset(self) -> bool:
@@ -92,6 +97,8 @@ class Operation:
     functions: tuple[str, ...] = ()
     source: str | None = None
     """What ``LOAD`` would fetch."""
+    growth: int = 1
+    """What its ``WHERE`` clause builds, as :attr:`QueryFacts.growth`."""
 
 
 def warm() -> None:
@@ -130,7 +137,8 @@ def _query_facts(text: str, base_iri: str | None) -> QueryFacts:
         if _field(clause, "named") is not None:
             named.append(_iri(clause["named"]))
     services, functions = _calls(root)
-    return QueryFacts(form, tuple(default), tuple(named), services, functions)
+    growth = value_growth(root)
+    return QueryFacts(form, tuple(default), tuple(named), services, functions, growth)
 
 
 @functools.lru_cache(maxsize=128)
@@ -184,6 +192,7 @@ def _operation(op: Any) -> Operation:
         inserts=_field(op, "insert") is not None,
         services=services,
         functions=functions,
+        growth=value_growth(_field(op, "where")),
     )
 
 
@@ -250,6 +259,145 @@ def _walk(node: Any) -> Iterator[Any]:
             stack.extend(current)
         elif isinstance(current, dict):
             stack.extend(current.values())
+
+
+_GROWTH_CAP = 2**62
+"""Growth is counted up to here: past it, a query is refused whatever its bound."""
+_SAME_SIZE = frozenset(
+    {
+        "Builtin_STR",
+        "Builtin_STRDT",
+        "Builtin_STRLANG",
+        "Builtin_IRI",
+        "Builtin_BNODE",
+        "Builtin_SUBSTR",
+        "Builtin_STRBEFORE",
+        "Builtin_STRAFTER",
+        "Builtin_IF",
+        "Builtin_COALESCE",
+        "Builtin_LANG",
+        "Builtin_DATATYPE",
+    }
+)
+"""Functions whose value is never longer than the longest of their arguments."""
+_FACTOR = {"Builtin_UCASE": 3, "Builtin_LCASE": 3, "Builtin_ENCODE_FOR_URI": 12}
+"""Functions that can lengthen their argument by a fixed factor (a character that upper-cases
+to three, a four-byte character that becomes twelve characters of ``%XX``)."""
+_AGGREGATES_OF_ONE = frozenset(
+    {"Aggregate_Sample", "Aggregate_Min", "Aggregate_Max", "Aggregate_GroupConcat"}
+)
+"""Aggregates whose value is as long as one of their values (``GROUP_CONCAT`` per row: the
+number of rows is bounded by the data and the time limit, not by the query's text)."""
+
+
+_HOLDS_EXPRESSIONS = frozenset(
+    {"Extend", "AggregateJoin", "Filter", "LeftJoin", "OrderCondition", "Group"}
+)
+"""Algebra nodes with expressions: what ``BIND``, ``SELECT (… AS ?v)``, aggregates, ``FILTER``,
+``OPTIONAL … FILTER``, ``ORDER BY`` and ``GROUP BY`` compute (the store builds those values,
+even where only a test or an order comes out of them)."""
+
+
+def value_growth(root: Any) -> int:
+    """The most a value built by the query (``BIND``, ``SELECT (… AS ?v)``, aggregates) can
+    grow over the values it starts from: the data's own values and the query's literals.
+
+    Each computed variable gets the growth of its expression: ``CONCAT`` adds its arguments,
+    ``REPLACE`` can put its replacement in at every character (its argument times one plus the
+    replacement's length), case and URI encoding multiply by a small factor, other functions
+    give at most their longest argument, and a number or boolean is 1. A variable the query
+    builds from itself over and over doubles at each step, which the store would otherwise
+    compute before any limit on the answer could see it.
+
+    >>> from rdflib.plugins.sparql import algebra, parser
+    >>> def growth(text):
+    ...     return value_growth(algebra.translateQuery(parser.parseQuery(text)).algebra)
+    >>> growth('SELECT * { ?s ?p ?o BIND(CONCAT(STR(?s), " ", STR(?o)) AS ?t) }')
+    3
+    >>> growth('SELECT * { BIND("a" AS ?a) BIND(CONCAT(?a, ?a) AS ?b) BIND(CONCAT(?b, ?b) AS ?c) }')
+    4
+    >>> growth(
+    ...     'ASK { ?s ?p ?o FILTER(STRLEN(REPLACE(REPLACE(?o, ".", "$0$0"), ".", "$0$0")) > 1) }'
+    ... )
+    25
+    """
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    # Innermost first: a pattern's BINDs and sub-selects sit below the expressions using them.
+    nodes = [n for n in _walk(root) if n.name in _HOLDS_EXPRESSIONS]
+    known: dict[str, int] = {}
+    largest = 1
+    for node in reversed(nodes):
+        if node.name == "AggregateJoin":
+            for aggregate in _field(node, "A") or ():
+                if not isinstance(aggregate, CompValue):
+                    continue
+                size, built = _growth(_field(aggregate, "vars"), known)
+                largest = max(largest, built)
+                size = size if aggregate.name in _AGGREGATES_OF_ONE else 1
+                _remember(known, _field(aggregate, "res"), size)
+            continue
+        size, built = _growth(_field(node, "expr"), known)
+        if node.name == "Extend":
+            _remember(known, _field(node, "var"), size)
+        largest = max(largest, built)
+    return largest
+
+
+def _remember(known: dict[str, int], variable: Any, size: int) -> None:
+    if variable is not None:
+        name = str(variable)
+        known[name] = max(known.get(name, 1), size)
+
+
+def _growth(expression: Any, known: dict[str, int]) -> tuple[int, int]:
+    """The growth of one expression's value, and the largest of any value built on the way
+    (``STRLEN(REPLACE(…))`` is a number, after a long string); counted without recursion."""
+    from rdflib import Variable
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    # Post-order over the expression tree: (node, done) pairs; sizes of finished nodes by id.
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(expression, False)]
+    while stack:
+        node, done = stack.pop()
+        if isinstance(node, Variable):
+            sizes[id(node)] = known.get(str(node), 1)
+        elif isinstance(node, list | tuple):
+            if done:
+                sizes[id(node)] = max((sizes[id(child)] for child in node), default=1)
+            else:
+                stack.append((node, True))
+                stack.extend((child, False) for child in node)
+        elif isinstance(node, CompValue):
+            children = [v for k, v in node.items() if not k.startswith("_")]
+            if not done:
+                stack.append((node, True))
+                stack.extend((child, False) for child in children)
+                continue
+            sizes[id(node)] = _combine(node, [sizes.get(id(c), 1) for c in children], sizes)
+        else:  # a literal, an IRI, an operator's name: as long as itself
+            sizes[id(node)] = 1
+    largest = max(sizes.values(), default=1)
+    return min(sizes.get(id(expression), 1), _GROWTH_CAP), min(largest, _GROWTH_CAP)
+
+
+def _combine(node: Any, parts: list[int], sizes: dict[int, int]) -> int:
+    name = node.name
+    longest = max(parts, default=1)
+    if name == "Builtin_CONCAT":
+        args = _field(node, "arg")
+        if isinstance(args, list):  # CONCAT's value is as long as its arguments together
+            return min(sum(sizes.get(id(arg), 1) for arg in args), _GROWTH_CAP)
+        return longest
+    if name == "Builtin_REPLACE":
+        replacement = str(_field(node, "replacement") or "")
+        return min(longest * (1 + len(replacement)), _GROWTH_CAP)
+    if name in _FACTOR:
+        return min(longest * _FACTOR[name], _GROWTH_CAP)
+    if name in _SAME_SIZE or not name.startswith("Builtin_"):
+        return longest  # also casts (xsd:string(?x)) and operators: never longer
+    return 1  # lengths, hashes, tests, dates, random numbers: a value of a bounded size
 
 
 _PREFIX = re.compile(r"[Uu]nknown namespace prefix\s*:\s*([\w.-]*)")

@@ -14,6 +14,9 @@
   a stored one when it only deletes.
 * On a server with extension functions of its own (Virtuoso's ``bif:`` and ``sql:``), queries
   may call only the functions the store allows.
+* A query may not build values that grow past :data:`~ketenontologie.bounds.MAX_VALUE_GROWTH`
+  times the values they start from (``CONCAT`` of a value with itself, step after step): the
+  store would build them before any bound on the answer could stop it.
 
 >>> from ketenontologie.sparql.algebra import update_facts
 >>> check_update(
@@ -29,7 +32,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 
-from ketenontologie.errors import DesignGraphWriteError, ForbiddenOperationError, UnknownGraphError
+from ketenontologie.bounds import MAX_VALUE_GROWTH
+from ketenontologie.errors import (
+    DesignGraphWriteError,
+    ForbiddenOperationError,
+    QueryTooCostlyError,
+    UnknownGraphError,
+)
 from ketenontologie.namespaces import ADMIN_GRAPH, design_graph, is_inferred
 from ketenontologie.sparql.algebra import ALL, DEFAULT, NAMED, VARIABLE, Operation, QueryFacts
 
@@ -69,6 +78,8 @@ def check_query(
     """
     if facts.services:
         raise _refused("SERVICE", "query")
+    if facts.growth > MAX_VALUE_GROWTH:
+        raise QueryTooCostlyError(growth=facts.growth, limit=MAX_VALUE_GROWTH)
     if stored is not None:
         named = dataset or (*facts.default_graphs, *facts.named_graphs)
         for graph in named:
@@ -100,6 +111,8 @@ def check_update(
             raise _refused("LOAD", "update")
         if operation.services:
             raise _refused("SERVICE", "update")
+        if operation.growth > MAX_VALUE_GROWTH:
+            raise QueryTooCostlyError(growth=operation.growth, limit=MAX_VALUE_GROWTH)
         _check_functions(operation.functions, functions)
         _check_writes(operation, holds_designs=holds_designs)
         _check_reads(operation, known=known, parameters=given)
