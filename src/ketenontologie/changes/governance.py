@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import pyoxigraph as ox
@@ -382,7 +382,7 @@ def governance_changes(
     _properties(collector)
     _chain_properties(collector)
     _paths(collector)
-    return collector.changes + _others(collector)
+    return _accounted(collector)
 
 
 def _texts(triple: ox.Triple) -> Triple:
@@ -530,23 +530,35 @@ def _paths(c: _Collector) -> None:
             )
 
 
-def _others(c: _Collector) -> list[Change]:
-    """What no change claims, by subject: ``other`` with the triples removed and added."""
+def _accounted(c: _Collector) -> list[Change]:
+    """The changes with the differing triples each accounts for, and for what none claims, by
+    subject, an ``other`` change with the triples removed and added."""
+    owned: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     left: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     for sign, triples in (("-", c.removed), ("+", c.added)):
+        side = 0 if sign == "-" else 1
         for triple in triples:
-            if c.claims.owner(sign, triple) is None:
-                left[triple[0]][0 if sign == "-" else 1].append(_line(triple))
-    return [
-        Change(
-            "other",
-            c.chain(subject),
-            subject,
-            before=tuple(sorted(gone)) or None,
-            after=tuple(sorted(came)) or None,
-        )
-        for subject, (gone, came) in sorted(left.items())
+            owner = c.claims.owner(sign, triple)
+            target = left[triple[0]] if owner is None else owned[owner]
+            target[side].append(_line(triple))
+    changes = [
+        replace(change, removed=tuple(sorted(owned[i][0])), added=tuple(sorted(owned[i][1])))
+        for i, change in enumerate(c.changes)
     ]
+    for subject, (gone, came) in sorted(left.items()):
+        before, after = tuple(sorted(gone)), tuple(sorted(came))
+        changes.append(
+            Change(
+                "other",
+                c.chain(subject),
+                subject,
+                before=before or None,
+                after=after or None,
+                removed=before,
+                added=after,
+            )
+        )
+    return changes
 
 
 def _line(triple: Triple) -> str:

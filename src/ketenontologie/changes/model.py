@@ -92,6 +92,11 @@ class Change:
     after: Value = None
     finding: Finding | None = None
     """For ``finding-new`` and ``finding-fixed``: the validation result."""
+    removed: tuple[str, ...] = ()
+    """The asserted triples only in the old version that this change accounts for (N-Triples,
+    without the final dot); every such triple belongs to exactly one change."""
+    added: tuple[str, ...] = ()
+    """The asserted triples only in the new version that this change accounts for."""
 
     def sort_key(self) -> tuple[str, int, str, str, str]:
         """Chain, kind in the order of :data:`KINDS`, subject, values."""
