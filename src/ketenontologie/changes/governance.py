@@ -327,6 +327,9 @@ class _Collector:
         self.fresh = (new.asserted_subjects - old.asserted_terms) | (
             old.asserted_subjects - new.asserted_terms
         )
+        self.entered: set[str] = set()
+        """Fresh partners, bodies and posts: their change of kind ``…-added`` or ``…-removed``
+        accounts for all their statements, so no change of their properties is reported."""
 
     def chain(self, node: str, *, prefer: View | None = None) -> str | None:
         views = (prefer, self.new, self.old) if prefer is not None else (self.new, self.old)
@@ -409,6 +412,7 @@ def _entities(c: _Collector) -> None:
                 c.claim_subject(index, sign, membership)
             if partner in c.fresh:
                 c.claim_subject(index, sign, partner)
+                c.entered.add(partner)
     things: list[tuple[Kind, View, dict[str, tuple[str, ...]], set[str]]] = [
         ("body-added", c.new, c.new.bodies, c.new.bodies.keys() - c.old.bodies.keys()),
         ("body-removed", c.old, c.old.bodies, c.old.bodies.keys() - c.new.bodies.keys()),
@@ -419,6 +423,8 @@ def _entities(c: _Collector) -> None:
         for node in sorted(nodes):
             index, sign = c.record(kind, c.chain(node, prefer=view), node, _one(kinds[node]))
             c.claim_subject(index, sign, node)
+            if node in c.fresh:
+                c.entered.add(node)
             for s, p, o in c.added if sign == "+" else c.removed:
                 if o == node and p in LINKS_TO_ACTOR:
                     c.claim_exact(index, sign, (s, p, o))
@@ -463,11 +469,11 @@ _PROPERTIES: tuple[tuple[Kind, tuple[str, ...]], ...] = (
 
 
 def _properties(c: _Collector) -> None:
-    """Kinds of posts, levels, holders, overriding power and labels of things that exist in
-    both versions."""
+    """Kinds of posts; levels, holders, overriding power and labels of everything but the
+    partners, bodies and posts that appear or disappear whole."""
     for node in sorted(c.old.posts.keys() & c.new.posts.keys()):
         before, after = c.old.posts[node], c.new.posts[node]
-        if before != after and node not in c.fresh:
+        if before != after:
             index = c.add(
                 Change("role-changed", c.chain(node), node, before=_one(before), after=_one(after))
             )
@@ -479,7 +485,7 @@ def _properties(c: _Collector) -> None:
         nodes: set[str] = set()
         for predicate in predicates:
             nodes |= c.old.subjects_of(predicate) | c.new.subjects_of(predicate)
-        for node in sorted(nodes - c.fresh):
+        for node in sorted(nodes - c.entered):
             if kind == "label-changed" and node in objectives:
                 continue  # an objective's wording is the objective: objective-changed says it
             was = frozenset[str]().union(*(c.old.values(node, p) for p in predicates))
@@ -493,9 +499,9 @@ def _properties(c: _Collector) -> None:
 
 
 def _chain_properties(c: _Collector) -> None:
-    """Phases and objectives of chains that exist in both versions."""
+    """Phases and objectives of chains (of a chain that appears or disappears too)."""
     differing = {s for s, _, _ in c.removed | c.added}
-    for chain in sorted((c.old.chains & c.new.chains) - c.fresh):
+    for chain in sorted(c.old.chains | c.new.chains):
         before, after = c.old.values(chain, IN_PHASE), c.new.values(chain, IN_PHASE)
         if before != after:
             index = c.add(
@@ -514,9 +520,9 @@ def _chain_properties(c: _Collector) -> None:
 
 
 def _paths(c: _Collector) -> None:
-    """Escalation paths of operational roles that exist in both versions."""
+    """Escalation paths of operational roles that are posts in both versions."""
     roles = (c.old.operational | c.new.operational) & c.old.posts.keys() & c.new.posts.keys()
-    for role in sorted(roles - c.fresh):
+    for role in sorted(roles):
         before, after = c.old.path(role), c.new.path(role)
         if before != after:
             c.add(
