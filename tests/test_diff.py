@@ -307,7 +307,7 @@ def test_markdown_for_a_pull_request(capsys: pytest.CaptureFixture[str]) -> None
     assert "| wijziging | onderwerp | was | wordt |" in markdown
     assert f"| orgaan toegevoegd | ketenbureau Rivierstad | {DASH} | ketenbureau |" in markdown
     assert "| ✅ opgelost | KS-R13 | melding | ketenbestuur Rivierstad |" in markdown
-    assert "<details><summary>Overige wijzigingen (2)</summary>" in markdown
+    assert "<details><summary>Overige wijzigingen (2 triples)</summary>" in markdown
     assert main(["diff", str(_version(3)), str(_version(4)), "--format", "markdown"]) == 0
     markdown = capsys.readouterr().out
     assert "**Escalatiepaden**" in markdown

@@ -119,7 +119,8 @@ def _old_sources(
 ) -> list[Parsed]:
     arguments = ["ls-tree", "-r", "-z", "--name-only", commit, "--"]
     listing = _git(root, *arguments, *(str(w) for w in wanted), revision=revision)
-    entries = [entry for entry in listing.decode("utf-8").split("\0") if entry]
+    # A name that is not UTF-8 stays as its bytes (surrogate escapes) on the way back to git.
+    entries = [e for e in listing.decode("utf-8", errors="surrogateescape").split("\0") if e]
     chosen = dict.fromkeys(entry for w in wanted for entry in _selected(entries, w))
     sources = []
     for entry in chosen:

@@ -172,7 +172,8 @@ class _Namer:
         return ", ".join(self.name(item, after=after) for item in items)
 
     def subject(self, change: Change) -> str:
-        return self.name(change.subject, after=not change.kind.endswith(("-removed", "-fixed")))
+        """The subject by its current label (its old one when it is gone)."""
+        return self.name(change.subject, after=True)
 
     def chain(self, chain: str | None) -> str:
         return _word("no-chain", self.lang) if chain is None else self.name(chain)
@@ -278,11 +279,12 @@ def to_dict(comparison: Comparison, *, lang: Language = "nl") -> dict[str, Any]:
 # --- text --------------------------------------------------------------------------------------
 
 
-def _by_chain(comparison: Comparison) -> list[tuple[str | None, list[Change]]]:
+def _by_chain(comparison: Comparison, lang: Language) -> list[tuple[str | None, list[Change]]]:
+    """The changes by chain, the chains by name (what belongs to none last)."""
     groups: dict[str | None, list[Change]] = {}
     for change in comparison.changes:
         groups.setdefault(change.chain, []).append(change)
-    n = _Namer(comparison, "nl")
+    n = _Namer(comparison, lang)
     return sorted(groups.items(), key=lambda item: (item[0] is None, n.chain(item[0]).lower()))
 
 
@@ -313,7 +315,7 @@ def _text(comparison: Comparison, lang: Language) -> str:
         return _word("no-changes", lang)
     n = _Namer(comparison, lang)
     lines: list[str] = []
-    for chain, changes in _by_chain(comparison):
+    for chain, changes in _by_chain(comparison, lang):
         heading = n.chain(chain)
         if chain is not None and heading != short(chain):
             heading += f" ({short(chain)})"
@@ -355,7 +357,7 @@ def _markdown(comparison: Comparison, lang: Language) -> str:
         lines += [f"`{comparison.before_name}` → `{comparison.after_name}`", ""]
     if not comparison.changes:
         return "\n".join([*lines, _word("no-changes", lang)])
-    for chain, changes in _by_chain(comparison):
+    for chain, changes in _by_chain(comparison, lang):
         lines += [f"### {_cell(n.chain(chain))}", ""]
         table = [
             c
@@ -419,7 +421,7 @@ def _markdown(comparison: Comparison, lang: Language) -> str:
         if others:
             count = sum(len(c.before or ()) + len(c.after or ()) for c in others)
             lines += [
-                f"<details><summary>{_word('others', lang)} ({count})</summary>",
+                f"<details><summary>{_word('others', lang)} ({count} triples)</summary>",
                 "",
                 "````diff",
             ]
