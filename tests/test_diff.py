@@ -46,7 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 VERSIONS = ROOT / "tests" / "fixtures" / "diff" / "rivierstad"
 EXPECTED = sorted(VERSIONS.glob("v*.expected.json"))
 KETEN = "https://w3id.org/ketenontologie/def#"
-ROL = "https://w3id.org/ketenontologie/id/rol/"
+ID = "https://w3id.org/ketenontologie/id/"
+ROL = f"{ID}rol/"
 DASH = "\N{EN DASH}"  # what reports write for no value
 
 
@@ -473,3 +474,18 @@ def test_a_service_compares_stored_triples() -> None:
     old = [ox.Triple(q.subject, q.predicate, q.object) for q in _design(_version(2)).quads]
     new = [ox.Triple(q.subject, q.predicate, q.object) for q in _design(_version(3)).quads]
     assert _rows(compare(old, new)) == _rows(_compare(_version(2), _version(3)))
+
+
+def test_a_thing_in_two_chains_is_listed_under_the_first(tmp_path: Path) -> None:
+    two = ROOT / "tests" / "designs" / "valid" / "twee-ketens-een-minister.ttl"
+    text = two.read_text("utf-8").replace("Minister van Gedeelde Zaken", "Minister van Alles")
+    step = "  keten:escalatesTo rol:minister-gedeeld ;\n"
+    head, _, tail = text.rpartition(step)  # the second chain's manager no longer goes there
+    changed = tmp_path / "twee.ttl"
+    changed.write_text(head + tail, "utf-8")
+    comparison = compare(read_design(two), read_design(changed))
+    chains = {change.kind: change.chain for change in comparison.changes}
+    first, second = (f"{ID}keten/{which}-keten" for which in ("eerste", "tweede"))
+    assert chains["label-changed"] == first  # the minister acts in both chains
+    assert chains["escalation-removed"] == second
+    assert render(comparison, "markdown", lang="en").count("\n### ") == 2
