@@ -25,13 +25,14 @@ from typing import TypeAlias
 import pyoxigraph as ox
 
 from ketenontologie.changes.canonical import canonical_triples
-from ketenontologie.changes.governance import Facts, View, governance_changes, names_of, term_text
+from ketenontologie.changes.governance import Facts, View, governance_changes, names_of
 from ketenontologie.changes.model import Change, Comparison, Finding
 from ketenontologie.loading import Parsed, PathLike, find_rdf_files, parse_file
 from ketenontologie.reasoning import Reasoner
 from ketenontologie.resources import ontology_files
 from ketenontologie.terms import TermTriple
 from ketenontologie.validation import ValidationResult, validate
+from ketenontologie.validation.lines import term_text
 
 __all__ = ["Design", "Version", "compare", "read_design"]
 

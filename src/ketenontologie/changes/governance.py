@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from ketenontologie.changes.model import Change, Kind, Value
 from ketenontologie.namespaces import ID, KETEN, ORG, RDF, RDFS, SKOS
 from ketenontologie.terms import TermTriple
+from ketenontologie.validation.lines import term_text
 
 __all__ = [
     "BODY_KINDS",
@@ -30,7 +31,6 @@ __all__ = [
     "View",
     "governance_changes",
     "names_of",
-    "term_text",
 ]
 
 TYPE = str(RDF.type)
@@ -80,15 +80,8 @@ MEMBER, ORGANIZATION, ROLE = _o("member"), _o("organization"), _o("role")
 HAS_MEMBER, MEMBER_OF = _o("hasMember"), _o("memberOf")
 
 Triple = tuple[str, str, str]
-"""A triple as term texts (see :func:`term_text`)."""
-
-
-def term_text(term: object) -> str:
-    """An IRI as itself, a blank node as ``_:label``, a literal in N-Triples form (as
-    validation reports write terms)."""
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    return str(term)
+"""A triple as term texts: an IRI as itself, a blank node as ``_:label``, a literal in
+N-Triples form (as validation reports write terms)."""
 
 
 class Facts:
@@ -103,12 +96,12 @@ class Facts:
         self._objects: dict[tuple[str, str], set[str]] = defaultdict(set)
         self._subjects: dict[tuple[str, str], set[str]] = defaultdict(set)
         self._by_object: dict[str, set[str]] = defaultdict(set)
-        self.subjects_all: set[str] = set()
+        self._pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for s, p, o in self.triples:
             self._objects[s, p].add(o)
             self._subjects[p, o].add(s)
             self._by_object[o].add(s)
-            self.subjects_all.add(s)
+            self._pairs[p].add((s, o))
 
     @classmethod
     def from_terms(cls, triples: Iterable[ox.Triple | TermTriple]) -> Facts:
@@ -135,6 +128,10 @@ class Facts:
     def subjects(self, predicate: str, obj: str) -> set[str]:
         """What points to ``obj`` with ``predicate``."""
         return self._subjects.get((predicate, obj), set())
+
+    def pairs(self, predicate: str) -> set[tuple[str, str]]:
+        """(subject, object) of every triple with ``predicate``."""
+        return self._pairs.get(predicate, set())
 
     def referrers(self, obj: str) -> set[str]:
         """Every subject that points to ``obj`` with any predicate."""
@@ -209,17 +206,17 @@ class View:
 
     def subjects_of(self, predicate: str) -> set[str]:
         """Every subject with a value for ``predicate``."""
-        return {s for s, p, _ in self.facts.triples if p == predicate}
+        return {s for s, _ in self.facts.pairs(predicate)}
 
     @cached_property
     def blocks(self) -> frozenset[tuple[str, str]]:
         """(chain, building block) for each building block a chain applies."""
-        return frozenset((s, o) for s, p, o in self.facts.triples if p == BLOCK)
+        return frozenset(self.facts.pairs(BLOCK))
 
     @cached_property
     def escalations(self) -> frozenset[tuple[str, str]]:
         """(from, to): each direct escalation step."""
-        return frozenset((s, o) for s, p, o in self.facts.triples if p == ESCALATES)
+        return frozenset(self.facts.pairs(ESCALATES))
 
     @cached_property
     def operational(self) -> frozenset[str]:
