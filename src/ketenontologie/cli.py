@@ -211,6 +211,86 @@ def _run_validate(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+# --- diff --------------------------------------------------------------------------------------
+
+
+def _add_diff(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from ketenontologie.changes import DiffFormat, FailOn
+
+    parser = subcommands.add_parser(
+        "diff",
+        help="what changed in the chains' governance between two versions of a design",
+        description="Compare two versions of a design and say what changed in governance "
+        "terms: partners, bodies, board seats, posts and their kind, level, holder and "
+        "overriding power, escalation steps and the paths of operational roles, building "
+        "blocks, phase, objective and labels, and the validation findings fixed and new; what "
+        "else differs is listed as 'other' with its triples. Either OLD and NEW (files or "
+        "directories), or --git REV with the paths to compare in the working tree (default: "
+        "the current directory). Formatting is no change. Exit code 0 whether or not anything "
+        "changed; 1 with --fail-on new-violation when a change introduces a violation; 2: "
+        "unusable input.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="OLD and NEW: designs in any format the project reads, or directories searched "
+        "for RDF files; with --git, the working tree's files or directories to compare",
+    )
+    parser.add_argument(
+        "--git",
+        metavar="REV",
+        help="compare the working tree with git revision REV (e.g. origin/main, HEAD~1); the "
+        "old files are read from the repository, the working tree is not touched",
+    )
+    parser.add_argument(
+        "--format",
+        dest="output",
+        choices=get_args(DiffFormat),
+        default="text",
+        help="output format; markdown for a pull-request comment, patch for RDF Patch "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=get_args(Language),
+        default="nl",
+        help="language of labels and messages (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=get_args(FailOn),
+        help="exit 1 when a change introduces a finding of this kind",
+    )
+    parser.add_argument(
+        "--shapes",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="extra SHACL shapes for the findings, as for validate; may be repeated",
+    )
+    parser.set_defaults(handler=_run_diff)
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    from ketenontologie.changes import compare, read_design, read_revision, render
+
+    if args.git is not None:
+        old, new = read_revision(args.git, args.paths or [Path()])
+    elif len(args.paths) == 2:
+        old, new = read_design(args.paths[0]), read_design(args.paths[1])
+    else:
+        raise InputError(
+            "diff compares two versions: name OLD and NEW (files or directories), "
+            "or use --git REV [PATHS]."
+        )
+    comparison = compare(old, new, shapes=args.shapes or None)
+    print(render(comparison, args.output, lang=args.lang))
+    return EXIT_ERROR if comparison.fails(args.fail_on) else EXIT_OK
+
+
 # --- convert and template ---------------------------------------------------------------------
 
 
@@ -584,6 +664,7 @@ _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser
     _add_summary,
     _add_queries,
     _add_validate,
+    _add_diff,
     _add_convert,
     _add_template,
     _add_reason,

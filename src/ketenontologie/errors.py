@@ -32,6 +32,7 @@ __all__ = [
     "DesignTooCostlyError",
     "DiagramError",
     "ForbiddenOperationError",
+    "GitRevisionError",
     "GraphNotFoundError",
     "InconsistencyError",
     "InputError",
@@ -247,6 +248,16 @@ class RemoteContextError(InputError):
             "fetched. "
             "Put the context inline in the file (an @context object) and try again."
         )
+
+
+class GitRevisionError(InputError):
+    """A git revision (or the repository it should be in) cannot be read for a comparison."""
+
+    code = "git-revision"
+
+    def __init__(self, revision: str, *, problem: str, hint: str) -> None:
+        self.revision = revision
+        super().__init__(f"{shown(revision)}: {problem}. {hint}.")
 
 
 # --- designs written in YAML, a spreadsheet or ArchiMate --------------------------------------

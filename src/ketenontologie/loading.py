@@ -67,6 +67,7 @@ __all__ = [
     "load_graph",
     "load_ontology",
     "parse_bytes",
+    "parse_data",
     "parse_file",
     "parse_quads",
     "parse_upload",
@@ -334,6 +335,23 @@ def parse_upload(data: bytes, *, media_type: str, name: str, base_iri: str) -> P
         data = data.removeprefix(_UTF8_BOM)
     quads, places = _parse(data, format=syntax.name, name=name, base_iri=base_iri)
     return Parsed(name, syntax.name, data, base_iri, quads, source_map=places)
+
+
+def parse_data(data: bytes, *, name: str, format: Format, base_iri: str) -> Parsed:
+    """Parse a file's bytes read from elsewhere than the file system (a git revision), as
+    :func:`parse_file` parses the file: the same size bound, the same readers.
+
+    ``name`` is what messages name (e.g. ``HEAD:data/keten.ttl``); ``base_iri`` resolves
+    relative IRIs (pass the work-tree file's ``file:`` IRI to read them as that file would).
+
+    >>> parse_data(b"<a:s> <a:p> <a:o> .", name="x", format="n-triples", base_iri="a:").format
+    'n-triples'
+    """
+    check_size(len(data), name=name)
+    if _BY_NAME[format_for(name, format=format)].text:
+        data = data.removeprefix(_UTF8_BOM)
+    quads, places = _parse(data, format=format, name=name, base_iri=base_iri)
+    return Parsed(name, format, data, base_iri, quads, source_map=places)
 
 
 def parse_bytes(
