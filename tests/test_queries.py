@@ -33,6 +33,14 @@ def own_reasoner() -> Reasoner:
 ROOT = Path(__file__).resolve().parents[1]
 QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
 QUERIES = load_queries()
+LEVELS_IMPLIED = ROOT / "tests" / "designs" / "valid" / "niveaus-uit-de-rol.ttl"
+
+
+def triples_of(path: Path) -> list[ox.Triple]:
+    return [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=path.as_uri())
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +58,8 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphS
 
     The synthetic designs restate the ministers they escalate to and some national partners,
     so the union default graph holds those triples once per design: the case that made the
-    plain forms of the named queries slow.
+    plain forms of the named queries slow. With them, a design whose roles leave their level
+    out (``tests/designs/valid/niveaus-uit-de-rol.ttl``).
     """
     synthetic = sys.modules.get("synthetic")
     if synthetic is None:
@@ -68,6 +77,7 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphS
             for q in ox.parse(text.encode(), format=ox.RdfFormat.TURTLE)
         ]
         catalogue.put(f"synthetisch-{index:05d}", triples)
+    catalogue.put("niveaus-uit-de-rol", triples_of(LEVELS_IMPLIED))
     yield store
     store.close()
 
@@ -198,6 +208,32 @@ def test_escalation_paths_start_with_the_direct_step(project_store: OxigraphStor
         assert row["actorsBetween"]["value"] == "0"
 
 
+def test_escalation_paths_of_roles_whose_level_the_role_implies(
+    shared_store: OxigraphStore,
+) -> None:
+    """A role that leaves keten:atLevel out has the level its role implies, as in validation:
+    the professional typed only as a post (keten:coaches makes it an autonomous professional,
+    which the reasoner infers) has its path, and each step the level of where it goes."""
+    chain = "https://w3id.org/ketenontologie/id/keten/niveauketen"
+    found = rows(shared_store, QUERIES["list-escalation-paths"].bind({"chain": chain}))
+    steps = {
+        (
+            row["role"]["value"].rsplit("/", 1)[-1],  # type: ignore[index]
+            row["target"]["value"].rsplit("/", 1)[-1],  # type: ignore[index]
+            row.get("targetLevel", {}).get("value", "").rsplit("/", 1)[-1],  # type: ignore[attr-defined]
+            row["actorsBetween"]["value"],  # type: ignore[index]
+        )
+        for row in found
+    }
+    assert steps == {
+        ("niveau-professional", "niveau-teammanager", "tactisch", "0"),
+        ("niveau-professional", "niveauketen-ketenmanager", "", "1"),
+        ("niveau-professional", "niveauketen-bestuur", "strategisch", "2"),
+        ("niveau-professional-gemeente", "niveauketen-ketenmanager", "", "0"),
+        ("niveau-professional-gemeente", "niveauketen-bestuur", "strategisch", "1"),
+    }
+
+
 # --- rewritten for speed, same answers ------------------------------------------------------------
 
 BEFORE = {
@@ -209,9 +245,10 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?chain ?role ?roleLabel ?target ?targetLabel ?targetLevel ?direct
        (COUNT(DISTINCT ?between) AS ?actorsBetween)
 WHERE {
-  ?role keten:atLevel niveau:operationeel ;
+  ?role keten:atLevel|a ?operational ;
         keten:actsIn ?chain ;
         keten:escalatesEventuallyTo ?target .
+  FILTER (?operational IN (niveau:operationeel, keten:AutonomousProfessional))
   FILTER (!BOUND(?__chain_iri) || ?chain = ?__chain_iri)
   BIND (EXISTS { ?role keten:escalatesTo ?target } AS ?direct)
   OPTIONAL {
@@ -220,7 +257,11 @@ WHERE {
   }
   OPTIONAL { ?role rdfs:label ?roleLabel FILTER (LANG(?roleLabel) = "nl") }
   OPTIONAL { ?target rdfs:label ?targetLabel FILTER (LANG(?targetLabel) = "nl") }
-  OPTIONAL { ?target keten:atLevel ?targetLevel }
+  OPTIONAL { ?target keten:atLevel ?statedLevel }
+  OPTIONAL { ?target a keten:ChainBoard BIND (niveau:strategisch AS ?board) }
+  OPTIONAL { ?target a keten:CoachingManager BIND (niveau:tactisch AS ?coach) }
+  OPTIONAL { ?target a keten:AutonomousProfessional BIND (niveau:operationeel AS ?professional) }
+  BIND (COALESCE(?statedLevel, ?board, ?coach, ?professional) AS ?targetLevel)
 }
 GROUP BY ?chain ?role ?roleLabel ?target ?targetLabel ?targetLevel ?direct
 ORDER BY ?chain ?role ?actorsBetween ?target

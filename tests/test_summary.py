@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,97 @@ def test_sub_properties_of_has_governance_actor_count(summary_graph: Graph) -> N
     graph.add((team, RDF.type, KETEN.CoreTeam))
     chains = {c.label: c for c in summarize(graph)}
     assert [t.body.iri for t in chains["Regieketen"].core_teams] == [str(team)]
+
+
+# --- a level the role implies -------------------------------------------------------------------
+
+LEVELS_IMPLIED = Path(__file__).resolve().parent / "designs" / "valid" / "niveaus-uit-de-rol.ttl"
+
+
+def test_a_role_without_a_stated_level_has_the_level_its_role_implies() -> None:
+    """As validation reads a level (KS-R14: keten:atLevel may be left out): the board is
+    strategic, the coaching manager tactical, and the post that keten:coaches makes an
+    autonomous professional (the reasoner's inference) operational, with its escalation path."""
+    from ketenontologie.loading import load_ontology
+    from ketenontologie.reasoning import infer
+
+    design = load_graph(LEVELS_IMPLIED)
+    [summary] = summarize(load_ontology() + design + infer(design))
+    levels = {
+        role.label: role.level.iri.removeprefix(f"{ID}niveau/") if role.level else None
+        for group in summary.levels
+        for role in group.roles
+    }
+    assert levels["Teammanager Dienst Niveaustad"] == "tactisch"
+    assert levels["Professional Dienst Niveaustad"] == "operationeel"  # inferred type
+    assert levels["Professional Gemeente Niveaustad"] == "operationeel"  # stated
+    assert levels["Ketenmanager niveauketen"] is None  # no role implies the manager's level
+    [board] = summary.boards
+    assert board.body.level is not None and board.body.level.iri == f"{ID}niveau/strategisch"
+    kinds = {role.label: role.kinds for group in summary.levels for role in group.roles}
+    assert kinds["Professional Dienst Niveaustad"] == ("autonome professional",)
+    assert [path.labels[0] for path in summary.escalation_paths] == [
+        "Professional Dienst Niveaustad",
+        "Professional Gemeente Niveaustad",
+    ]
+
+
+def test_the_diagram_draws_each_role_in_the_band_of_the_level_its_role_implies() -> None:
+    from ketenontologie.diagrams import chain_dot
+    from ketenontologie.loading import load_ontology
+    from ketenontologie.reasoning import infer
+
+    design = load_graph(LEVELS_IMPLIED)
+    [summary] = summarize(load_ontology() + design + infer(design))
+    dot = chain_dot(summary, lang="nl", href=lambda iri: None)
+    bands = {
+        name: body.split("\n  }")[0]
+        for name, body in re.findall(r'subgraph "cluster_(\w+)" \{(.*?)\n  \}', dot, re.DOTALL)
+    }
+    assert "Professional Dienst Niveaustad" in bands["operationeel"]
+    assert "Teammanager Dienst Niveaustad" in bands["tactisch"]
+    assert "Ketenbestuur niveauketen" in bands["strategisch"]
+    assert "Professional Dienst Niveaustad" not in bands.get("onbekend", "")
+
+
+def test_the_implied_levels_are_those_the_rules_give_each_role() -> None:
+    """KS-R14 gives the board, the coaching manager and the autonomous professional their level
+    (sh:in on keten:atLevel); the summary implies exactly those."""
+    from rdflib import SH
+    from rdflib.collection import Collection
+
+    from ketenontologie.summary import IMPLIED_LEVELS
+
+    shapes = Graph().parse(Path(__file__).resolve().parents[1] / "shapes" / "roles.ttl")
+    given = {}
+    for shape in shapes.subjects(SH.path, KETEN.atLevel):
+        levels = Collection(shapes, shapes.value(shape, SH["in"]))  # type: ignore[arg-type]
+        given[str(shapes.value(shape, SH.targetClass))] = [str(level) for level in levels]
+    assert given == {role: [level] for role, level in IMPLIED_LEVELS.items()}
+
+
+def test_a_stated_level_wins_over_the_level_the_role_implies(summary_graph: Graph) -> None:
+    graph = Graph() + summary_graph
+    manager = next(graph.subjects(RDFS.label, Literal("Teammanager Noord", lang="nl")))
+    graph.remove((manager, KETEN.atLevel, None))
+    graph.add((manager, KETEN.atLevel, URIRef(f"{ID}niveau/operationeel")))
+    chains = {c.label: c for c in summarize(graph)}
+    levels = {
+        role.label: role.level.iri if role.level else None
+        for group in chains["Proefketen"].levels
+        for role in group.roles
+    }
+    assert levels["Teammanager Noord"] == f"{ID}niveau/operationeel"
+
+
+def test_the_summary_command_reads_the_level_the_role_implies(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from ketenontologie.cli import main
+
+    assert main(["summary", str(LEVELS_IMPLIED)]) == 0
+    out = capsys.readouterr().out
+    roles = out.split("Rollen per niveau\n")[1].split("\n\n")[0]
+    assert "  operationeel niveau\n    • Professional Dienst Niveaustad" in roles
+    paths = out.split("Escalatiepaden\n")[1]
+    assert "• Professional Dienst Niveaustad → Teammanager Dienst Niveaustad" in paths

@@ -53,13 +53,19 @@ def _warn(message: str) -> None:
 
 
 def _load_with_context(paths: Sequence[Path], *, format: RDFFormat | None) -> Graph:
-    """Load the inputs (default: the example designs) with the ontology as context."""
+    """Load the inputs (default: the example designs) with the ontology as context, and what
+    the reasoner infers from them (a role's kind and level the ontology implies)."""
+    from ketenontologie.reasoning import infer
+
     graph = Graph()
+    design = load_graph(paths or design_files(), format=format)
     try:
         graph += load_graph(ontology_files())
     except InputNotFoundError as error:
         _warn(f"{error} Continuing without the ontology as context.")
-    graph += load_graph(paths or design_files(), format=format)
+    else:
+        graph += infer(design, on_inconsistency="ignore")
+    graph += design
     return graph
 
 

@@ -3,7 +3,13 @@
 The queries follow ``rdfs:subClassOf*`` paths, so a ``keten:ChainManager`` counts as a chain role
 without running a reasoner, as long as the ontology is in the graph. Both directions of an
 inverse pair are read (``keten:hasPartner`` / ``keten:partnerIn``, ``keten:hasGovernanceActor`` /
-``keten:actsIn``), because an unreasoned design may state either.
+``keten:actsIn``), because an unreasoned design may state either. Given the reasoner's inferred
+triples too (:mod:`ketenontologie.reasoning`), it counts what only they tell, such as a post that
+``keten:coaches`` makes an autonomous professional.
+
+An actor's level is the one it states with ``keten:atLevel``, else the one its role implies
+(:data:`IMPLIED_LEVELS`: board strategic, coaching manager tactical, autonomous professional
+operational), as the rules read it (``docs/rules.md``).
 
 >>> from ketenontologie import load_graph, summarize, render_summary
 >>> graph = load_graph(["ontology", "data/loonaangifteketen.ttl"])  # doctest: +SKIP
@@ -30,6 +36,7 @@ from rdflib.term import Node
 from ketenontologie.namespaces import ID, KETEN, ORG, RDF, RDFS, SKOS
 
 __all__ = [
+    "IMPLIED_LEVELS",
     "Actor",
     "Body",
     "ChainSummary",
@@ -48,6 +55,15 @@ Language: TypeAlias = Literal["nl", "en"]
 _LEVELS = ("strategisch", "tactisch", "operationeel")
 _LEVEL_ORDER = {f"{ID}niveau/{name}": rank for rank, name in enumerate(_LEVELS)}
 _OPERATIONAL = f"{ID}niveau/operationeel"
+
+IMPLIED_LEVELS: Mapping[str, str] = {
+    str(KETEN.ChainBoard): f"{ID}niveau/strategisch",
+    str(KETEN.CoachingManager): f"{ID}niveau/tactisch",
+    str(KETEN.AutonomousProfessional): _OPERATIONAL,
+}
+"""The level a role implies when its actor states none (class → level), as the rules read it:
+KS-R14 gives each of these roles its level, and the escalation rules take an actor's level
+from ``keten:atLevel`` or from these classes."""
 _MAX_PATHS = 200  # escalation paths per chain; a dense graph could otherwise explode
 
 
@@ -74,6 +90,8 @@ class Actor:
     kinds: tuple[str, ...]
     """Labels of its most specific governance classes, e.g. ``("ketenmanager",)``."""
     level: Named | None
+    """The level it states with ``keten:atLevel``, else the one its role implies
+    (:data:`IMPLIED_LEVELS`); ``None`` when neither says."""
     held_by: tuple[Named, ...] = ()
     post_in: tuple[Named, ...] = ()
 
@@ -101,7 +119,8 @@ class Manager:
 
 @dataclass(frozen=True)
 class LevelGroup:
-    """The chain roles at one management level (``level`` is ``None``: level not stated)."""
+    """The chain roles at one management level (``level`` is ``None``: neither stated nor
+    implied by the role)."""
 
     level: Named | None
     roles: tuple[Actor, ...]
@@ -180,6 +199,7 @@ _KINDS = """
       VALUES ?category {
         keten:ChainBoard keten:ChainBureau keten:CoreTeam keten:GovernanceBody
         keten:ChainRole keten:PoliticalPrincipal keten:ChainManager keten:ChainDirector
+        keten:CoachingManager keten:AutonomousProfessional
         org:Post org:OrganizationalUnit
       }
       ?actor rdf:type/rdfs:subClassOf* ?category
@@ -259,11 +279,14 @@ class _ChainReader:
     def objects(self, subject: Node, predicate: URIRef) -> tuple[Named, ...]:
         return tuple(sorted({self.label.named(o) for o in self.graph.objects(subject, predicate)}))
 
-    def actor(self, node: Node) -> Actor:
-        levels = sorted(
-            (self.label.named(level) for level in self.graph.objects(node, KETEN.atLevel)),
-            key=_level_key,
-        )
+    def actor(self, node: Node, categories: set[str]) -> Actor:
+        stated = set(self.graph.objects(node, KETEN.atLevel))
+        implied = {
+            URIRef(level)
+            for role, level in IMPLIED_LEVELS.items()
+            if role.rsplit("#", 1)[-1] in categories
+        }
+        levels = sorted((self.label.named(level) for level in stated or implied), key=_level_key)
         return Actor(
             label=self.label(node),
             iri=str(node),
@@ -314,8 +337,8 @@ class _ChainReader:
     def summary(self) -> ChainSummary:
         chain = self.chain
         actor_nodes = sorted(self.actor_nodes(), key=lambda n: (self.label(n).casefold(), str(n)))
-        actors = {node: self.actor(node) for node in actor_nodes}
         categories = {node: self.categories(node) for node in actor_nodes}
+        actors = {node: self.actor(node, categories[node]) for node in actor_nodes}
 
         def bodies(category: str) -> tuple[Body, ...]:
             return tuple(
@@ -441,7 +464,9 @@ def summarize(graph: Graph, *, lang: Language = "nl") -> list[ChainSummary]:
     """Summarise every ``keten:Chain`` in ``graph``, sorted by label.
 
     Put the ontology in the graph too (see :func:`~ketenontologie.loading.load_ontology`), so
-    that subclasses and labels of the ontology's terms are known.
+    that subclasses and labels of the ontology's terms are known, and the reasoner's inferred
+    triples (:meth:`~ketenontologie.reasoning.Reasoner.infer`), so that what the ontology
+    implies counts: a role typed only by the range of a property gets its kind and its level.
 
     >>> from ketenontologie import load_graph
     >>> graph = load_graph(["ontology", "data"])  # doctest: +SKIP

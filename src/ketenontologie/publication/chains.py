@@ -243,7 +243,9 @@ def chain_page(
     lang = links.lang
     say = words(lang)
     labelled = union(context, design)
-    summaries = [s for s in summarize(labelled, lang=lang) if s.chain.iri == str(chain)]
+    # With the inferred triples, a role has the kind and the level the ontology implies.
+    reasoned = labelled if inferred is None else union(labelled, inferred)
+    summaries = [s for s in summarize(reasoned, lang=lang) if s.chain.iri == str(chain)]
     summary = summaries[0]
     eventually: list[EscalationStep] = []
     if show_inferred and inferred is not None:
