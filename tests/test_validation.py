@@ -425,6 +425,67 @@ def test_subject_lines_in_trig_and_n_triples() -> None:
     assert _subject_lines(nt, "file:///x") == {"https://v.nl/a": 1, "https://v.nl/b": 2}
 
 
+def split_design(tmp_path: Path) -> tuple[Path, Path]:
+    """The small valid chain in one file, and a second file that adds to it: a board level that
+    contradicts the role (KS-R14), overriding power as text (KS-R17) and a comment on the chain,
+    whose block is the second file's first."""
+    correct = write(tmp_path, "keten.ttl", SMALL.read_text("utf-8").replace("  org:purpose", "  #"))
+    extra = write(
+        tmp_path,
+        "aanvulling.ttl",
+        """        @prefix keten: <https://w3id.org/ketenontologie/def#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+        <https://w3id.org/ketenontologie/id/keten/kleine-keten>
+          rdfs:comment "Een aanvulling op de kleine keten."@nl .
+
+        <https://w3id.org/ketenontologie/id/orgaan/kleine-keten-bestuur>
+          rdfs:comment "Het bestuur."@nl ;
+          keten:atLevel <https://w3id.org/ketenontologie/id/niveau/tactisch> .
+
+        <https://w3id.org/ketenontologie/id/rol/kleine-keten-ketenmanager>
+          rdfs:comment "De ketenmanager." ;
+          keten:hasOverridingPower "ja" .
+        """,
+    )
+    return correct, extra
+
+
+def test_a_finding_lands_on_the_file_and_line_of_the_statement_that_breaks_the_rule(
+    tmp_path: Path,
+) -> None:
+    correct, extra = split_design(tmp_path)
+    for order in ([correct, extra], [extra, correct]):
+        report = validate(order)
+        found = {r.rule: (r.file, r.line) for r in report.results if r.rule != "KS-R21"}
+        assert found == {
+            "KS-R14": (str(extra), 9),  # keten:atLevel, not the board's block in keten.ttl
+            "KS-R17": (str(extra), 13),  # the literal "ja"
+            # A missing statement (no objective): the chain's block where its type is stated,
+            # though the other file describes the chain too.
+            "KS-R19": (str(correct), 14),
+        }
+        assert validate(order, engine="pyshacl").to_dict() == report.to_dict()
+
+
+def test_a_statement_is_found_whichever_way_its_terms_are_written(tmp_path: Path) -> None:
+    # Full IRIs, a prefixed datatype, a lang tag, N-Triples: the line of the statement itself.
+    chain = f"<{ID}keten/kleine-keten>"
+    manager = f"<{ID}rol/kleine-keten-ketenmanager>"
+    power = "<https://w3id.org/ketenontologie/def#hasOverridingPower>"
+    nt = write(
+        tmp_path,
+        "extra.nt",
+        f"""        {chain} <http://www.w3.org/2000/01/rdf-schema#comment> "x"@nl .
+        {manager} {power} "1"^^<http://www.w3.org/2001/XMLSchema#integer> .
+        """,
+    )
+    report = validate([SMALL, nt])
+    (result,) = [r for r in report.results if r.rule == "KS-R17"]
+    assert (result.file, result.line) == (str(nt), 2)
+    assert result.value == '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'
+
+
 def test_lines_in_rdf_xml_are_best_effort(tmp_path: Path) -> None:
     path = write(
         tmp_path,

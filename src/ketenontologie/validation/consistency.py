@@ -212,7 +212,12 @@ CONSISTENCY_RULE = Rule(
 def clash_result(
     clash: Clash, labels: Mapping[str, Mapping[str, str]], locator: Locator
 ) -> ValidationResult:
-    place = locator.locate(clash.focus)
+    # A value that does not fit its datatype is one statement; two disjoint classes (or
+    # owl:Nothing) are the node's block, as either type statement may be the wrong one.
+    if clash.kind in ("classes", "nothing"):
+        place = locator.locate(clash.focus)
+    else:
+        place = locator.locate(clash.focus, path=clash.path, value=clash.value)
     return ValidationResult(
         rule=CONSISTENCY,
         severity="Violation",
