@@ -145,3 +145,28 @@ def test_subprocess_broken_file_exits_2() -> None:
     assert result.returncode == 2
     assert f"{BROKEN}:6:1: A dot is expected" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["summary", str(TERMS), str(CHAINS)],
+        ["queries"],
+        ["reason", str(CHAINS)],
+        ["template", "--format", "yaml"],
+    ],
+    ids=lambda args: args[0],
+)
+def test_a_closed_pipe_ends_every_command_quietly(args: list[str]) -> None:
+    """`ketenontologie … | head -1` prints no traceback: the command stops with exit code 1
+    (``validate`` keeps its verdict, see test_cli_validate.py)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ketenontologie", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before the first line is written
+    err = process.stderr.read()
+    assert (process.wait(timeout=120), err) == (1, "")

@@ -7,6 +7,7 @@ import json
 import textwrap
 from pathlib import Path
 
+import jsonschema
 import pytest
 from rdflib import Graph
 
@@ -35,17 +36,25 @@ CONTRACT_RESULT = {
     "message": dict,
     "source": (str, type(None)),
     "basis": (str, type(None)),
+    "chains": list,
 }
 
 
 def check_contract(document: dict[str, object]) -> None:
     """The JSON contract CI scripts parse: exact keys, exact types."""
-    assert set(document) == {"conforms", "summary", "results"}
+    assert list(document) == ["conforms", "summary", "chains", "results"]
     assert isinstance(document["conforms"], bool)
     summary = document["summary"]
     assert isinstance(summary, dict)
     assert set(summary) == {"violations", "warnings", "infos"}
     assert all(type(n) is int for n in summary.values())
+    chains = document["chains"]
+    assert isinstance(chains, list)
+    for verdict in chains:
+        assert list(verdict) == ["chain", "label", "conforms", "summary"]
+        assert isinstance(verdict["chain"], str) and isinstance(verdict["conforms"], bool)
+        assert set(verdict["label"]) == {"nl", "en"}
+        assert set(verdict["summary"]) == {"violations", "warnings", "infos"}
     results = document["results"]
     assert isinstance(results, list)
     for result in results:
@@ -56,6 +65,7 @@ def check_contract(document: dict[str, object]) -> None:
         assert result["basis"] in {"nora", "project"}  # the project's rules all state it
         assert set(result["message"]) == {"nl", "en"}
         assert all(isinstance(text, str) and text for text in result["message"].values())
+        assert all(chain in {v["chain"] for v in chains} for chain in result["chains"])
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -502,6 +512,45 @@ def test_lines_in_rdf_xml_are_best_effort(tmp_path: Path) -> None:
     assert {(r.focus_node, r.line) for r in report.results} == {(ID + "keten/x", 4)}
 
 
+def test_each_chain_of_a_design_gets_its_own_verdict() -> None:
+    """data/ holds four chains, one per file: each result belongs to its file's chain, and each
+    chain's verdict counts only its own results."""
+    report = validate(ROOT / "data")
+    check_contract(report.to_dict())
+    from ketenontologie.api.designs import REPORT_SCHEMA  # what the service documents
+
+    jsonschema.validate(report.to_dict(), REPORT_SCHEMA)
+    assert [v.chain.removeprefix(ID + "keten/") for v in report.chains] == [
+        "keten-werk-en-inkomen",
+        "loonaangifteketen",
+        "voorbeeldketen-havenstad",
+        "voorbeeldketen-zuiderveld",
+    ]
+    by_file: dict[str | None, set[tuple[str, ...]]] = {}
+    for result in report.results:
+        by_file.setdefault(result.file, set()).add(result.chains)
+    assert all(len(chains) == 1 and len(next(iter(chains))) == 1 for chains in by_file.values())
+    for verdict in report.chains:
+        own = report.results_of(verdict.chain)
+        assert verdict.summary.warnings == sum(r.severity == "Warning" for r in own)
+        assert verdict.summary.infos == sum(r.severity == "Info" for r in own)
+    assert sum(v.summary.infos for v in report.chains) == report.summary.infos
+    assert report.results_of(None) == ()
+    werk = report.chains[0]
+    assert werk.label == {"nl": "keten van werk en inkomen", "en": "chain of work and income"}
+
+
+def test_a_chain_fails_on_its_own_findings_only(tmp_path: Path) -> None:
+    # Two designs in one run: the cycle fails its chain, not the other chain.
+    report = validate([DESIGNS / "invalid" / "KS-R06-escalatiekring.ttl", SMALL])
+    verdicts = {v.chain.removeprefix(ID + "keten/"): v.conforms for v in report.chains}
+    assert verdicts == {"proefketen": False, "kleine-keten": True}
+    assert not report.conforms and report.exit_code == 1
+    # With fail_on="info", the small chain's TOOI advice fails it too.
+    strict = validate([DESIGNS / "invalid" / "KS-R06-escalatiekring.ttl", SMALL], fail_on="info")
+    assert {v.conforms for v in strict.chains} == {False}
+
+
 def test_report_is_a_value() -> None:
     assert isinstance(validate(SMALL), ValidationReport)
     assert validate(SMALL) == validate(SMALL)
@@ -511,6 +560,7 @@ def test_report_is_a_value() -> None:
 
 PUBLIC = [
     "Basis",
+    "ChainVerdict",
     "Engine",
     "FailOn",
     "Language",

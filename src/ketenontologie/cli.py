@@ -52,6 +52,27 @@ def _warn(message: str) -> None:
     print(f"{PROG}: warning: {message}", file=sys.stderr)
 
 
+def _print(output: str) -> None:
+    """Write ``output`` (if any) to stdout; a reader that has gone (``| head``) ends it quietly,
+    and the command keeps its exit code."""
+    if not output:
+        return
+    try:
+        print(output)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_to_devnull()
+
+
+def _stdout_to_devnull() -> None:
+    """After a broken pipe: send what stdout still holds to /dev/null, so that flushing it at
+    exit raises nothing (the way the Python documentation gives for SIGPIPE)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def _load_with_context(paths: Sequence[Path], *, format: RDFFormat | None) -> Graph:
     """Load the inputs (default: the example designs) with the ontology as context, and what
     the reasoner infers from them (a role's kind and level the ontology implies)."""
@@ -206,14 +227,19 @@ def _run_validate(args: argparse.Namespace) -> int:
 
     from ketenontologie.convert import reading_notes
     from ketenontologie.validation import render, validate
+    from ketenontologie.validation.render import render_error
 
-    report = validate(args.paths, shapes=args.shapes or None, fail_on=args.fail_on)
+    try:
+        report = validate(args.paths, shapes=args.shapes or None, fail_on=args.fail_on)
+    except InputError as error:
+        # CI reads stdout: every format but text says there, in its own terms, that the input
+        # could not be used (the message goes to stderr as for every command).
+        _print(render_error(error, args.output, lang=args.lang))
+        raise
     for note in reading_notes(args.paths):
         _warn(note)
     color = args.output == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    output = render(report, args.output, lang=args.lang, color=color)
-    if output:
-        print(output)
+    _print(render(report, args.output, lang=args.lang, color=color))
     return report.exit_code
 
 
@@ -707,7 +733,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit.code if isinstance(exit.code, int) else EXIT_ERROR
     handler: Handler = args.handler
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:  # the reader of stdout has gone (| head): stop quietly
+        _stdout_to_devnull()
+        return EXIT_ERROR
     except KetenontologieError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return exit_code_for(error)

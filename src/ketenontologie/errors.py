@@ -66,6 +66,7 @@ __all__ = [
     "UnknownGraphError",
     "UnknownQueryError",
     "UnknownReferenceError",
+    "UnreadableInputError",
     "UnsafeInputError",
     "UnsupportedMediaTypeError",
     "WritesDisabledError",
@@ -177,6 +178,16 @@ class InputNotFoundError(InputError):
     """A file or directory that was asked for does not exist (or holds no RDF files)."""
 
     code = "input-not-found"
+
+    def __init__(self, path: str | os.PathLike[str], *, problem: str, hint: str) -> None:
+        self.path = os.fspath(path)
+        super().__init__(f"{shown(self.path)}: {problem}. {hint}")
+
+
+class UnreadableInputError(InputError):
+    """A file that was asked for exists but cannot be read (a directory, no permission)."""
+
+    code = "unreadable"
 
     def __init__(self, path: str | os.PathLike[str], *, problem: str, hint: str) -> None:
         self.path = os.fspath(path)

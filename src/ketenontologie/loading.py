@@ -43,6 +43,7 @@ from ketenontologie.errors import (
     RDFSyntaxError,
     RemoteContextError,
     UnknownFormatError,
+    UnreadableInputError,
 )
 from ketenontologie.namespaces import bind_prefixes
 from ketenontologie.resources import ontology_files
@@ -239,13 +240,16 @@ def _read_bytes(path: Path) -> bytes:
             path, problem="no such file", hint="Check the path and try again"
         ) from None
     except IsADirectoryError:
-        raise InputError(
-            f"{path}: is a directory, not a file. Name a file, or pass the directory "
-            "where directories are accepted."
+        raise UnreadableInputError(
+            path,
+            problem="is a directory, not a file",
+            hint="Name a file, or pass the directory where directories are accepted",
         ) from None
     except OSError as error:
-        raise InputError(
-            f"{path}: cannot be read ({error.strerror}). Check its permissions and try again."
+        raise UnreadableInputError(
+            path,
+            problem=f"cannot be read ({error.strerror})",
+            hint="Check its permissions and try again",
         ) from None
 
 

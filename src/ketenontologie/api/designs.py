@@ -40,19 +40,38 @@ __all__ = ["REPORT_SCHEMA", "catalogue_of", "router"]
 router = APIRouter(tags=["Designs"])
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
+_SUMMARY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["violations", "warnings", "infos"],
+    "properties": {
+        "violations": {"type": "integer", "minimum": 0},
+        "warnings": {"type": "integer", "minimum": 0},
+        "infos": {"type": "integer", "minimum": 0},
+    },
+}
+_TEXTS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["nl", "en"],
+    "properties": {"nl": {"type": "string"}, "en": {"type": "string"}},
+}
 REPORT_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["conforms", "summary", "results"],
+    "required": ["conforms", "summary", "chains", "results"],
     "additionalProperties": False,
     "properties": {
         "conforms": {"type": "boolean"},
-        "summary": {
-            "type": "object",
-            "required": ["violations", "warnings", "infos"],
-            "properties": {
-                "violations": {"type": "integer", "minimum": 0},
-                "warnings": {"type": "integer", "minimum": 0},
-                "infos": {"type": "integer", "minimum": 0},
+        "summary": _SUMMARY_SCHEMA,
+        "chains": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["chain", "label", "conforms", "summary"],
+                "properties": {
+                    "chain": {"type": "string"},
+                    "label": _TEXTS_SCHEMA,
+                    "conforms": {"type": "boolean"},
+                    "summary": _SUMMARY_SCHEMA,
+                },
             },
         },
         "results": {
@@ -72,6 +91,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                     "message",
                     "source",
                     "basis",
+                    "chains",
                 ],
                 "properties": {
                     "rule": {"type": "string"},
@@ -83,13 +103,10 @@ REPORT_SCHEMA: dict[str, Any] = {
                     "focusNode": {"type": "string"},
                     "path": _NULLABLE_STRING,
                     "value": _NULLABLE_STRING,
-                    "message": {
-                        "type": "object",
-                        "required": ["nl", "en"],
-                        "properties": {"nl": {"type": "string"}, "en": {"type": "string"}},
-                    },
+                    "message": _TEXTS_SCHEMA,
                     "source": _NULLABLE_STRING,
                     "basis": {"enum": ["nora", "project", None]},
+                    "chains": {"type": "array", "items": {"type": "string"}},
                 },
             },
         },

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
@@ -35,6 +35,7 @@ from ketenontologie.errors import InputError
 from ketenontologie.loading import Parsed, find_rdf_files, parse_file
 from ketenontologie.reasoning.reasoner import Inconsistency, Reasoner
 from ketenontologie.resources import ontology_files
+from ketenontologie.validation.chains import ChainIndex
 from ketenontologie.validation.consistency import (
     CONSISTENCY,
     CONSISTENCY_RULE,
@@ -46,6 +47,7 @@ from ketenontologie.validation.lines import DesignInput, Locator, term_text
 from ketenontologie.validation.report import (
     FAIL_RANK,
     RANK,
+    ChainVerdict,
     FailOn,
     Severity,
     Summary,
@@ -250,11 +252,13 @@ def validate(
     fail_on: FailOn = "violation",
     engine: Engine = "auto",
 ) -> ValidationReport:
-    """Validate chain designs against the governance rules; one report for all of them.
+    """Validate chain designs against the governance rules; one report for all of them, with a
+    verdict per chain.
 
     ``sources`` are RDF files, directories (searched for RDF files) or rdflib graphs; they are
-    validated as one design. ``shapes`` adds an organisation's own SHACL files on top of the
-    project's rules. ``fail_on`` is the lowest severity that makes the report not conform.
+    validated as one design, and each result names the chains its node belongs to. ``shapes``
+    adds an organisation's own SHACL files on top of the project's rules. ``fail_on`` is the
+    lowest severity that makes the report (and a chain) not conform.
 
     Raises :class:`~ketenontologie.errors.InputError` (or a subclass) for unusable input: a
     missing file, an RDF syntax error (with file, line and column) or unusable shapes.
@@ -288,6 +292,8 @@ def validate(
     # the design caused it, even when the node is one the ontology or the scheme describes.
     found = [_result(hit, infos, locator) for hit in set(hits) if hit.focus in own]
     found += [clash_result(clash, names, locator) for clash in clashes]
+    index = ChainIndex(closed.quads, own=own | {clash.focus for clash in clashes})
+    found = [replace(r, chains=index.chains_of(r.focus_node)) for r in found]
     results = sorted(
         found,
         key=lambda r: (
@@ -300,18 +306,35 @@ def validate(
             r.message.get("en", ""),
         ),
     )
-    counts = {level: sum(r.severity == level for r in results) for level in RANK}
     threshold = FAIL_RANK[fail_on]
+    verdicts = tuple(
+        ChainVerdict(
+            chain=chain,
+            label=index.label(chain),
+            conforms=_conforms(of_chain, threshold),
+            summary=_summary(of_chain),
+        )
+        for chain in index.chains
+        for of_chain in ([r for r in results if chain in r.chains],)
+    )
     return ValidationReport(
-        conforms=not any(RANK[r.severity] >= threshold for r in results),
+        conforms=_conforms(results, threshold),
         fail_on=fail_on,
-        summary=Summary(
-            violations=counts["Violation"], warnings=counts["Warning"], infos=counts["Info"]
-        ),
+        summary=_summary(results),
         results=tuple(results),
+        chains=verdicts,
         rules={**rules_of(infos), CONSISTENCY: CONSISTENCY_RULE},
         files=tuple(d.name for d in designs if d.name is not None),
     )
+
+
+def _conforms(results: Sequence[ValidationResult], threshold: int) -> bool:
+    return not any(RANK[r.severity] >= threshold for r in results)
+
+
+def _summary(results: Sequence[ValidationResult]) -> Summary:
+    counts = {level: sum(r.severity == level for r in results) for level in RANK}
+    return Summary(violations=counts["Violation"], warnings=counts["Warning"], infos=counts["Info"])
 
 
 def _run(closed: _Closed, shapes: tuple[Path, ...], *, engine: Engine) -> list[_Hit]:

@@ -3,7 +3,7 @@
 >>> from ketenontologie.validation import validate
 >>> report = validate(["tests/designs/valid/kleine-keten.ttl"])
 >>> sorted(report.to_dict())
-['conforms', 'results', 'summary']
+['chains', 'conforms', 'results', 'summary']
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ __all__ = [
     "FAIL_RANK",
     "RANK",
     "Basis",
+    "ChainVerdict",
     "FailOn",
     "Language",
     "OutputFormat",
@@ -80,6 +81,9 @@ class ValidationResult:
     where: str | None = None
     """The place in the author's terms: a sheet and cell (``Escalaties!B7``), or an ArchiMate
     element's identifier and name."""
+    chains: tuple[str, ...] = ()
+    """The chains the focus node belongs to (see :mod:`~ketenontologie.validation.chains`);
+    none for a node outside every chain."""
     shape: str | None = field(default=None, compare=False, repr=False)
     component: str | None = field(default=None, compare=False, repr=False)
 
@@ -98,6 +102,7 @@ class ValidationResult:
             "message": {"nl": self.message.get("nl", ""), "en": self.message.get("en", "")},
             "source": self.source,
             "basis": self.basis,
+            "chains": list(self.chains),
         }
 
 
@@ -108,6 +113,31 @@ class Summary:
     violations: int
     warnings: int
     infos: int
+
+    def to_dict(self) -> dict[str, int]:
+        """The counts in the JSON contract's form."""
+        return {"violations": self.violations, "warnings": self.warnings, "infos": self.infos}
+
+
+@dataclass(frozen=True)
+class ChainVerdict:
+    """The verdict on one chain of the design: its results counted, and whether they let it
+    conform (under the report's ``fail_on``)."""
+
+    chain: str
+    label: Mapping[str, str]
+    """The chain's label in ``nl`` and ``en``."""
+    conforms: bool
+    summary: Summary
+
+    def to_dict(self) -> dict[str, Any]:
+        """The verdict in the JSON contract's form."""
+        return {
+            "chain": self.chain,
+            "label": {"nl": self.label.get("nl", ""), "en": self.label.get("en", "")},
+            "conforms": self.conforms,
+            "summary": self.summary.to_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -127,6 +157,9 @@ class ValidationReport:
     conforms: bool
     summary: Summary
     results: tuple[ValidationResult, ...]
+    chains: tuple[ChainVerdict, ...] = ()
+    """One verdict per chain of the design, by IRI; results about nodes outside every chain
+    (``chains`` empty) count only in the whole report's verdict."""
     rules: Mapping[str, Rule] = field(default_factory=dict, compare=False, repr=False)
     files: tuple[str, ...] = field(default=(), compare=False, repr=False)
     fail_on: FailOn = field(default="violation", compare=False, repr=False)
@@ -144,13 +177,17 @@ class ValidationReport:
         """The report in the JSON contract's form."""
         return {
             "conforms": self.conforms,
-            "summary": {
-                "violations": self.summary.violations,
-                "warnings": self.summary.warnings,
-                "infos": self.summary.infos,
-            },
+            "summary": self.summary.to_dict(),
+            "chains": [verdict.to_dict() for verdict in self.chains],
             "results": [result.to_dict() for result in self.results],
         }
+
+    def results_of(self, chain: str | None) -> tuple[ValidationResult, ...]:
+        """The results about ``chain`` (its verdict rests on them); for None, those about nodes
+        outside every chain."""
+        if chain is None:
+            return tuple(r for r in self.results if not r.chains)
+        return tuple(r for r in self.results if chain in r.chains)
 
     def to_json(self) -> str:
         """The JSON contract as text."""
