@@ -178,7 +178,9 @@ def _add_validate(subcommands: argparse._SubParsersAction[argparse.ArgumentParse
         help="check chain designs against the governance rules (SHACL, after OWL 2 RL)",
         description="Validate chain designs against the governance rules KS-R01... (see "
         "docs/rules.md), with the ontology and concept scheme as context, after OWL 2 RL "
-        "inference. All files form one design and get one report. What OWL 2 RL finds "
+        "inference. All files form one design and get one report, with a verdict per chain. "
+        "On unusable input every --format but text still writes a document that says so. "
+        "What OWL 2 RL finds "
         "inconsistent (e.g. a node in two disjoint classes) is a violation of KS-C01. Exit code "
         "0: no violations (warnings allowed); 1: violations (or warnings with --fail-on "
         "warning); 2: unusable input.",
