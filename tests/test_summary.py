@@ -238,6 +238,35 @@ def test_the_diagram_draws_each_role_in_the_band_of_the_level_its_role_implies()
     assert "Professional Dienst Niveaustad" not in bands.get("onbekend", "")
 
 
+def test_the_chain_page_reads_the_level_the_role_implies() -> None:
+    """The page of a stored design summarises it with its inferred triples, as the store keeps
+    them beside the design: the professional typed only as a post is operational there too."""
+    from ketenontologie.loading import load_ontology
+    from ketenontologie.publication.chains import chain_page
+    from ketenontologie.publication.links import ServiceLinks
+    from ketenontologie.reasoning import infer
+
+    design = load_graph(LEVELS_IMPLIED)
+    page = chain_page(
+        URIRef(f"{ID}keten/niveauketen"),
+        design=design,
+        inferred=infer(design),
+        context=load_ontology(),
+        links=ServiceLinks(),
+        check=lambda graph: (None, None),
+    )
+    levels = {
+        role.link.iri: group.level.iri if group.level else None
+        for group in page.summary.levels
+        for role in group.roles
+    }
+    assert levels[f"{ID}rol/niveau-professional"] == f"{ID}niveau/operationeel"
+    assert [path[0].iri for path in page.summary.paths] == [
+        f"{ID}rol/niveau-professional",
+        f"{ID}rol/niveau-professional-gemeente",
+    ]
+
+
 def test_the_implied_levels_are_those_the_rules_give_each_role() -> None:
     """KS-R14 gives the board, the coaching manager and the autonomous professional their level
     (sh:in on keten:atLevel); the summary implies exactly those."""
