@@ -641,3 +641,21 @@ def test_a_closed_pipe_ends_quietly_with_the_verdict(output: str, design: Path, 
     err = process.stderr.read()
     assert process.wait(timeout=120) == code
     assert err == ""
+
+
+@pytest.mark.parametrize("output", ["text", "junit", "github"])
+def test_a_chain_label_cannot_start_a_line_of_its_own(
+    capsys: pytest.CaptureFixture[str], output: str, tmp_path: Path
+) -> None:
+    # A label with a line break, as if to slip a workflow command into a CI log.
+    design = tmp_path / "ontwerp.ttl"
+    text = R06.read_text("utf-8").replace('"Proefketen"@nl', '"Proef\\n::error::nep"@nl')
+    assert text != R06.read_text("utf-8")
+    design.write_text(text, "utf-8")
+    _, out, _ = run(capsys, "--format", output, design)
+    assert not any(line.startswith("::error::nep") for line in out.splitlines())
+    if output == "junit":
+        junit_schema().validate(out)
+        assert ET.fromstring(out).find("testsuite").get("name") == "Proef\\n::error::nep"  # type: ignore[union-attr]
+    else:
+        assert "Proef\\n::error::nep" in out or "Proef%0A::error::nep" in out

@@ -167,9 +167,11 @@ class _Group(NamedTuple):
     results: tuple[ValidationResult, ...]
 
     def title(self, lang: Language) -> str:
+        """The chain's label (control characters escaped: a label with a line break must not
+        start a line of a CI log), or the name of the results outside every chain."""
         if self.verdict is None:
             return _WORDS[lang]["general"]
-        return _text_in(self.verdict.label, lang)
+        return shown(_text_in(self.verdict.label, lang))
 
     def conforms(self, report: ValidationReport) -> bool:
         if self.verdict is not None:
@@ -348,7 +350,7 @@ def render_junit(report: ValidationReport, *, lang: Language = "nl") -> str:
     suites = ET.Element("testsuites", name="ketenontologie validate")
     total = failed = 0
     for group in _groups(report, lang):
-        name = group.title(lang)
+        name = _xml_text(group.title(lang))
         suite = ET.SubElement(suites, "testsuite", name=name)
         properties = ET.SubElement(suite, "properties")
         if group.verdict is not None:
@@ -363,6 +365,7 @@ def render_junit(report: ValidationReport, *, lang: Language = "nl") -> str:
             if rule is not None and rule.basis is not None:
                 ET.SubElement(properties, "property", name=f"basis {rule_id}", value=rule.basis)
             title = f"{rule_id} {_text_in(rule.name, lang)}" if rule and rule.name else rule_id
+            title = _xml_text(title)
             case = ET.SubElement(suite, "testcase", classname=name, name=title)
             results = by_rule.get(rule_id, [])
             failing = [r for r in results if report.fails_on(r.severity)]
@@ -523,7 +526,7 @@ def render_sarif(report: ValidationReport, *, lang: Language = "nl") -> str:
     chains = [
         {
             "chain": group.verdict.chain,
-            "label": group.title(lang),
+            "label": _text_in(group.verdict.label, lang),
             "conforms": group.verdict.conforms,
             "summary": group.verdict.summary.to_dict(),
             "verdict": group.outcome(report, lang),
