@@ -307,22 +307,12 @@ def validate(
         ),
     )
     threshold = FAIL_RANK[fail_on]
-    verdicts = tuple(
-        ChainVerdict(
-            chain=chain,
-            label=index.label(chain),
-            conforms=_conforms(of_chain, threshold),
-            summary=_summary(of_chain),
-        )
-        for chain in index.chains
-        for of_chain in ([r for r in results if chain in r.chains],)
-    )
     return ValidationReport(
         conforms=_conforms(results, threshold),
         fail_on=fail_on,
-        summary=_summary(results),
+        summary=Summary.of(results),
         results=tuple(results),
-        chains=verdicts,
+        chains=tuple(_verdict(chain, index, results, threshold) for chain in index.chains),
         rules={**rules_of(infos), CONSISTENCY: CONSISTENCY_RULE},
         files=tuple(d.name for d in designs if d.name is not None),
     )
@@ -332,9 +322,17 @@ def _conforms(results: Sequence[ValidationResult], threshold: int) -> bool:
     return not any(RANK[r.severity] >= threshold for r in results)
 
 
-def _summary(results: Sequence[ValidationResult]) -> Summary:
-    counts = {level: sum(r.severity == level for r in results) for level in RANK}
-    return Summary(violations=counts["Violation"], warnings=counts["Warning"], infos=counts["Info"])
+def _verdict(
+    chain: str, index: ChainIndex, results: Sequence[ValidationResult], threshold: int
+) -> ChainVerdict:
+    """The verdict on one chain: on the results about it, under the same threshold."""
+    own = [result for result in results if chain in result.chains]
+    return ChainVerdict(
+        chain=chain,
+        label=index.label(chain),
+        conforms=_conforms(own, threshold),
+        summary=Summary.of(own),
+    )
 
 
 def _run(closed: _Closed, shapes: tuple[Path, ...], *, engine: Engine) -> list[_Hit]:

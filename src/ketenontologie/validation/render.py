@@ -179,13 +179,7 @@ class _Group(NamedTuple):
         return not any(report.fails_on(r.severity) for r in self.results)
 
     def summary(self) -> Summary:
-        if self.verdict is not None:
-            return self.verdict.summary
-        return Summary(
-            violations=sum(r.severity == "Violation" for r in self.results),
-            warnings=sum(r.severity == "Warning" for r in self.results),
-            infos=sum(r.severity == "Info" for r in self.results),
-        )
+        return self.verdict.summary if self.verdict is not None else Summary.of(self.results)
 
     def outcome(self, report: ValidationReport, lang: Language) -> str:
         """The group's counts and verdict, as a sentence."""

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
@@ -113,6 +113,16 @@ class Summary:
     violations: int
     warnings: int
     infos: int
+
+    @classmethod
+    def of(cls, results: Iterable[ValidationResult]) -> Summary:
+        """The counts of ``results``."""
+        severities = [result.severity for result in results]
+        return cls(
+            violations=severities.count("Violation"),
+            warnings=severities.count("Warning"),
+            infos=severities.count("Info"),
+        )
 
     def to_dict(self) -> dict[str, int]:
         """The counts in the JSON contract's form."""
