@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -250,13 +251,13 @@ class Locator:
     def __init__(self, designs: Sequence[DesignInput]) -> None:
         self._designs = designs
         self._scans: dict[int, _Scan] = {}
-        self._asserted: list[set[tuple[str, str, str]]] | None = None
+        self._asserted: list[dict[str, list[tuple[str, str]]]] | None = None
         self._mentions: dict[str, str] | None = None
 
     def locate(self, node: str, *, path: str | None = None, value: str | None = None) -> Location:
         """Where the statement ``node path value`` is written (see the module's docstring):
         that statement, else one like it, else the block that describes ``node``."""
-        asserted = self._statements()
+        stated = [design.get(node, ()) for design in self._statements()]
         tiers: list[tuple[str | None, str | None]] = []
         if path is not None and value is not None:
             tiers.append((path, value))
@@ -267,18 +268,14 @@ class Locator:
         for predicate, obj in tiers:
             for index, design in enumerate(self._designs):
                 if any(
-                    s == node
-                    and (p == predicate if predicate else p != _RDF_TYPE)
-                    and (obj is None or o == obj)
-                    for s, p, o in asserted[index]
+                    (p == predicate if predicate else p != _RDF_TYPE) and obj in (None, o)
+                    for p, o in stated[index]
                 ):
                     return self._place(index, design, node, path=predicate, value=obj)
         # A statement that is missing: the block that describes the node, in the file that
         # states its type if one does.
         count = len(self._designs)
-        typed = [
-            i for i in range(count) if any(s == node and p == _RDF_TYPE for s, p, _ in asserted[i])
-        ]
+        typed = [i for i in range(count) if any(p == _RDF_TYPE for p, _ in stated[i])]
         for index in typed + [i for i in range(count) if i not in typed]:
             found = self._place(index, self._designs[index], node)
             if found.line is not None or found.where is not None:
@@ -307,15 +304,17 @@ class Locator:
         line = scan.line_of(node, path, value) if path or value else None
         return Location(design.name, line or scan.subjects.get(node))
 
-    def _statements(self) -> list[set[tuple[str, str, str]]]:
+    def _statements(self) -> list[dict[str, list[tuple[str, str]]]]:
+        """Per design: each subject's (predicate, object), terms as results write them."""
         if self._asserted is None:
-            self._asserted = [
-                {
-                    (term_text(q.subject), term_text(q.predicate), term_text(q.object))
-                    for q in d.quads
-                }
-                for d in self._designs
-            ]
+            self._asserted = []
+            for design in self._designs:
+                by_subject: dict[str, list[tuple[str, str]]] = defaultdict(list)
+                for q in design.quads:
+                    by_subject[term_text(q.subject)].append(
+                        (term_text(q.predicate), term_text(q.object))
+                    )
+                self._asserted.append(by_subject)
         return self._asserted
 
     def _scan(self, index: int, design: DesignInput) -> _Scan | None:
