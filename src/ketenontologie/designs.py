@@ -254,8 +254,9 @@ class DesignCatalogue:
         """Store a design (new or replacing one) with the inferred triples it changes.
 
         The design's history gains a version (named ``name``, if given); a version it replaces
-        is kept in its version graph, in the same transaction. Raises :class:`~ketenontologie.errors.InconsistencyError`, storing nothing, when the
-        design makes the knowledge graph inconsistent with the ontology.
+        is kept in its version graph, in the same transaction. Raises
+        :class:`~ketenontologie.errors.InconsistencyError`, storing nothing, when the design
+        makes the knowledge graph inconsistent with the ontology.
         """
         check_design_id(design_id)
         triples = list(triples)

@@ -337,8 +337,10 @@ def _query(snapshot: _Snapshot, job: dict[str, Any]) -> tuple[bytes, str, int, b
     elif job["inference"] and snapshot.current is None:
         options["use_default_graph_as_union"] = True
     elif job["inference"]:  # earlier versions of designs stay out of the default dataset
-        options["default_graph"] = [ox.DefaultGraph(), *snapshot.current]
-        options["named_graphs"] = snapshot.current
+        current = snapshot.current
+        assert current is not None
+        options["default_graph"] = [ox.DefaultGraph(), *current]
+        options["named_graphs"] = current
     else:
         options["default_graph"] = [ox.DefaultGraph(), *snapshot.asserted]
         options["named_graphs"] = snapshot.asserted
