@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import pyoxigraph as ox
 
+from ketenontologie.changes import Comparison, Design, compare, summary_line
 from ketenontologie.errors import (
     DesignTooCostlyError,
     InconsistencyError,
@@ -162,6 +163,9 @@ class DesignCatalogue:
         self._owned: dict[str, set[ox.Triple]] = {}
         self._inconsistencies: tuple[Inconsistency, ...] = ()
         self._histories: dict[str, History] = {}
+        self._summaries: dict[tuple[str, int, str, str], str] = {}
+        """One-line summaries of versions, by design, number, date stored and language (a
+        version never changes once stored)."""
 
     @classmethod
     def open(cls, store: GraphStore, *, reasoner: Reasoner | None = None) -> DesignCatalogue:
@@ -240,6 +244,35 @@ class DesignCatalogue:
         if version.current:
             return self.read(design_id)
         return self._stored(version_graph(design_id, number))
+
+    def compare_versions(self, design_id: str, old: int, new: int) -> Comparison:
+        """What changed from version ``old`` to version ``new`` of a design (see
+        :func:`ketenontologie.changes.compare`)."""
+        before = self.read_version(design_id, old)
+        after = self.read_version(design_id, new)
+        return compare(
+            Design.from_triples(before, name=f"{design_id}@{old}"),
+            Design.from_triples(after, name=f"{design_id}@{new}"),
+        )
+
+    def summary(self, design_id: str, number: int, *, lang: Literal["nl", "en"] = "nl") -> str:
+        """Version ``number`` in one line: what changed since the version before it."""
+        version = self.history(design_id).version(number)
+        if version is None:
+            self.read_version(design_id, number)  # raises UnknownVersionError
+            raise AssertionError  # pragma: no cover
+        key = (design_id, number, str(version.stored), lang)
+        if key not in self._summaries:
+            if number == 1:
+                line = (
+                    f"Eerste versie, {version.triples} triples."
+                    if lang == "nl"
+                    else f"First version, {version.triples} triples."
+                )
+            else:
+                line = summary_line(self.compare_versions(design_id, number - 1, number), lang=lang)
+            self._summaries[key] = line
+        return self._summaries[key]
 
     @property
     def inconsistencies(self) -> tuple[Inconsistency, ...]:
