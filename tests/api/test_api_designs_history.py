@@ -280,6 +280,30 @@ def test_a_diff_that_cannot_be_given_says_what_to_fix(
     assert response.json()["message"]
 
 
+# --- the chain's page ---------------------------------------------------------------------------
+
+
+def test_the_chains_page_shows_its_history_with_a_link_to_each_diff(client: httpx.Client) -> None:
+    response = client.get("/doc/keten/kleine-keten", headers={"Accept": "text/html"})
+    assert response.status_code == 200, response.text
+    page = response.text
+    section = page[page.index('<section id="history"') :]
+    section = section[: section.index("</section>")]
+    assert section.count("<tr>") == 1 + 4  # the heading and a row per version
+    for number in (1, 2, 3, 4):
+        assert f'href="/designs/{ID}?version={number}"' in section
+    for older in (1, 2, 3):
+        diff = f"/designs/{ID}/diff?from={older}&amp;to={older + 1}&amp;lang=nl"
+        assert f'href="{diff}"' in section
+        shown = client.get(diff.replace("&amp;", "&"), headers={"Accept": "text/html,*/*;q=0.8"})
+        assert shown.status_code == 200 and shown.headers["content-type"].startswith("text/plain")
+    assert "Ketenpartner verwijderd; naam gewijzigd" in section
+    assert "eerste opzet" in section and "huidige versie" in section
+    assert section.count("<time datetime=") == 4
+    english = client.get("/doc/keten/kleine-keten", params={"lang": "en"}).text
+    assert "Partner added; findings: 2 new, 0 fixed." in english
+
+
 # --- the store -----------------------------------------------------------------------------------
 
 

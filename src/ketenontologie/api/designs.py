@@ -28,9 +28,10 @@ from ketenontologie.designs import (
     store_upload,
     upload_name,
 )
-from ketenontologie.errors import BadRequestError, DesignExistsError
+from ketenontologie.errors import BadRequestError, DesignExistsError, UnknownDesignError
 from ketenontologie.loading import UPLOAD_MEDIA_TYPES
 from ketenontologie.namespaces import PREFIXES, design_graph, version_graph
+from ketenontologie.publication.chains import VersionLine
 from ketenontologie.sparql.results import FORMATS, RDF_FORMATS
 from ketenontologie.validation import ValidationReport, render
 
@@ -38,7 +39,7 @@ from .common import client_of, media_type_of, require_writer
 from .errors import READ_ERRORS, WRITE_ERRORS, documented
 from .negotiation import DIFF_MEDIA_TYPES, choose, choose_diff, choose_language, choose_report
 
-__all__ = ["REPORT_SCHEMA", "VERSION_NAME_HEADER", "catalogue_of", "router"]
+__all__ = ["REPORT_SCHEMA", "VERSION_NAME_HEADER", "catalogue_of", "router", "version_lines"]
 
 VERSION_NAME_HEADER = "Ketenontologie-Version-Name"
 """The request header that names the version an upload stores (kept in the design's history)."""
@@ -586,6 +587,34 @@ async def design_diff(
         media_type=f"{media}; charset=utf-8",
         headers={"Vary": "Accept, Accept-Language"},
     )
+
+
+def version_lines(
+    catalogue: DesignCatalogue, design_id: str, lang: Literal["nl", "en"]
+) -> list[VersionLine]:
+    """A design's history as its chain's page lists it, with links to each version and diff
+    (none for a design the catalogue does not know)."""
+    try:
+        history = catalogue.history(design_id)
+    except UnknownDesignError:
+        return []
+    last = history.last
+    return [
+        VersionLine(
+            design_id=design_id,
+            number=v.number,
+            stored=_time(v.stored),
+            name=v.name,
+            summary=catalogue.summary(design_id, v.number, lang=lang),
+            href=f"/designs/{design_id}?version={v.number}",
+            diff=None
+            if v.number == 1
+            else f"/designs/{design_id}/diff?from={v.number - 1}&to={v.number}&lang={lang}",
+            current=v.current,
+            deleted=v is last and not v.current,
+        )
+        for v in history.versions
+    ]
 
 
 def _check_version(number: int, *, name: str) -> int:

@@ -53,7 +53,13 @@ from ketenontologie.namespaces import (
     is_inferred,
     shapes_graph,
 )
-from ketenontologie.publication.chains import Checked, Switch, chain_page, check_design
+from ketenontologie.publication.chains import (
+    Checked,
+    Switch,
+    VersionLine,
+    chain_page,
+    check_design,
+)
 from ketenontologie.publication.formats import (
     FORMATS,
     GRAPH_FORMATS,
@@ -139,8 +145,16 @@ class Dump:
 class LinkedData:
     """The documents about the graphs in ``store``, with IRIs under ``base_iri``."""
 
-    def __init__(self, store: GraphStore, *, base_iri: str = BASE) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        base_iri: str = BASE,
+        history: Callable[[str, Language], Sequence[VersionLine]] | None = None,
+    ) -> None:
+        """``history`` gives a design's versions for its chain's page (the service keeps them)."""
         self.store = store
+        self._history = history
         self.base = base_iri.rstrip("/")
         self.bases = tuple(dict.fromkeys((self.base, BASE)))
         self._parsed: OrderedDict[tuple[str, object], Graph] = OrderedDict()
@@ -459,6 +473,9 @@ class LinkedData:
                 show_inferred=ask.inferred,
                 switch=switch,
                 check=self._check,
+                history=[]
+                if self._history is None
+                else [line for d in designs for line in self._history(d, links.lang)],
             )
             return render("chain.html", view=view, chain=page, wide=True)
         return render("resource.html", view=view, inferred_switch=switch)
