@@ -264,10 +264,11 @@ class DesignCatalogue:
         key = (design_id, number, str(version.stored), lang)
         if key not in self._summaries:
             if number == 1:
+                n = version.triples
                 line = (
-                    f"Eerste versie, {version.triples} triples."
+                    f"Eerste versie, {n} {'tripel' if n == 1 else 'tripels'}."
                     if lang == "nl"
-                    else f"First version, {version.triples} triples."
+                    else f"First version, {n} {'triple' if n == 1 else 'triples'}."
                 )
             else:
                 line = summary_line(self.compare_versions(design_id, number - 1, number), lang=lang)
@@ -500,14 +501,10 @@ class DesignCatalogue:
                 graphs[shapes_graph(path.stem)] = _triples(path)
             designs = {path.stem: _triples(path) for path in design_files()}
             self._reset(designs, {})
-            now = _now()
-            self._histories = {}
+            self._histories = {}  # their histories start with their first write
             for design_id, triples in designs.items():
                 graphs[design_graph(design_id)] = triples
                 graphs[inferred_graph(design_id)] = self._owned[design_id]
-                history = History(design_id).stored(at=now, triples=len(triples), name=None)
-                graphs[history_graph(design_id)] = history.to_triples()
-                self._histories[design_id] = history
             self.store.replace_graphs(graphs)
             return [str(name) for name in graphs]
 

@@ -202,7 +202,10 @@ def test_the_service_description_names_the_update_endpoint_when_writes_are_on(
         dataset = graph.value(service, SD.defaultDataset)
         names = {graph.value(node, SD.name) for node in graph.objects(dataset, SD.namedGraph)}
         assert URIRef("https://w3id.org/ketenontologie/graph/ontologie") in names
-        assert len(names) == len(client.get("/graphs").json()["graphs"])
+        listed = [g["graph"] for g in client.get("/graphs").json()["graphs"]]
+        # earlier versions of designs are named by FROM, never in the default dataset
+        assert len(names) == len([g for g in listed if "/graph/versie/" not in g])
+        assert not [name for name in names if "/graph/versie/" in str(name)]
     # and the endpoint it names is the one that takes updates
     assert (
         client.post(

@@ -338,6 +338,13 @@ def test_a_query_names_an_earlier_version(client: httpx.Client) -> None:
     ]
 
 
+def test_a_version_graph_has_its_page_with_its_size(client: httpx.Client) -> None:
+    path = version_graph(ID, 3)[len("https://w3id.org/ketenontologie") :]
+    page = client.get(path, headers={"Accept": "text/html"})
+    assert page.status_code == 200, page.text
+    assert f">{len(triples(V3))}</span>" in page.text
+
+
 @pytest.mark.parametrize("graph", [version_graph(ID, 1), history_graph(ID)])
 def test_versions_cannot_be_written_but_through_designs(client: httpx.Client, graph: str) -> None:
     update = f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:x:a> <urn:x:b> <urn:x:c> }} }}"
