@@ -260,7 +260,9 @@ async def create_design(
     description="Validate the design and store it under this id with its inferred triples, "
     "replacing an older version in the same transaction: 201 when new, 200 when replaced, "
     "with the validation report. Only what the change touches is reasoned again. "
-    "`mode=strict` refuses a design that does not conform (422, the stored version stays).",
+    "`mode=strict` refuses a design that does not conform (422, the stored version stays). "
+    "The version replaced is kept in the design's history (`GET /designs/{id}/history`); "
+    f"a `{VERSION_NAME_HEADER}` header names the new version there.",
     status_code=200,
     openapi_extra=_UPLOAD_BODY,
     responses={
@@ -385,7 +387,8 @@ async def head_design(
     "/designs/{design_id}",
     summary="Delete a design (needs the update token)",
     description="Remove the design and exactly the inferred triples nothing else supports, in "
-    "one transaction.",
+    "one transaction; its history keeps it as its last version (`GET "
+    "/designs/{id}/history`), and storing the id again continues that history.",
     status_code=204,
     responses=WRITE_ERRORS,
 )
