@@ -66,6 +66,7 @@ __all__ = [
     "UnknownGraphError",
     "UnknownQueryError",
     "UnknownReferenceError",
+    "UnknownVersionError",
     "UnsafeInputError",
     "UnsupportedMediaTypeError",
     "WritesDisabledError",
@@ -566,6 +567,23 @@ class UnknownDesignError(KetenontologieError):
         super().__init__(
             f"There is no design {design_id!r} (dit ontwerp bestaat niet). The stored designs "
             "are listed by GET /designs and by 'ketenontologie designs list'."
+        )
+
+
+class UnknownVersionError(KetenontologieError):
+    """A design's history has no version with this number."""
+
+    code = "version-not-found"
+
+    def __init__(self, design_id: str, number: int, *, last: int | None) -> None:
+        self.design_id = design_id
+        self.number = number
+        known = (
+            f"its versions are 1 to {last}" if last else "it has no versions (no history is kept)"
+        )
+        super().__init__(
+            f"The design {design_id!r} has no version {number} (deze versie bestaat niet): "
+            f"{known}. GET /designs/{design_id}/history lists them."
         )
 
 

@@ -11,6 +11,7 @@ nothing is published the library raises :class:`~ketenontologie.errors.NotPublis
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -32,6 +33,7 @@ from ketenontologie.publication.pages import stylesheet as stylesheet_bytes
 from ketenontologie.publication.site import Ask, Document, LinkedData
 
 from .common import settings_of, store_of
+from .designs import catalogue_of, version_lines
 from .negotiation import choose_document, choose_language, prefers_html
 
 __all__ = ["ask_of", "linked_data_of", "not_found_page", "router"]
@@ -69,7 +71,11 @@ def linked_data_of(request: Request) -> LinkedData:
     store = store_of(request)
     service: LinkedData | None = getattr(state, "linked_data", None)
     if service is None or service.store is not store:
-        service = LinkedData(store, base_iri=settings_of(request).base_iri)
+        service = LinkedData(
+            store,
+            base_iri=settings_of(request).base_iri,
+            history=functools.partial(version_lines, catalogue_of(request)),
+        )
         state.linked_data = service
     return service
 

@@ -12,6 +12,8 @@ formats in :mod:`ketenontologie.sparql.results`, the document formats in
   queries), with ``format=`` winning over ``Accept``;
 * :func:`choose_document`: linked-data documents, with an extension winning over ``Accept``;
 * :func:`choose_report`: the validation report (JSON or Turtle);
+* :func:`choose_diff`: what changed between two versions of a design (text, JSON, Markdown or
+  RDF Patch), with ``format=`` winning over ``Accept``;
 * :func:`choose_language`: the language of a page (``?lang=``, then ``Accept-Language``);
 * :func:`prefers_html`: whether an error is answered with a page (a browser) or JSON.
 
@@ -32,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Literal, TypeVar
 
+from ketenontologie.changes import DiffFormat
 from ketenontologie.errors import BadRequestError, NotAcceptableError
 from ketenontologie.publication.formats import (
     FORMATS,
@@ -46,7 +49,9 @@ from ketenontologie.sparql.results import ResultFormat, format_by_name, formats_
 from ketenontologie.sparql.text import ResultKind
 
 __all__ = [
+    "DIFF_MEDIA_TYPES",
     "choose",
+    "choose_diff",
     "choose_document",
     "choose_language",
     "choose_report",
@@ -201,6 +206,43 @@ def choose_report(accept: str | None) -> Literal["json", "turtle"]:
         raise NotAcceptableError(
             f"The report is JSON (application/json) or Turtle (text/turtle); Accept ({accept}) "
             "takes neither."
+        )
+    return name
+
+
+DIFF_MEDIA_TYPES: dict[DiffFormat, tuple[str, ...]] = {
+    "text": ("text/plain",),
+    "json": _JSON,
+    "markdown": ("text/markdown", "text/x-markdown"),
+    "patch": ("application/rdf-patch",),
+}
+"""The formats of a diff and their media types (its own first), in the order offered."""
+
+
+def choose_diff(accept: str | None, *, format: str | None = None) -> DiffFormat:
+    """The format of a diff: ``format`` when given, else the best by ``Accept``, else text.
+
+    >>> choose_diff("text/markdown, text/plain;q=0.5"), choose_diff("*/*", format="patch")
+    ('markdown', 'patch')
+    """
+    offers = tuple(DIFF_MEDIA_TYPES.items())
+    if format:
+        for name, _ in offers:
+            if format in (name, *DIFF_MEDIA_TYPES[name]):
+                return name
+        raise NotAcceptableError(
+            f"format={format!r} is not a format of a diff. Use one of: "
+            f"{', '.join(name for name, _ in offers)}."
+        )
+    if not accept or not accept.strip():
+        return offers[0][0]
+    (name, _), q = _best(offers, parse_accept(accept), lambda offer: offer[1])
+    if q <= 0:
+        raise NotAcceptableError(
+            f"None of the media types in Accept ({accept}) can carry a diff (geen van de "
+            "gevraagde formaten is beschikbaar). Accept one of: "
+            f"{', '.join(media for _, (media, *_) in offers)}, or add "
+            f"format=<{'|'.join(name for name, _ in offers)}>."
         )
     return name
 

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ketenontologie.errors import BadRequestError, UnsupportedMediaTypeError
+from ketenontologie.namespaces import is_version
 from ketenontologie.sparql.results import FORMATS, RDF_FORMATS
 from ketenontologie.store import run_update
 
@@ -299,6 +300,8 @@ def service_description(request: Request, *, format: str | None) -> Response:
     ]
     named = []
     for graph in store_of(request).graphs():
+        if is_version(graph):
+            continue  # named by FROM, never in the default dataset (docs/service.md)
         node = ox.BlankNode()
         named.append(node)
         triples += [

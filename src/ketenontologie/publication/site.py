@@ -51,9 +51,16 @@ from ketenontologie.namespaces import (
     design_graph,
     inferred_graph,
     is_inferred,
+    is_version,
     shapes_graph,
 )
-from ketenontologie.publication.chains import Checked, Switch, chain_page, check_design
+from ketenontologie.publication.chains import (
+    Checked,
+    Switch,
+    VersionLine,
+    chain_page,
+    check_design,
+)
 from ketenontologie.publication.formats import (
     FORMATS,
     GRAPH_FORMATS,
@@ -88,7 +95,7 @@ from ketenontologie.publication.void import (
 )
 from ketenontologie.publication.words import LANGUAGES, Language, words
 from ketenontologie.sparql.results import format_by_name
-from ketenontologie.store import GraphStore
+from ketenontologie.store import GraphStore, QueryDataset
 from ketenontologie.store.remote import ADMIN
 
 __all__ = ["Ask", "Document", "Dump", "LinkedData"]
@@ -139,8 +146,16 @@ class Dump:
 class LinkedData:
     """The documents about the graphs in ``store``, with IRIs under ``base_iri``."""
 
-    def __init__(self, store: GraphStore, *, base_iri: str = BASE) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        base_iri: str = BASE,
+        history: Callable[[str, Language], Sequence[VersionLine]] | None = None,
+    ) -> None:
+        """``history`` gives a design's versions for its chain's page (the service keeps them)."""
         self.store = store
+        self._history = history
         self.base = base_iri.rstrip("/")
         self.bases = tuple(dict.fromkeys((self.base, BASE)))
         self._parsed: OrderedDict[tuple[str, object], Graph] = OrderedDict()
@@ -181,10 +196,12 @@ class LinkedData:
                 self._parsed.popitem(last=False)
         return graph
 
-    def select(self, query: str) -> list[dict[str, dict[str, str]]]:
+    def select(
+        self, query: str, *, dataset: QueryDataset | None = None
+    ) -> list[dict[str, dict[str, str]]]:
         """The bindings of a SELECT query (SPARQL JSON results' ``bindings``)."""
         assert _JSON is not None
-        result = self.store.query(query, format=_JSON, inference=True)
+        result = self.store.query(query, format=_JSON, inference=True, dataset=dataset)
         bindings: list[dict[str, dict[str, str]]] = json.loads(result.body)["results"]["bindings"]
         return bindings
 
@@ -208,7 +225,11 @@ class LinkedData:
 
     def graph_infos(self) -> list[GraphInfo]:
         """Every named graph with its number of triples."""
-        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        count = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        rows = self.select(count)
+        versions = tuple(name for name in self.store.graphs() if is_version(name))
+        if versions:  # never in the default dataset: named one by one
+            rows += self.select(count, dataset=QueryDataset(named_graphs=versions))
         counts = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
         return [
             GraphInfo(name, counts.get(name, 0)) for name in self.store.graphs() if dump_path(name)
@@ -459,6 +480,9 @@ class LinkedData:
                 show_inferred=ask.inferred,
                 switch=switch,
                 check=self._check,
+                history=[]
+                if self._history is None
+                else [line for d in designs for line in self._history(d, links.lang)],
             )
             return render("chain.html", view=view, chain=page, wide=True)
         return render("resource.html", view=view, inferred_switch=switch)
