@@ -264,6 +264,8 @@ def _about(request: Request, uri: str | None, extension: str | None) -> Response
             "Give the IRI to describe as ?uri=<IRI>, e.g. /doc?uri=https://example.org/id/keten/x "
             "(geef de IRI mee als ?uri=…)."
         )
+    if extension is not None and format_for_extension(extension) is None:
+        raise NotPublishedError(request.url.path)
     site = linked_data_of(request)
     kept = "&".join(
         f"{key}={quote(value)}" for key, value in request.query_params.multi_items() if key != "uri"
