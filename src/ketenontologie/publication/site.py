@@ -2,7 +2,8 @@
 
 :class:`LinkedData` makes a :class:`Document` for every path it publishes under the base IRI:
 ``/def`` and ``/shapes`` (hash IRIs), ``/doc/{type}/{ref}`` about the thing
-``/id/{type}/{ref}``, the named graphs ``/graph/…`` and the VoID description; files under
+``/id/{type}/{ref}``, ``/doc?uri=<IRI>`` about any other IRI a stored design describes (a design
+in its author's own namespace), the named graphs ``/graph/…`` and the VoID description; files under
 ``/dumps/``; and the page that helps when nothing is published at a path
 (:class:`~ketenontologie.errors.NotPublishedError`). A document gives its RDF in any of its
 formats and its page for an :class:`Ask`. Which format and language a client gets, and what the
@@ -31,6 +32,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -74,7 +76,13 @@ from ketenontologie.publication.graphs import (
     service_vocabulary,
     service_vocabulary_view,
 )
-from ketenontologie.publication.links import ServiceLinks, local_path
+from ketenontologie.publication.links import (
+    ServiceLinks,
+    about_path,
+    local_path,
+    service_path,
+    with_query,
+)
 from ketenontologie.publication.model import (
     Link,
     Text,
@@ -132,6 +140,8 @@ class Document:
     formats: tuple[DocumentFormat, ...] = FORMATS
     page_is_file: bool = True
     """False when the page has no file of its own (a graph's files are its dumps)."""
+    query: str = ""
+    """The query that picks the document at ``stem`` (``uri=…`` at ``/doc``), on each file too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,11 +245,42 @@ class LinkedData:
             GraphInfo(name, counts.get(name, 0)) for name in self.store.graphs() if dump_path(name)
         ]
 
-    def links(self, ask: Ask) -> ServiceLinks:
-        """Where the links on the page ``ask`` asks for go."""
+    def links(self, ask: Ask, *, described: Iterable[str] = ()) -> ServiceLinks:
+        """Where the links on the page ``ask`` asks for go; ``described``: the IRIs on it that
+        are at ``/doc?uri=…`` (see :meth:`described`)."""
         return ServiceLinks(
-            self.bases, lang=ask.lang, explicit=ask.lang_given, current=ask.path, query=ask.query
+            self.bases,
+            lang=ask.lang,
+            explicit=ask.lang_given,
+            current=ask.path,
+            query=ask.query,
+            described=frozenset(described),
         )
+
+    def home(self, iri: str, *, extension: str | None = None, query: str = "") -> str | None:
+        """The path of its own of the document about ``iri`` (``/doc/{kind}/{ref}``, ``/def#…``,
+        ``/graph/…``; with ``extension``, its file), ``query`` added; None for an IRI that has
+        none: its document, if any, is at ``/doc?uri=…`` (:meth:`about`)."""
+        path = local_path(iri, self.bases)
+        if path is None or service_path(path) is None:
+            return None
+        links = ServiceLinks(self.bases)
+        found = links.href(iri) if extension is None else links.download(iri, extension)
+        return None if found is None else with_query(found, query)
+
+    def described(self, iris: Iterable[str]) -> frozenset[str]:
+        """Those of ``iris`` without a path of their own (:meth:`home`) that a stored design
+        describes, as the subject of one of its triples: they have a page at ``/doc?uri=…``."""
+        wanted = sorted({iri for iri in iris if _usable_iri(iri) and self.home(iri) is None})
+        found: set[str] = set()
+        for start in range(0, len(wanted), 200):
+            values = " ".join(f"<{iri}>" for iri in wanted[start : start + 200])
+            rows = self.select(
+                f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+                f'FILTER(STRSTARTS(STR(?g), "{design_graph("")}")) }}'
+            )
+            found.update(row["s"]["value"] for row in rows)
+        return frozenset(found)
 
     def _check(self, design: Graph) -> Checked:
         """The rule check of ``design``, run once per version of the design."""
@@ -357,12 +398,12 @@ class LinkedData:
             return _serialize([self.graph(name)], fmt)
 
         def page() -> str:
-            links = self.links(ask)
             graph = self.graph(name)
-            chains: list[tuple[str, Text]] = []
+            found: set[URIRef] = set()
             if kind_of(name)[0] == "design":
                 found = {c for c in graph.subjects(RDF.type, KETEN.Chain) if isinstance(c, URIRef)}
-                chains = [(str(c), label_of(graph, c, links.lang)) for c in sorted(found)]
+            links = self.links(ask, described=self.described(str(c) for c in found))
+            chains = [(str(c), label_of(graph, c, links.lang)) for c in sorted(found)]
             view = graph_view(
                 name, triples=len(graph), stored=self.store.graphs(), chains=chains, links=links
             )
@@ -402,7 +443,32 @@ class LinkedData:
         found = self._find(kind, ref)
         if found is None:
             raise NotPublishedError(ask.path)
-        iri, graphs = found
+        return self._document(ask, *found, stem=f"/doc/{kind}/{ref}")
+
+    def about(self, ask: Ask, iri: str) -> Document:
+        """``/doc?uri=<IRI>``: the document about an IRI that has no path of its own here
+        (:meth:`home`), such as a thing of a design in its author's namespace. Only IRIs a
+        stored design describes are published; nothing is ever fetched."""
+        if not _usable_iri(iri):
+            raise NotPublishedError(
+                ask.path,
+                f"{iri!r} is not an absolute IRI (geen absolute IRI); give one as ?uri=….",
+            )
+        if iri not in self.described([iri]):
+            raise NotPublishedError(
+                ask.path,
+                f"No stored chain design describes <{iri}> (geen opgeslagen ketenontwerp "
+                "beschrijft deze IRI). Upload the design through /designs to publish it here.",
+            )
+        graphs = self.graphs_about(iri)
+        return self._document(
+            ask, URIRef(iri), graphs, stem="/doc", query=about_path(iri).partition("?")[2]
+        )
+
+    def _document(
+        self, ask: Ask, iri: URIRef, graphs: Sequence[str], *, stem: str, query: str = ""
+    ) -> Document:
+        """The document about ``iri``, stated in ``graphs``, published at ``stem``."""
         asserted = [g for g in graphs if not is_inferred(g)]
         designs = [g[len(design_graph("")) :] for g in asserted if g.startswith(design_graph(""))]
         inferred_names = [g for g in graphs if is_inferred(g)]
@@ -416,7 +482,7 @@ class LinkedData:
         def page() -> str:
             return self._page(ask, iri, data, inferred, designs)
 
-        return Document(f"/doc/{kind}/{ref}", rdf, page)
+        return Document(stem, rdf, page, query=query)
 
     def _incoming(self, iri: URIRef) -> tuple[list[tuple[URIRef, URIRef]], Graph]:
         """What refers to ``iri`` (in asserted graphs): (subject, predicate) pairs, and the
@@ -442,17 +508,25 @@ class LinkedData:
     def _page(
         self, ask: Ask, iri: URIRef, data: Graph, inferred: Graph, designs: Sequence[str]
     ) -> str:
-        links = self.links(ask)
-        files = downloads_for(links, str(iri))
-        render = functools.partial(render_page, links=links, alternates=files, files=files)
         if iri == SCHEME:
-            return render(
+            links = self.links(ask)
+            files = downloads_for(links, str(iri))
+            return render_page(
                 "scheme.html",
+                links=links,
+                alternates=files,
+                files=files,
                 title=label_of(data, iri, links.lang).value,
                 section="scheme",
                 view=scheme_view(data, iri, links=links),
             )
         incoming, labels = self._incoming(iri)
+        shown = [data, inferred] if ask.inferred else [data]
+        on_page = {str(term) for graph in shown for triple in graph for term in triple}
+        on_page |= {str(term) for pair in incoming for term in pair}
+        links = self.links(ask, described=self.described(on_page))
+        files = downloads_for(links, str(iri))
+        render = functools.partial(render_page, links=links, alternates=files, files=files)
         context = union(self.graph(ONTOLOGY_GRAPH), self.graph(SCHEME_GRAPH), data, labels)
         chains = sorted({c for c in data.subjects(RDF.type, KETEN.Chain) if isinstance(c, URIRef)})
         view = resource_view(
@@ -531,17 +605,42 @@ class LinkedData:
             for n in list(dict.fromkeys(chosen))[:limit]
         ]
 
+    def _iri_suggestions(self, wanted: str, ask: Ask, *, limit: int = 8) -> list[Link]:
+        """IRIs the stored designs describe that look like ``wanted`` (a ``/doc?uri=``)."""
+        rows = self.select(
+            "SELECT DISTINCT ?s ?label WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER(isIRI(?s) && STRSTARTS(STR(?g), "{design_graph("")}")) '
+            f"OPTIONAL {{ GRAPH ?h {{ ?s <{RDFS.label}>|<{SKOS.prefLabel}> ?label }} }} }}"
+        )
+        known: dict[str, str] = {}
+        for row in rows:
+            iri, label = row["s"]["value"], row.get("label", {})
+            if iri not in known or label.get("xml:lang") == ask.lang:
+                known[iri] = label.get("value") or iri
+        lowered = {iri.lower(): iri for iri in sorted(known)}
+        tail = wanted.lower().rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        chosen = _closest(wanted.lower(), lowered, limit=limit)
+        chosen += sorted(i for i in lowered if len(tail) > 2 and tail in i)
+        picked = list(dict.fromkeys(lowered[i] for i in chosen))[:limit]
+        links = self.links(ask, described=picked)
+        return [Link(Text(known[iri]), iri, links.href(iri)) for iri in picked]
+
     def not_found_page(self, ask: Ask, *, reason: str | None = None) -> str:
         """The page that helps when nothing is published at ``ask.path``: ``reason``, IRIs that
-        look like the path, and the ways in."""
+        look like the path (or like the IRI asked for at ``/doc?uri=…``), and the ways in."""
         links = self.links(ask)
+        wanted = ""
+        if ask.path == "/doc" or ask.path.startswith("/doc."):
+            wanted = (parse_qs(ask.query).get("uri") or [""])[-1]
         return render_page(
             "not_found.html",
             links=links,
             title={"nl": "Niet gevonden", "en": "Not found"}[links.lang],
-            path=ask.path,
+            path=f"{ask.path}?{ask.query}" if wanted else ask.path,
             message=reason,
-            suggestions=self.suggestions(ask.path, links),
+            suggestions=self._iri_suggestions(wanted, ask)
+            if wanted
+            else self.suggestions(ask.path, links),
         )
 
     # --- dataset and dumps ----------------------------------------------------------------------
@@ -673,6 +772,17 @@ def _closest(wanted: str, candidates: Iterable[str], *, limit: int) -> list[str]
         if ratio >= 0.5:
             scored.append((-ratio, natural_key(candidate), candidate))
     return [candidate for *_, candidate in sorted(scored)[:limit]]
+
+
+def _usable_iri(text: str) -> bool:
+    """True for an absolute IRI that may be written between ``<…>`` in a query."""
+    if not text or any(c in text for c in _UNUSABLE_IN_IRI):
+        return False
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return ":" in text
 
 
 def _graph_name(path: str) -> str | None:

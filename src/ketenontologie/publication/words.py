@@ -133,6 +133,9 @@ WORDS: Mapping[Language, Mapping[str, str]] = {
         "diagram_inferred": "Gestippelde pijlen zijn afgeleide escalatiepaden "
         "(keten:escalatesEventuallyTo).",
         "diagram_missing": "Het diagram kon niet worden getekend",
+        "diagram_size": "Grootte van het diagram",
+        "diagram_fit": "Passend: het hele diagram",
+        "diagram_full": "Ware grootte: schuif om te verplaatsen",
         "partners": "Ketenpartners",
         "objectives": "Ketendoelstelling",
         "phase": "Fase",
@@ -318,6 +321,9 @@ WORDS: Mapping[Language, Mapping[str, str]] = {
         "diagram_inferred": "Dotted arrows are inferred escalation paths "
         "(keten:escalatesEventuallyTo).",
         "diagram_missing": "The diagram could not be drawn",
+        "diagram_size": "Size of the diagram",
+        "diagram_fit": "Fit: the whole diagram",
+        "diagram_full": "Actual size: scroll to move around",
         "partners": "Chain partners",
         "objectives": "Chain objective",
         "phase": "Phase",
