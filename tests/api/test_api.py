@@ -150,8 +150,22 @@ def test_an_unacceptable_accept_is_406(client: httpx.Client) -> None:
     assert response.status_code == 406
     assert response.json()["error"] == "not-acceptable"
     assert "text/csv" in response.json()["message"]
-    ask = client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/csv"})
+    ask = client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/turtle"})
     assert ask.status_code == 406
+    assert "geen gevraagd formaat" in ask.json()["message"]
+
+
+def test_an_ask_in_csv_and_tsv_is_one_column(client: httpx.Client) -> None:
+    """The SPARQL Protocol allows CSV and TSV for ASK; the answer is written as Jena does."""
+    for accept, body in (("text/csv", "_askResult\r\ntrue\r\n"), ("text/*", None)):
+        ask = client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": accept})
+        assert ask.status_code == 200
+        assert ask.headers["content-type"].startswith("text/csv")
+        assert ask.text == (body or "_askResult\r\ntrue\r\n")
+    tsv = client.get(
+        "/sparql", params={"query": "ASK { <urn:x> <urn:y> <urn:z> }", "format": "tsv"}
+    )
+    assert tsv.text == "?_askResult\nfalse\n"
 
 
 def test_the_service_description_names_its_endpoint(

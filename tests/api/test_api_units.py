@@ -38,10 +38,11 @@ def test_the_most_specific_range_gives_the_quality() -> None:
     assert chosen.name == "tsv"
 
 
-def test_format_wins_over_accept_and_must_fit_the_result() -> None:
+def test_format_wins_over_accept_only_when_it_fits_the_result() -> None:
     assert choose("text/csv", kind="solutions", format="xml").name == "xml"
+    assert choose(None, kind="graph", format="csv").name == "turtle"
     with pytest.raises(NotAcceptableError, match="turtle"):
-        choose(None, kind="graph", format="csv")
+        choose("text/csv", kind="graph", format="csv")
 
 
 def test_settings_come_from_env_and_options_win(
