@@ -248,6 +248,59 @@ def test_a_syntax_error_is_400_with_the_parsers_message(client: httpx.Client) ->
     assert "line 1, column 18" in body["message"]
 
 
+MISSING_PREFIX = [
+    # (query, prefix, line, column): rdflib knows skos: and xsd: on its own, Oxigraph does not
+    (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?s WHERE {\n"
+        "  ?s rdfs:label ?l .\n  ?s skos:prefLabel ?p }",
+        "skos",
+        4,
+        6,
+    ),
+    ("SELECT * WHERE { ?s ?p ?o FILTER(?o = xsd:true) }", "xsd", 1, 39),
+    ("ASK { ?s dct:title 'x' }", "dct", 1, 10),
+    ("CONSTRUCT { ?s a ex:A } WHERE { ?s ?p ?o }", "ex", 1, 18),
+    ("DESCRIBE keten:Chain", "keten", 1, 10),
+]
+
+
+@pytest.mark.parametrize(("query", "prefix", "line", "column"), MISSING_PREFIX)
+def test_a_missing_prefix_is_named_with_its_place(
+    client: httpx.Client, query: str, prefix: str, line: int, column: int
+) -> None:
+    for response in (
+        client.get("/sparql", params={"query": query}),
+        client.post("/sparql", data={"query": query}),
+    ):
+        assert response.status_code == 400
+        body = response.json()
+        assert body["error"] == "undeclared-prefix"
+        assert (body["prefix"], body["line"], body["column"]) == (prefix, line, column)
+        message = body["message"]
+        assert f"'{prefix}:'" in message and f"line {line}, column {column}" in message
+        assert "niet gedeclareerd" in message and f"PREFIX {prefix}:" in message
+        assert "\\u{" not in message and "expected one of" not in message
+    keten = client.get("/sparql", params={"query": "DESCRIBE keten:Chain"}).json()["message"]
+    assert "PREFIX keten: <https://w3id.org/ketenontologie/def#>" in keten
+
+
+def test_a_missing_prefix_in_an_update_is_named_too(client: httpx.Client) -> None:
+    update = (
+        "PREFIX ex: <https://example.org/>\nINSERT DATA { ex:a ex:b ex:c } ;\n"
+        "DELETE DATA { ex:a foaf:knows ex:c }"
+    )
+    response = client.post("/sparql/update", content=update, headers=UPDATE)
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["error"], body["prefix"], body["line"], body["column"]) == (
+        "undeclared-prefix",
+        "foaf",
+        3,
+        20,
+    )
+    assert "update" in body["message"]
+
+
 def test_unknown_routes_and_methods_answer_in_the_error_format(client: httpx.Client) -> None:
     missing = client.get("/nothing-here")
     assert missing.status_code == 404

@@ -153,7 +153,7 @@ def test_two_different_formats_are_refused_whatever_their_order(values: list[str
         assert all(repr(value) in str(refused.value) for value in values)
 
 
-# --- types × wildcards × q ---------------------------------------------------------------------
+# --- media types, wildcards and q-values -------------------------------------------------------
 
 # Every offer of the one negotiation, by what is chosen from it; "406" where nothing will do.
 # A type/* range matches an offer by the media type it is sent as, never by an alias:
