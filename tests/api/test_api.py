@@ -1,8 +1,8 @@
 """The service: clients, negotiation, limits, tokens, safety, restart.
 
 In this process (``shared_service``, ``readonly_service``) except what needs a real uvicorn on a
-socket (``server``): the real SPARQL clients and the time limit that stops a runaway query while
-the server keeps answering others.
+socket (``server``): the time limit that stops a runaway query while the server keeps answering
+others. The real SPARQL clients are in ``tests/clients``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from pathlib import Path
 import httpx
 import pytest
 from rdflib import RDF, RDFS, Graph, Namespace, URIRef
-from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
 from inprocess import Service, serve_in_process
 from ketenontologie.queries import NamedQuery, load_queries
@@ -42,38 +40,6 @@ RUNAWAY = (
 def client(shared_service: Service) -> Iterator[httpx.Client]:
     with shared_service.client() as client:
         yield client
-
-
-# --- clients architects use ---------------------------------------------------------------------
-
-
-def test_sparqlwrapper_select_in_json_and_xml(server: Server) -> None:
-    wrapper = SPARQLWrapper(f"{server.url}/sparql")
-    wrapper.setQuery(CHAINS)
-    wrapper.setReturnFormat(JSON)
-    chains = [b["chain"]["value"] for b in wrapper.queryAndConvert()["results"]["bindings"]]  # type: ignore[index]
-    assert "https://w3id.org/ketenontologie/id/keten/voorbeeldketen-havenstad" in chains
-    wrapper.setReturnFormat(XML)
-    document = wrapper.queryAndConvert()
-    assert len(document.getElementsByTagName("result")) == len(chains)  # type: ignore[union-attr]
-
-
-def test_sparqlwrapper_post_construct_in_turtle(server: Server) -> None:
-    wrapper = SPARQLWrapper(f"{server.url}/sparql")
-    wrapper.setMethod("POST")
-    wrapper.setQuery(f"PREFIX keten: <{KETEN}> CONSTRUCT WHERE {{ ?c a keten:Chain }}")
-    wrapper.setReturnFormat(TURTLE)
-    graph = Graph().parse(data=wrapper.queryAndConvert(), format="turtle")  # type: ignore[arg-type]
-    assert len(graph) >= 4
-
-
-def test_rdflib_sparqlstore_queries_the_service(server: Server) -> None:
-    store = SPARQLStore(f"{server.url}/sparql", returnFormat="json")
-    rows = list(store.query(CHAINS))
-    assert URIRef("https://w3id.org/ketenontologie/id/keten/loonaangifteketen") in {
-        row[0]
-        for row in rows  # type: ignore[index]
-    }
 
 
 # --- content negotiation ------------------------------------------------------------------------
