@@ -61,14 +61,23 @@ def test_sparqlstore_as_a_graph(server: Server, return_format: str) -> None:
             graph.query(CONSTRUCT)
 
 
-def test_a_dataset_over_sparqlstore(server: Server) -> None:
+def _on_virtuoso(request: pytest.FixtureRequest) -> bool:
+    return bool(request.node.callspec.params.get("server") == "virtuoso")
+
+
+def test_a_dataset_over_sparqlstore(server: Server, request: pytest.FixtureRequest) -> None:
     store = SPARQLStore(f"{server.url}/sparql")
     dataset = Dataset(store=store)
     assert len(dataset) == len(Graph(store=store))
     _four_forms(dataset)  # sent with default-graph-uri=urn:x-rdflib:default
     assert len(dataset.get_context(DESIGN)) == len(Graph(store=store, identifier=DESIGN))
     names = set(store.contexts())  # SPARQLStore yields the graph names
-    assert {DESIGN, ONTOLOGY} <= names
+    if _on_virtuoso(request):
+        # rdflib lists graphs with SELECT ?name WHERE { GRAPH ?name {} }, which Virtuoso
+        # answers with no rows (docs/service.md, "Clients"); GET /graphs lists them.
+        assert names == set()
+    else:
+        assert {DESIGN, ONTOLOGY} <= names
     assert len(Dataset(store=store, default_union=True)) == len(dataset)
     # rdflib's own limits with a read-only store (docs/service.md says what to use instead):
     with pytest.raises(TypeError, match="read only"):
@@ -79,13 +88,17 @@ def test_a_dataset_over_sparqlstore(server: Server) -> None:
         next(iter(dataset.quads((CHAIN, None, None, None))))
 
 
-def test_a_dataset_over_sparqlupdatestore_lists_its_graphs(server: Server) -> None:
+def test_a_dataset_over_sparqlupdatestore_lists_its_graphs(
+    server: Server, request: pytest.FixtureRequest
+) -> None:
     """With the update endpoint named too, ``graphs()`` works without writing anything: rdflib
     does not create the default graph on a store that knows graphs."""
     store = SPARQLUpdateStore(f"{server.url}/sparql", f"{server.url}/sparql/update")
     dataset = Dataset(store=store)
     names = {graph.identifier for graph in dataset.graphs()}
-    assert {DESIGN, ONTOLOGY, DATASET_DEFAULT_GRAPH_ID} <= names
+    named = set() if _on_virtuoso(request) else {DESIGN, ONTOLOGY}  # see above
+    assert named | {DATASET_DEFAULT_GRAPH_ID} <= names
+    assert len(names) > 10 or _on_virtuoso(request)
     _four_forms(dataset)
 
 
