@@ -24,6 +24,7 @@ import html5lib
 import httpx
 import pytest
 from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import DCAT
 
 from api.conftest import STORES, TOKEN
 from inprocess import Service, serve_in_process
@@ -418,14 +419,23 @@ def test_void_names_the_endpoint_and_every_dump_resolves(each_client: httpx.Clie
         client.get("/.well-known/void", headers={"Accept": "text/turtle"}).content, "turtle"
     )
     ns = "http://rdfs.org/ns/void#"
+    # The addresses are where this service answers (the w3id.org namespace is not registered
+    # yet, so its addresses would not resolve); the dataset and its things keep their IRIs.
+    served = str(client.base_url).rstrip("/")
     endpoints = set(void.objects(None, URIRef(ns + "sparqlEndpoint")))
-    assert endpoints == {URIRef(f"{BASE}/sparql")}
+    assert endpoints == {URIRef(f"{served}/sparql")}
+    assert {str(o) for o in void.objects(None, URIRef(ns + "uriSpace"))} == {f"{BASE}/id/"}
     dumps = sorted(str(o) for o in void.objects(None, URIRef(ns + "dataDump")))
     assert any(d.endswith("/dumps/ontologie.ttl") for d in dumps)
     assert any(d.endswith("/dumps/ontwerp/voorbeeldketen-havenstad.nt") for d in dumps)
+    assert all(d.startswith(f"{served}/dumps/") for d in dumps)
     for dump in dumps:
-        answer = client.get(dump[len(BASE) :])
+        answer = client.get(dump[len(served) :])
         assert answer.status_code == 200, dump
+    downloads = {str(o) for o in void.objects(None, DCAT.downloadURL)}
+    assert downloads == set(dumps)
+    page = client.get("/.well-known/void", headers={"Accept": BROWSER}).text
+    assert f"<code>{served}/sparql</code>" in page
     whole = Dataset().parse(data=client.get("/dumps/alles.nq").text, format="nquads")
     assert len(list(whole.graphs())) > 10
     sparql = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
@@ -596,7 +606,11 @@ OWN_DESIGN = f"""
 @pytest.fixture(scope="module")
 def publisher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     """The service started with a publisher's base IRI, holding one design in its IRIs."""
-    env = {"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN, "KETENONTOLOGIE_BASE_IRI": PUBLISHER}
+    env = {
+        "KETENONTOLOGIE_UPDATE_TOKEN": TOKEN,
+        "KETENONTOLOGIE_BASE_IRI": PUBLISHER,
+        "KETENONTOLOGIE_PUBLIC_URL": PUBLISHER + "/",
+    }
     data = tmp_path_factory.mktemp("publisher") / "data"
     with serve_in_process(data, env=env) as running, running.client() as client:
         stored = client.post(
@@ -610,6 +624,7 @@ def publisher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client
 
 
 def test_a_publishers_void_names_its_endpoint_and_dumps(publisher: httpx.Client) -> None:
+    # The publisher's service is reached at its base IRI (KETENONTOLOGIE_PUBLIC_URL).
     void = _void(publisher)
     assert set(void.objects(None, URIRef(VOID + "sparqlEndpoint"))) == {
         URIRef(f"{PUBLISHER}/sparql")

@@ -35,7 +35,7 @@ from ketenontologie.publication.chains import VersionLine
 from ketenontologie.sparql.results import FORMATS, RDF_FORMATS
 from ketenontologie.validation import ValidationReport, render
 
-from .common import client_of, media_type_of, require_writer
+from .common import client_of, format_values, media_type_of, require_writer
 from .errors import READ_ERRORS, WRITE_ERRORS, documented
 from .negotiation import DIFF_MEDIA_TYPES, choose, choose_diff, choose_language, choose_report
 
@@ -336,13 +336,16 @@ async def get_design(
         Literal["asserted", "inferred", "all"],
         Query(description="the design's own triples, those inferred from it, or both"),
     ] = "asserted",
-    format: Annotated[str | None, Query(description="overrides Accept")] = None,
+    format: Annotated[
+        str | None, Query(description="wins over Accept (`output` is read as well)")
+    ] = None,
     version: Annotated[
         int | None, Query(description="a version of the design's history (1 is the first)")
     ] = None,
 ) -> Response:
     """Serialise a design."""
-    fmt = choose(request.headers.get("accept"), kind="graph", format=format)
+    # `format` is declared for the API description; every value of it and of `output` counts
+    fmt = choose(request.headers.get("accept"), kind="graph", format=format_values(request))
     catalogue = catalogue_of(request)
     if version is None:
         triples = await run_in_threadpool(catalogue.read, design_id, include=include)
@@ -364,22 +367,6 @@ async def get_design(
         body or b"",
         media_type=fmt.content_type,
         headers={"Vary": "Accept", "Ketenontologie-Triples": str(len(triples))},
-    )
-
-
-@router.head("/designs/{design_id}", include_in_schema=False)
-async def head_design(
-    request: Request,
-    design_id: DesignId,
-    include: Literal["asserted", "inferred", "all"] = "asserted",
-    format: str | None = None,
-    version: int | None = None,
-) -> Response:
-    """Like GET, without the body."""
-    response = await get_design(request, design_id, include=include, format=format, version=version)
-    return Response(
-        status_code=response.status_code,
-        headers={k: v for k, v in response.headers.items() if k != "content-length"},
     )
 
 

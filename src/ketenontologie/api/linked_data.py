@@ -92,6 +92,7 @@ def ask_of(request: Request) -> Ask:
         lang=choose_language(lang, request.headers.get("accept-language")),
         lang_given=bool(lang),
         inferred=params.get("inferred", "").strip().lower() in ("true", "1", "yes", "on"),
+        address=settings_of(request).public_url or str(request.base_url).rstrip("/"),
     )
 
 

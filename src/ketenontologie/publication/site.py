@@ -125,6 +125,9 @@ class Ask:
     lang_given: bool = False
     """True when ``?lang=`` was given: links on the page then keep it."""
     inferred: bool = False
+    address: str | None = None
+    """Where the service is reached (the request's base URL or the configured public URL):
+    VoID names the endpoint and the dumps there. None: under the base IRI."""
 
 
 @dataclass(frozen=True)
@@ -651,7 +654,9 @@ class LinkedData:
         infos = self.graph_infos()
 
         def rdf(fmt: DocumentFormat) -> bytes:
-            return _serialize([dataset_description(self.base, graphs=infos)], fmt)
+            return _serialize(
+                [dataset_description(self.base, graphs=infos, address=ask.address)], fmt
+            )
 
         def page() -> str:
             links = self.links(ask)
@@ -671,7 +676,7 @@ class LinkedData:
             ]
             view = {
                 "iri": f"{self.base}{stem}#ketenontologie",
-                "sparql": f"{self.base}/sparql",
+                "sparql": f"{ask.address or self.base}/sparql",
                 "sparql_href": "/sparql",
                 "license": "https://creativecommons.org/licenses/by/4.0/",
                 "graphs": graphs,
