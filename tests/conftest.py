@@ -157,6 +157,32 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     running.assert_no_fast_path_fault()
 
 
+@pytest.fixture(scope="session", params=STORES)
+def server(request: pytest.FixtureRequest) -> Server:
+    """A real uvicorn with the project's data, a token, small limits and a 2 s time limit, one
+    per store for the session: for real SPARQL clients, the time limit under a real server and
+    pages fetched over a socket."""
+    return request.getfixturevalue(f"{request.param}_server")  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """:func:`server` on a Virtuoso of its own (``oxigraph_server`` is above)."""
+    running = start_server(
+        tmp_path_factory.mktemp("service-virtuoso") / "data",
+        env={
+            **store_env_for("virtuoso", tmp_path_factory, "service", request.addfinalizer),
+            **SHARED_ENV,
+            "KETENONTOLOGIE_QUERY_TIMEOUT": "2",
+        },
+    )
+    yield running
+    running.stop()
+    running.assert_no_fast_path_fault()
+
+
 @pytest.fixture
 def listener() -> Iterator[Listener]:
     """A loopback listener that would notice any request the service sends out."""

@@ -294,3 +294,24 @@ def test_the_page_in_english_and_offline(service: Server, tmp_path: Path) -> Non
             and e["params"]["response"]["status"] >= 400
         ]
         assert (errors, missing) == ([], [])
+
+
+def test_a_browser_opening_the_endpoint_sees_the_query_page(
+    service: Server, tmp_path: Path
+) -> None:
+    """``/sparql`` typed into the address bar shows the query page (as Fuseki and Oxigraph do),
+    not a service description to download; the editor there queries the same endpoint."""
+    with browser(tmp_path / "profile") as new_page:
+        tools = new_page()
+        _open(tools, f"{service.url}/sparql")
+        assert tools.evaluate("document.contentType") == "text/html"
+        assert tools.evaluate("location.pathname") == "/sparql"
+        assert tools.evaluate("document.querySelectorAll('.yasgui .CodeMirror').length") >= 1
+        assert tools.evaluate(f"!!document.querySelector('button[data-query=\"{QUERY}\"]')")
+        tools.evaluate("window.ketenontologie.yasgui.getTab().query()")
+        tools.wait_until(
+            "document.querySelectorAll('.tabPanel.active .yasr table.dataTable tbody tr')"
+            ".length > 1"
+        )
+        assert tools.evaluate("window.__violations") == []
+        assert _outside(tools.requested(), service.url) == []

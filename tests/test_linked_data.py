@@ -24,6 +24,7 @@ import html5lib
 import httpx
 import pytest
 from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import DCAT
 
 from api.conftest import STORES, TOKEN
 from inprocess import Service, serve_in_process
@@ -44,6 +45,7 @@ from ketenontologie.namespaces import (
 from ketenontologie.resources import design_files, ontology_files, shape_files
 from ketenontologie.sparql.results import format_by_name, write_solutions
 from ketenontologie.validation import validate
+from services import Listener
 
 RDF_ACCEPT = {
     "text/turtle": ("ttl", "turtle"),
@@ -378,6 +380,7 @@ MISSING = {
     "/graph/beheer/journaal": ("not-found", None),
     "/nergens/te/vinden": ("not-found", None),
     "/designs/onbekend": ("design-not-found", None),
+    "/doc?uri=https://rivierstad.example.nl/id/keten/onbekend": ("not-found", None),
     "/queries/onbekend": ("not-found", None),
 }
 
@@ -391,7 +394,7 @@ def test_every_404_is_a_page_for_browsers_and_json_for_clients(
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/html")
     assert '<html lang="nl">' in page.text and "<h1>Niet gevonden</h1>" in page.text
-    assert f"<code>{path}</code>" in page.text
+    assert f"<code>{path}</code>" in page.text.replace("&amp;", "&")
     for href in ('href="/def"', 'href="/doc/begrippenkader/ketensturing"', 'href="/"'):
         assert href in page.text, href
     if suggestion:
@@ -416,14 +419,23 @@ def test_void_names_the_endpoint_and_every_dump_resolves(each_client: httpx.Clie
         client.get("/.well-known/void", headers={"Accept": "text/turtle"}).content, "turtle"
     )
     ns = "http://rdfs.org/ns/void#"
+    # The addresses are where this service answers (the w3id.org namespace is not registered
+    # yet, so its addresses would not resolve); the dataset and its things keep their IRIs.
+    served = str(client.base_url).rstrip("/")
     endpoints = set(void.objects(None, URIRef(ns + "sparqlEndpoint")))
-    assert endpoints == {URIRef(f"{BASE}/sparql")}
+    assert endpoints == {URIRef(f"{served}/sparql")}
+    assert {str(o) for o in void.objects(None, URIRef(ns + "uriSpace"))} == {f"{BASE}/id/"}
     dumps = sorted(str(o) for o in void.objects(None, URIRef(ns + "dataDump")))
     assert any(d.endswith("/dumps/ontologie.ttl") for d in dumps)
     assert any(d.endswith("/dumps/ontwerp/voorbeeldketen-havenstad.nt") for d in dumps)
+    assert all(d.startswith(f"{served}/dumps/") for d in dumps)
     for dump in dumps:
-        answer = client.get(dump[len(BASE) :])
+        answer = client.get(dump[len(served) :])
         assert answer.status_code == 200, dump
+    downloads = {str(o) for o in void.objects(None, DCAT.downloadURL)}
+    assert downloads == set(dumps)
+    page = client.get("/.well-known/void", headers={"Accept": BROWSER}).text
+    assert f"<code>{served}/sparql</code>" in page
     whole = Dataset().parse(data=client.get("/dumps/alles.nq").text, format="nquads")
     assert len(list(whole.graphs())) > 10
     sparql = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
@@ -487,8 +499,11 @@ PAGES = [
     "/ID/keten/loonaangifteketen",
     "/graph/onbekend?lang=en",
     "/nergens/te/vinden",
+    "/doc?uri=https://rivierstad.example.nl/id/keten/onbekend",
+    "/doc?uri=https://w3id.org/ketenontologie/id/pijler/P3&lang=en",
 ]
 NOT_FOUND_PAGES = {
+    "/doc?uri=https://rivierstad.example.nl/id/keten/onbekend",
     "/id/onbekend/ding",
     "/ID/keten/loonaangifteketen",
     "/graph/onbekend",
@@ -507,7 +522,7 @@ def test_pages_are_valid_html_with_working_links(
     client: httpx.Client, fetched: dict[str, tuple[int, set[str]]], path: str
 ) -> None:
     answer = client.get(path, headers={"Accept": BROWSER}, follow_redirects=True)
-    missing = path.partition("?")[0] in NOT_FOUND_PAGES
+    missing = path in NOT_FOUND_PAGES or path.partition("?")[0] in NOT_FOUND_PAGES
     assert answer.status_code == (404 if missing else 200)
     html = answer.text
     html5lib.HTMLParser(strict=True).parse(html)  # raises on any parse error
@@ -591,7 +606,11 @@ OWN_DESIGN = f"""
 @pytest.fixture(scope="module")
 def publisher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     """The service started with a publisher's base IRI, holding one design in its IRIs."""
-    env = {"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN, "KETENONTOLOGIE_BASE_IRI": PUBLISHER}
+    env = {
+        "KETENONTOLOGIE_UPDATE_TOKEN": TOKEN,
+        "KETENONTOLOGIE_BASE_IRI": PUBLISHER,
+        "KETENONTOLOGIE_PUBLIC_URL": PUBLISHER + "/",
+    }
     data = tmp_path_factory.mktemp("publisher") / "data"
     with serve_in_process(data, env=env) as running, running.client() as client:
         stored = client.post(
@@ -605,6 +624,7 @@ def publisher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client
 
 
 def test_a_publishers_void_names_its_endpoint_and_dumps(publisher: httpx.Client) -> None:
+    # The publisher's service is reached at its base IRI (KETENONTOLOGIE_PUBLIC_URL).
     void = _void(publisher)
     assert set(void.objects(None, URIRef(VOID + "sparqlEndpoint"))) == {
         URIRef(f"{PUBLISHER}/sparql")
@@ -650,3 +670,155 @@ def test_a_publishers_things_resolve_in_its_own_iris_and_ours_too(
     pillar = _parse(publisher.get("/doc/pijler/P1.ttl").content, "turtle")
     assert (URIRef(f"{BASE}/id/pijler/P1"), None, None) in pillar
     assert publisher.get("/def", headers={"Accept": "text/turtle"}).status_code == 200
+
+
+# --- a design in its author's own namespace -------------------------------------------------
+
+RIVIERSTAD = "https://rivierstad.example.nl/id/"
+_THINGS = ("keten", "doel", "orgaan", "organisatie", "rol", "lidmaatschap")
+
+
+def _moved(design: str, namespace: str) -> str:
+    """``design`` with the IRIs of its things (not the concepts it uses) in ``namespace``."""
+    for kind in _THINGS:
+        design = design.replace(f"{BASE}/id/{kind}/", f"{namespace}{kind}/")
+    return design
+
+
+HAVENSTAD = (
+    Path(__file__).resolve().parents[1] / "data" / "voorbeeldketen-havenstad.ttl"
+).read_text(encoding="utf-8")
+THEIR_CHAIN = f"{RIVIERSTAD}keten/voorbeeldketen-havenstad"
+THEIR_MANAGER = f"{RIVIERSTAD}rol/ketenmanager-havenstad"
+
+
+@pytest.fixture(scope="module")
+def rivierstad(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """The service (our base IRI) holding the Havenstad design moved to Rivierstad's namespace."""
+    data = tmp_path_factory.mktemp("rivierstad") / "data"
+    with (
+        serve_in_process(data, env={"KETENONTOLOGIE_UPDATE_TOKEN": TOKEN}) as running,
+        running.client() as client,
+    ):
+        stored = client.put(
+            "/designs/rivierstad",
+            content=_moved(HAVENSTAD, RIVIERSTAD).encode(),
+            headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"},
+        )
+        assert stored.status_code in (200, 201), stored.text
+        yield client
+
+
+def _about(iri: str, extension: str | None = None) -> str:
+    return ("/doc" if extension is None else f"/doc.{extension}") + f"?uri={iri}"
+
+
+def test_a_design_in_its_authors_namespace_has_a_page_with_its_diagram(
+    rivierstad: httpx.Client,
+) -> None:
+    _require_graphviz()
+    page = rivierstad.get(_about(THEIR_CHAIN), headers={"Accept": BROWSER})
+    assert page.status_code == 200, page.text
+    assert page.headers["content-type"].startswith("text/html")
+    html = page.text
+    html5lib.HTMLParser(strict=True).parse(html)
+    assert "<h1>Voorbeeldketen Havenstad (fictief)</h1>" in html
+    assert f"<code>{THEIR_CHAIN}</code>" in html
+    # The diagram is drawn, and its nodes link to the pages of the design's own IRIs.
+    collector = _Collector()
+    collector.feed(html)
+    assert "<svg" in html and collector.svg_titles > 10
+    assert f'xlink:href="/doc?uri={THEIR_MANAGER}"' in html
+    assert f'href="/doc?uri={RIVIERSTAD}organisatie/gemeente-havenstad"' in html
+    assert f'href="{RIVIERSTAD}' not in html, "no link leaves the service for their IRIs"
+    assert 'href="/doc/niveau/strategisch"' in html, "our concepts keep their own pages"
+    for extension in ("ttl", "jsonld", "rdf", "nt"):
+        assert f'href="/doc.{extension}?uri={THEIR_CHAIN}"' in html
+    # Every link on the page that stays in the service answers.
+    for href in sorted({h for h in collector.links if h.startswith("/doc?uri=")}):
+        assert rivierstad.get(href, headers={"Accept": BROWSER}).status_code == 200, href
+    english = rivierstad.get(_about(THEIR_CHAIN) + "&lang=en").text
+    assert f'href="/doc?uri={THEIR_CHAIN}&amp;lang=nl"' in english  # the switch keeps the IRI
+    assert f'href="/doc?uri={THEIR_MANAGER}&amp;lang=en"' in english
+    inferred = rivierstad.get(_about(THEIR_CHAIN) + "&inferred=true").text
+    assert inferred.count('stroke-dasharray="1,5"') > 5
+
+
+def test_a_design_in_its_authors_namespace_in_every_rdf_format(rivierstad: httpx.Client) -> None:
+    design = Graph().parse(data=_moved(HAVENSTAD, RIVIERSTAD), format="turtle")
+    chain = URIRef(THEIR_CHAIN)
+    for media, (extension, rdf_format) in RDF_ACCEPT.items():
+        answer = rivierstad.get(_about(THEIR_CHAIN), headers={"Accept": media})
+        assert answer.status_code == 200, media
+        assert answer.headers["content-location"] == _about(THEIR_CHAIN, extension)
+        assert f"<{_about(THEIR_CHAIN, 'ttl')}>" in answer.headers["link"]
+        assert "Accept" in answer.headers["vary"]
+        described = _parse(answer.content, rdf_format)
+        assert len(described) == len(design), media  # a chain's document is its whole design
+        assert (chain, RDF.type, KETEN.Chain) in described
+        assert not _iris_in(described, f"{BASE}/id/keten/"), "their IRIs stay theirs"
+        by_extension = rivierstad.get(_about(THEIR_CHAIN, extension))
+        assert by_extension.status_code == 200 and len(_parse(by_extension.content, rdf_format))
+    manager = _parse(rivierstad.get(_about(THEIR_MANAGER, "nt")).content, "nt")
+    assert set(manager.subjects()) == {URIRef(THEIR_MANAGER)}
+    head = rivierstad.head(_about(THEIR_CHAIN), headers={"Accept": "text/turtle"})
+    assert head.status_code == 200 and head.content == b""
+
+
+def test_only_iris_a_stored_design_describes_get_a_page(rivierstad: httpx.Client) -> None:
+    for iri in (
+        f"{RIVIERSTAD}keten/onbekend",
+        "http://www.w3.org/ns/org#Organization",  # described by the ontology, published by W3C
+        "https://www.noraonline.nl/wiki/Ketensturing",  # only ever an object
+        "geen-iri",
+    ):
+        for path in (_about(iri), _about(iri, "ttl")):
+            answer = rivierstad.get(path.replace("#", "%23"), headers={"Accept": "text/turtle"})
+            assert answer.status_code == 404, path
+            assert answer.json()["error"] == "not-found"
+    page = rivierstad.get(
+        _about(f"{RIVIERSTAD}keten/voorbeeldketen-havenstd"), headers={"Accept": BROWSER}
+    )
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert f'href="/doc?uri={THEIR_CHAIN}"' in page.text, "a suggestion"
+    missing = rivierstad.get("/doc", headers={"Accept": "application/json"})
+    assert missing.status_code == 400 and "?uri=" in missing.json()["message"]
+
+
+def test_our_own_iris_at_doc_uri_see_their_own_documents(rivierstad: httpx.Client) -> None:
+    for asked, location in (
+        (f"/doc?uri={BASE}/id/pijler/P1&lang=en", "/doc/pijler/P1?lang=en"),
+        (f"/doc.ttl?uri={BASE}/id/pijler/P1", "/doc/pijler/P1.ttl"),
+        (f"/doc?uri={DEF}%23Chain", "/def#Chain"),
+        (f"/doc?uri={design_graph('rivierstad')}", "/graph/ontwerp/rivierstad"),
+    ):
+        answer = rivierstad.get(asked)
+        assert answer.status_code == 303, asked
+        assert answer.headers["location"] == location, asked
+
+
+def test_pages_of_a_design_in_another_namespace_fetch_nothing(
+    rivierstad: httpx.Client, listener: Listener
+) -> None:
+    """Its IRIs name a listening host: showing the design's pages must not reach it."""
+    namespace = f"{listener.url}/id/"
+    stored = rivierstad.put(
+        "/designs/luisteraar",
+        content=_moved(HAVENSTAD, namespace).encode(),
+        headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"},
+    )
+    assert stored.status_code in (200, 201), stored.text
+    try:
+        chain = f"{namespace}keten/voorbeeldketen-havenstad"
+        for path in (
+            _about(chain),
+            _about(chain) + "&inferred=true&lang=en",
+            _about(chain, "ttl"),
+            _about(f"{namespace}rol/ketenmanager-havenstad"),
+            _about(f"{namespace}keten/onbekend"),
+        ):
+            answer = rivierstad.get(path, headers={"Accept": BROWSER})
+            assert answer.status_code in (200, 404), path
+        assert listener.connections == []
+    finally:
+        rivierstad.delete("/designs/luisteraar", headers={"Authorization": f"Bearer {TOKEN}"})

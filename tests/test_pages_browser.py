@@ -1,22 +1,30 @@
 """The pages in a real browser: headless Chromium renders them, dumps the DOM, takes screenshots.
 
 Screenshots and DOM dumps land in ``tests/artifacts/`` (ignored by git) for a person to look at.
+The governance diagram is measured in the browser (over the Chrome DevTools Protocol, as in
+``test_browser_yasgui``) on a phone's width and on wider screens: the whole diagram is in view,
+its text legible or the switch to its actual size there, and at actual size it scrolls.
 Needs Debian's ``chromium`` and ``graphviz``; without them the tests skip, except on CI
 (``CI=true``), where a missing tool is a failure.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from api.conftest import Server
+from test_browser_yasgui import DevTools, browser
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
@@ -163,3 +171,154 @@ def test_a_design_that_breaks_rules_shows_the_messages(
     )
     assert "KS-R03" in dom
     assert "State with keten:hasBoard which chain board governs this chain" in dom
+
+
+# --- the governance diagram on a phone and on wide screens ---------------------------------------
+
+LEGIBLE_PX = 10.0
+"""The smallest text the diagram may show, in CSS pixels; below it the page must offer the
+diagram at its actual size (Graphviz's 10 pt: 13.3 px)."""
+
+MANAGER = "ketenmanager Havenstad"
+_DIAGRAM = """(() => {
+  const figure = document.querySelector('figure.diagram');
+  const canvas = figure.querySelector('.canvas');
+  const svg = canvas.querySelector('svg');
+  const box = (e) => { const r = e.getBoundingClientRect();
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width}; };
+  const nodes = {};
+  for (const node of svg.querySelectorAll('g.node')) {
+    nodes[node.querySelector('title').textContent.trim()] = box(node);
+  }
+  const fonts = Array.from(svg.querySelectorAll('text'),
+    (t) => parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a);
+  return {
+    figure: box(figure), canvas: box(canvas), svg: box(svg), nodes,
+    smallest: Math.min(...fonts),
+    natural: svg.width.baseVal.value,
+    viewport: document.documentElement.clientWidth,
+    pageWidth: document.documentElement.scrollWidth,
+    canvasScroll: [canvas.scrollWidth, canvas.clientWidth],
+    controls: Array.from(figure.querySelectorAll('input[name="diagram-size"]'), (i) => i.value),
+    scripts: document.scripts.length,
+  };
+})()"""
+
+
+def _inside(inner: dict[str, float], outer: dict[str, float], *, slack: float = 0.5) -> bool:
+    return (
+        inner["left"] >= outer["left"] - slack
+        and inner["right"] <= outer["right"] + slack
+        and inner["top"] >= outer["top"] - slack
+        and inner["bottom"] <= outer["bottom"] + slack
+    )
+
+
+@pytest.fixture(scope="module")
+def pages(
+    service: Server, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[], DevTools]]:
+    """New pages of one headless Chromium for the module."""
+    with browser(tmp_path_factory.mktemp("chromium") / "profile") as new_page:
+        yield new_page
+
+
+def _open(pages: Callable[[], DevTools], url: str, *, width: int) -> DevTools:
+    """``url`` in a fresh page ``width`` CSS pixels wide; narrower than 600: a phone (touch)."""
+    tools = pages()
+    phone = width < 600
+    tools.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=width,
+        height=844 if phone else 1000,
+        deviceScaleFactor=1,
+        mobile=phone,
+    )
+    tools.send("Emulation.setTouchEmulationEnabled", enabled=phone)
+    tools.send("Page.navigate", url=url)
+    tools.wait_until("document.readyState === 'complete'")
+    return tools
+
+
+def _tap(tools: DevTools, selector: str, *, phone: bool) -> None:
+    """A tap on a phone, a mouse click elsewhere, in the middle of the element."""
+    if not phone:
+        tools.click(selector)
+        return
+    x, y = tools.evaluate(
+        f"(() => {{ const e = document.querySelector({selector!r});"
+        "e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+        "return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+    )
+    tools.send("Input.dispatchTouchEvent", type="touchStart", touchPoints=[{"x": x, "y": y}])
+    tools.send("Input.dispatchTouchEvent", type="touchEnd", touchPoints=[])
+
+
+def _shoot(tools: DevTools, path: Path) -> None:
+    """A screenshot of the diagram's section, the page's full width."""
+    top, height = tools.evaluate(
+        "(() => { const r = document.querySelector('#diagram').getBoundingClientRect();"
+        "return [r.top + window.scrollY, r.height]; })()"
+    )
+    width = tools.evaluate("document.documentElement.clientWidth")
+    shot = tools.send(
+        "Page.captureScreenshot",
+        format="png",
+        captureBeyondViewport=True,
+        clip={"x": 0, "y": top, "width": width, "height": height, "scale": 1},
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
+def _requests_elsewhere(tools: DevTools, origin: str) -> list[str]:
+    local = urlsplit(origin).netloc
+    return [
+        url
+        for url in tools.requested()
+        if urlsplit(url).scheme not in ("data", "blob", "about") and urlsplit(url).netloc != local
+    ]
+
+
+@pytest.mark.parametrize("width", [390, 1400, 2600])
+def test_the_whole_diagram_is_in_view_and_legible(
+    service: Server, pages: Callable[[], DevTools], width: int
+) -> None:
+    phone = width < 600
+    tools = _open(pages, f"{service.url}/doc/keten/voorbeeldketen-havenstad?lang=nl", width=width)
+    fit: dict[str, Any] = tools.evaluate(_DIAGRAM)
+    _shoot(tools, ARTIFACTS / f"diagram-havenstad-{width}.png")
+
+    # The whole diagram fits its box and the screen; the page does not scroll sideways.
+    assert _inside(fit["svg"], fit["canvas"]) and _inside(fit["canvas"], fit["figure"]), fit
+    assert fit["svg"]["left"] >= 0 and fit["svg"]["right"] <= fit["viewport"], fit
+    assert fit["pageWidth"] <= fit["viewport"], "nothing on the page is wider than the screen"
+    assert fit["svg"]["width"] > 0.8 * min(fit["canvas"]["width"], fit["natural"]), fit
+    assert MANAGER in fit["nodes"], sorted(fit["nodes"])
+    for name, node in fit["nodes"].items():
+        assert _inside(node, fit["svg"]), name
+    assert _inside(fit["nodes"][MANAGER], fit["canvas"])
+    assert fit["controls"] == ["fit", "full"], "the diagram has a size switch"
+    assert fit["scripts"] == 0, "the page needs no script"
+    if not phone:
+        assert fit["smallest"] >= LEGIBLE_PX, f"text {fit['smallest']:.1f} px at {width} px"
+
+    # Actual size: legible text, and the box scrolls (a finger or a scroll bar moves it).
+    _tap(tools, "#diagram-full", phone=phone)
+    tools.wait_until("document.querySelector('#diagram-full').checked")
+    full: dict[str, Any] = tools.evaluate(_DIAGRAM)
+    assert full["smallest"] >= LEGIBLE_PX
+    assert abs(full["svg"]["width"] - full["natural"]) < 1, "drawn at its actual size"
+    assert full["pageWidth"] <= full["viewport"], "only the diagram's box scrolls"
+    scroll_width, client_width = full["canvasScroll"]
+    assert (scroll_width > client_width) == (full["natural"] > full["canvas"]["width"] + 1)
+    tools.evaluate(
+        "(() => { const node = Array.from(document.querySelectorAll('figure.diagram g.node'))"
+        f".find((g) => g.querySelector('title').textContent.trim() === {MANAGER!r});"
+        "node.scrollIntoView({block: 'center', inline: 'center'}); })()"
+    )
+    moved: dict[str, Any] = tools.evaluate(_DIAGRAM)
+    assert _inside(moved["nodes"][MANAGER], moved["canvas"])
+    assert moved["nodes"][MANAGER]["right"] <= moved["viewport"]
+    _shoot(tools, ARTIFACTS / f"diagram-havenstad-{width}-actual-size.png")
+    assert _requests_elsewhere(tools, service.url) == []

@@ -23,7 +23,7 @@ from ketenontologie.errors import DiagramError, NotPublishedError
 from ketenontologie.namespaces import BASE, DEF, ID, KETEN, OWL, RDF, bind_prefixes
 from ketenontologie.publication.formats import GRAPH_FORMATS, TURTLE, split_extension
 from ketenontologie.publication.graphs import graph_view, kind_of
-from ketenontologie.publication.links import ServiceLinks, StaticLinks
+from ketenontologie.publication.links import ServiceLinks, StaticLinks, about_path, service_path
 from ketenontologie.publication.model import ontology_view, rules_by_term, shapes_view
 from ketenontologie.publication.site import Ask, LinkedData
 from ketenontologie.publication.things import scheme_view
@@ -142,6 +142,25 @@ def test_a_publisher_base_is_served_beside_ours() -> None:
     links = ServiceLinks(("https://ketens.example.nl",), lang="nl", explicit=False)
     assert links.href("https://ketens.example.nl/id/keten/x") == "/doc/keten/x"
     assert links.href(f"{ID}keten/y") == "/doc/keten/y"
+
+
+def test_iris_without_a_path_of_their_own_link_to_doc_uri_when_described() -> None:
+    theirs = f"{RIVIERSTAD}keten/a"
+    assert service_path("/id/keten/a") == "/doc/keten/a"
+    for unserved in ("/id/keten/a/b", "/id/keten", "/id/keten/a%20b", "/elders"):
+        assert service_path(unserved) is None, unserved
+    links = ServiceLinks((BASE,), lang="en", explicit=True, described={theirs, f"{ID}keten/a/b"})
+    assert links.href(theirs) == f"/doc?uri={theirs}&lang=en"
+    assert links.href(f"{ID}keten/a/b") == f"/doc?uri={ID}keten/a/b&lang=en"
+    assert links.download(theirs, "ttl") == f"/doc.ttl?uri={theirs}"
+    assert links.href(f"{RIVIERSTAD}keten/b") == f"{RIVIERSTAD}keten/b", "not described: itself"
+    assert links.download(f"{RIVIERSTAD}keten/b", "ttl") is None
+    assert links.href(f"{ID}pijler/P1") == "/doc/pijler/P1?lang=en", "ours keep their path"
+    assert about_path("https://x.example/a b#c?d=e&f+g") == (
+        "/doc?uri=https://x.example/a%20b%23c%3Fd%3De%26f%2Bg"
+    )
+    here = ServiceLinks(lang="nl", current="/doc", query=f"uri={theirs}&inferred=true")
+    assert here.switch("en") == f"/doc?uri={theirs}&inferred=true&lang=en"
 
 
 def test_static_links_are_file_relative() -> None:
@@ -326,6 +345,17 @@ def test_a_bad_target_is_refused() -> None:
 # --- a publisher's own base IRI ------------------------------------------------------------------
 
 
+RIVIERSTAD = "https://rivierstad.example.nl/id/"
+THEIR_DESIGN = f"""
+@prefix keten: <https://w3id.org/ketenontologie/def#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<{RIVIERSTAD}keten/vergunningen> a keten:Chain ;
+  rdfs:label "vergunningketen"@nl , "permit chain"@en ;
+  keten:hasPartner <{RIVIERSTAD}organisatie/gemeente> , <{RIVIERSTAD}organisatie/elders> .
+<{RIVIERSTAD}organisatie/gemeente> a keten:ChainPartner ; rdfs:label "gemeente"@nl .
+""".encode()
+
+
 @pytest.fixture(scope="module")
 def publisher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LinkedData]:
     from ketenontologie.designs import load_project, read_upload
@@ -347,6 +377,10 @@ def publisher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LinkedData]:
         design, media_type="text/turtle", name="eigen.ttl", base_iri="https://ketens.example.nl/"
     )
     catalogue.put("eigen", [ox.Triple(q.subject, q.predicate, q.object) for q in upload.quads])
+    theirs = read_upload(
+        THEIR_DESIGN, media_type="text/turtle", name="rivierstad.ttl", base_iri=RIVIERSTAD
+    )
+    catalogue.put("rivierstad", [ox.Triple(q.subject, q.predicate, q.object) for q in theirs.quads])
     yield LinkedData(store, base_iri="https://ketens.example.nl")
     store.close()
 
@@ -413,3 +447,29 @@ def test_a_page_copies_no_graph(
         publisher.document(Ask(path=f"/doc/{kind}/{ref}"), kind, ref).page()
         publisher.ontology(Ask(path="/def")).page()
     assert len(added) < 50
+
+
+def test_a_design_in_another_namespace_is_published_at_doc_uri(publisher: LinkedData) -> None:
+    chain, partner = f"{RIVIERSTAD}keten/vergunningen", f"{RIVIERSTAD}organisatie/gemeente"
+    elsewhere = f"{RIVIERSTAD}organisatie/elders"  # named by the design, described by none
+    assert publisher.home(chain) is None
+    assert publisher.home(f"{ID}pijler/P1", query="lang=en") == "/doc/pijler/P1?lang=en"
+    assert publisher.home("https://ketens.example.nl/id/keten/eigen", extension="nt") == (
+        "/doc/keten/eigen.nt"
+    )
+    assert publisher.described([chain, partner, elsewhere, f"{ID}pijler/P1", "geen iri"]) == {
+        chain,
+        partner,
+    }
+    document = publisher.about(Ask(path="/doc", query=f"uri={chain}", lang="en"), chain)
+    assert (document.stem, document.query) == ("/doc", f"uri={chain}")
+    page = document.page()
+    assert "permit chain" in page
+    assert "<svg" in page or not shutil.which("dot"), "the chain's diagram"
+    assert f'href="/doc?uri={partner}&amp;lang=en"' in page
+    assert f'href="{elsewhere}"' in page, "an IRI no design describes links to itself"
+    turtle = Graph().parse(data=document.rdf(TURTLE).decode(), format="turtle")
+    assert (URIRef(chain), RDF.type, KETEN.Chain) in turtle
+    for missing in (elsewhere, f"{RIVIERSTAD}keten/onbekend", "geen iri", f"{OWL}Class"):
+        with pytest.raises(NotPublishedError):
+            publisher.about(Ask(path="/doc"), missing)

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     """Origins allowed to query from a browser; in the environment, separated by commas."""
     base_iri: str = BASE
+    public_url: str | None = None
+    """The address users reach the service at (behind a proxy, or ``https://w3id.org/
+    ketenontologie`` once that namespace is registered and forwards here): VoID names the
+    endpoint and the dumps under it. Unset: the address of each request."""
     query_workers: int = Field(default=3, ge=1)
     """Query worker processes; one client (by address) runs at most all but one at once."""
     load_project: bool = True
@@ -75,6 +79,15 @@ class Settings(BaseSettings):
     """Account on the SPARQL server for writes (``KETENONTOLOGIE_STORE_USER``)."""
     store_password: str | None = Field(default=None, repr=False)
     """Its password; only from ``KETENONTOLOGIE_STORE_PASSWORD``, never an option."""
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
+            raise ValueError("give an absolute http(s) URL such as https://ketens.example.nl")
+        return value.rstrip("/")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -2,10 +2,12 @@
 
 A :class:`DesignCatalogue` owns the service's :class:`~ketenontologie.reasoning.ReasoningState`
 and every write of a design graph (``…/graph/ontwerp/{id}``) and of the inferred graphs
-(``…/graph/afgeleid/{id}``): it is the one writer of inferred graphs. Adding, replacing or
-removing a design re-derives only what that design touches, and writes the design with every
-inferred graph that changed in **one** transaction (:meth:`GraphStore.replace_graphs`): the store
-holds a design whole with its inferred triples, or not at all. At start-up the state is rebuilt
+(``…/graph/afgeleid/{id}``): it is the one writer of inferred graphs, and of the designs'
+histories (:mod:`ketenontologie.history`). Adding, replacing or removing a design re-derives only
+what that design touches, and writes the design with every inferred graph that changed, its
+history and the version it replaces or deletes in **one** transaction
+(:meth:`GraphStore.replace_graphs`): the store holds a design whole with its inferred triples and
+its history, or not at all. At start-up the state is rebuilt
 from the stored designs and the stored inferred graphs are brought in line with it; on a first
 start :meth:`DesignCatalogue.load_project` writes the ontology, the concept scheme, the shapes
 and the example designs in one transaction.
@@ -31,6 +33,7 @@ converts to or from rdflib).
 
 from __future__ import annotations
 
+import datetime
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -40,6 +43,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import pyoxigraph as ox
 
+from ketenontologie.changes import Comparison, Design, compare, summary_line
 from ketenontologie.errors import (
     DesignTooCostlyError,
     InconsistencyError,
@@ -48,15 +52,20 @@ from ketenontologie.errors import (
     QueryResourceError,
     QueryTimeoutError,
     UnknownDesignError,
+    UnknownVersionError,
 )
+from ketenontologie.history import History
 from ketenontologie.loading import Parsed, parse_quads, parse_upload, syntax_for_media_type
 from ketenontologie.namespaces import (
     GRAPH,
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
+    VERSIONS_GRAPH,
     design_graph,
+    history_graph,
     inferred_graph,
     shapes_graph,
+    version_graph,
 )
 from ketenontologie.reasoning.reasoner import Delta, Inconsistency, Reasoner, ReasoningState
 from ketenontologie.resources import design_files, ontology_files, shape_files
@@ -153,6 +162,10 @@ class DesignCatalogue:
         self._owner: dict[ox.Triple, str] = {}
         self._owned: dict[str, set[ox.Triple]] = {}
         self._inconsistencies: tuple[Inconsistency, ...] = ()
+        self._histories: dict[str, History] = {}
+        self._summaries: dict[tuple[str, int, str, str], str] = {}
+        """One-line summaries of versions, by design, number, date stored and language (a
+        version never changes once stored)."""
 
     @classmethod
     def open(cls, store: GraphStore, *, reasoner: Reasoner | None = None) -> DesignCatalogue:
@@ -206,6 +219,62 @@ class DesignCatalogue:
             triples += self._stored(graph)
         return triples
 
+    def history(self, design_id: str) -> History:
+        """The versions of a design, stored or deleted; :class:`UnknownDesignError` when it
+        was never stored."""
+        with self._lock:
+            stored = self._asserted.get(design_id)
+            history = self._histories.get(design_id, History(design_id))
+            if stored is not None:
+                history = history.since(triples=len(stored))
+            if not history.versions:
+                raise UnknownDesignError(design_id)
+            return history
+
+    def read_version(self, design_id: str, number: int) -> list[ox.Triple]:
+        """The asserted triples of version ``number`` of a design (from the store).
+
+        Raises :class:`UnknownDesignError` or :class:`UnknownVersionError`.
+        """
+        history = self.history(design_id)
+        version = history.version(number)
+        if version is None:
+            last = history.last
+            raise UnknownVersionError(design_id, number, last=last.number if last else None)
+        if version.current:
+            return self.read(design_id)
+        return self._stored(version_graph(design_id, number))
+
+    def compare_versions(self, design_id: str, old: int, new: int) -> Comparison:
+        """What changed from version ``old`` to version ``new`` of a design (see
+        :func:`ketenontologie.changes.compare`)."""
+        before = self.read_version(design_id, old)
+        after = self.read_version(design_id, new)
+        return compare(
+            Design.from_triples(before, name=f"{design_id}@{old}"),
+            Design.from_triples(after, name=f"{design_id}@{new}"),
+        )
+
+    def summary(self, design_id: str, number: int, *, lang: Literal["nl", "en"] = "nl") -> str:
+        """Version ``number`` in one line: what changed since the version before it."""
+        version = self.history(design_id).version(number)
+        if version is None:
+            self.read_version(design_id, number)  # raises UnknownVersionError
+            raise AssertionError  # pragma: no cover
+        key = (design_id, number, str(version.stored), lang)
+        if key not in self._summaries:
+            if number == 1:
+                n = version.triples
+                line = (
+                    f"Eerste versie, {n} {'tripel' if n == 1 else 'tripels'}."
+                    if lang == "nl"
+                    else f"First version, {n} {'triple' if n == 1 else 'triples'}."
+                )
+            else:
+                line = summary_line(self.compare_versions(design_id, number - 1, number), lang=lang)
+            self._summaries[key] = line
+        return self._summaries[key]
+
     @property
     def inconsistencies(self) -> tuple[Inconsistency, ...]:
         """What OWL 2 RL finds inconsistent in the stored designs (normally nothing)."""
@@ -213,11 +282,15 @@ class DesignCatalogue:
 
     # --- writing --------------------------------------------------------------------------------
 
-    def put(self, design_id: str, triples: Sequence[ox.Triple]) -> PutOutcome:
+    def put(
+        self, design_id: str, triples: Sequence[ox.Triple], *, name: str | None = None
+    ) -> PutOutcome:
         """Store a design (new or replacing one) with the inferred triples it changes.
 
-        Raises :class:`~ketenontologie.errors.InconsistencyError`, storing nothing, when the
-        design makes the knowledge graph inconsistent with the ontology.
+        The design's history gains a version (named ``name``, if given); a version it replaces
+        is kept in its version graph, in the same transaction. Raises
+        :class:`~ketenontologie.errors.InconsistencyError`, storing nothing, when the design
+        makes the knowledge graph inconsistent with the ontology.
         """
         check_design_id(design_id)
         triples = list(triples)
@@ -232,11 +305,20 @@ class DesignCatalogue:
             plan = self._plan(design_id, delta, removing=False)
             graphs: dict[GraphName, Iterable[ox.Triple]] = {design_graph(design_id): triples}
             graphs.update({inferred_graph(d): owned for d, owned in plan.owned.items()})
+            history = self._histories.get(design_id, History(design_id))
+            if old is not None:
+                history = history.since(triples=len(old))
+                last = history.last
+                assert last is not None
+                graphs[version_graph(design_id, last.number)] = old
+            history = history.stored(at=_now(), triples=len(triples), name=name)
+            graphs[history_graph(design_id)] = history.to_triples()
             try:
                 self.store.replace_graphs(graphs)
             except BaseException:
                 self._restore(design_id, old)
                 raise
+            self._histories[design_id] = history
             self._asserted[design_id] = triples
             self._mentions[design_id] = _mentions(triples)
             self._commit(plan)
@@ -262,6 +344,12 @@ class DesignCatalogue:
             graphs: dict[GraphName, Iterable[ox.Triple]] = {
                 inferred_graph(d): owned for d, owned in plan.owned.items()
             }
+            history = self._histories.get(design_id, History(design_id)).since(triples=len(old))
+            last = history.last
+            assert last is not None
+            graphs[version_graph(design_id, last.number)] = old
+            history = history.deleted(at=_now())
+            graphs[history_graph(design_id)] = history.to_triples()
             try:
                 self.store.replace_graphs(
                     graphs, drop=[design_graph(design_id), inferred_graph(design_id)]
@@ -269,6 +357,7 @@ class DesignCatalogue:
             except BaseException:
                 self._restore(design_id, old)
                 raise
+            self._histories[design_id] = history
             del self._asserted[design_id]
             del self._mentions[design_id]
             self._commit(plan)
@@ -376,6 +465,13 @@ class DesignCatalogue:
             designs = {design_id: self._stored(design_graph(design_id)) for design_id in ids}
             stored = {design_id: self._stored(inferred_graph(design_id)) for design_id in ids}
             touched = self._reset(designs, stored)
+            self._histories = {
+                graph[len(VERSIONS_GRAPH) :]: History.from_triples(
+                    graph[len(VERSIONS_GRAPH) :], self._stored(graph)
+                )
+                for graph in self.store.graphs()
+                if graph.startswith(VERSIONS_GRAPH) and "/" not in graph[len(VERSIONS_GRAPH) :]
+            }
             prefix = inferred_graph("")
             stale = [
                 graph
@@ -405,6 +501,7 @@ class DesignCatalogue:
                 graphs[shapes_graph(path.stem)] = _triples(path)
             designs = {path.stem: _triples(path) for path in design_files()}
             self._reset(designs, {})
+            self._histories = {}  # their histories start with their first write
             for design_id, triples in designs.items():
                 graphs[design_graph(design_id)] = triples
                 graphs[inferred_graph(design_id)] = self._owned[design_id]
@@ -485,6 +582,12 @@ def _mentions(triples: Iterable[ox.Triple]) -> frozenset[ox.NamedNode]:
     return frozenset(
         term for t in triples for term in (t.subject, t.object) if isinstance(term, ox.NamedNode)
     )
+
+
+def _now() -> datetime.datetime:
+    """Now, to the millisecond (as a history keeps it)."""
+    now = datetime.datetime.now(datetime.UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def _key(found: Inconsistency) -> tuple[str, str]:
@@ -616,6 +719,7 @@ def store_upload(
     fail_on: FailOn = "violation",
     checker: UploadChecker | None = None,
     client: str | None = None,
+    version_name: str | None = None,
 ) -> tuple[PutOutcome, ValidationReport]:
     """Read, validate and store an uploaded design with its inferred triples.
 
@@ -628,11 +732,18 @@ def store_upload(
     base = design_graph(design_id)
     if checker is None:
         upload = read_upload(data, media_type=media_type, name=name, base_iri=base)
-        return store_design(catalogue, upload, design_id=design_id, strict=strict, fail_on=fail_on)
+        return store_design(
+            catalogue,
+            upload,
+            design_id=design_id,
+            strict=strict,
+            fail_on=fail_on,
+            version_name=version_name,
+        )
     report, triples = checker.check(
         data, media_type=media_type, name=name, base_iri=base, fail_on=fail_on, client=client
     )
-    return _put(catalogue, design_id, triples, report, strict=strict)
+    return _put(catalogue, design_id, triples, report, strict=strict, version_name=version_name)
 
 
 def store_design(
@@ -642,6 +753,7 @@ def store_design(
     design_id: str,
     strict: bool = False,
     fail_on: FailOn = "violation",
+    version_name: str | None = None,
 ) -> tuple[PutOutcome, ValidationReport]:
     """Validate a parsed design and store it with its inferred triples (see :func:`store_upload`).
 
@@ -650,7 +762,7 @@ def store_design(
     """
     report = validate(design, fail_on=fail_on)
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in design.quads]
-    return _put(catalogue, design_id, triples, report, strict=strict)
+    return _put(catalogue, design_id, triples, report, strict=strict, version_name=version_name)
 
 
 def _put(
@@ -660,6 +772,7 @@ def _put(
     report: ValidationReport,
     *,
     strict: bool,
+    version_name: str | None = None,
 ) -> tuple[PutOutcome, ValidationReport]:
     if strict and not report.conforms:
         counts = report.summary
@@ -670,7 +783,7 @@ def _put(
             "again, or upload without mode=strict.",
             report=report.to_dict(),
         )
-    return catalogue.put(design_id, triples), report
+    return catalogue.put(design_id, triples, name=version_name), report
 
 
 def open_catalogue(store: OpenedStore, *, load_project: bool = True) -> DesignCatalogue:

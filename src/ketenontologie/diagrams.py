@@ -321,7 +321,8 @@ def chain_svg(
     return re.sub(
         r"<svg\b([^>]*)>",
         lambda match: (
-            f'<svg{match.group(1)} role="group" aria-labelledby="{ident}" class="diagram">'
+            f'<svg{match.group(1)} preserveAspectRatio="xMidYMid meet" role="group" '
+            f'aria-labelledby="{ident}" class="diagram">'
             f'<title id="{ident}">{escaped}</title>'
         ),
         svg,

@@ -26,6 +26,7 @@ __all__ = [
     "AuthoringBoundsError",
     "AuthoringError",
     "BadRequestError",
+    "ConflictingFormatError",
     "DesignError",
     "DesignExistsError",
     "DesignGraphWriteError",
@@ -61,11 +62,13 @@ __all__ = [
     "StoreFullError",
     "StoreSettingError",
     "StoreUnavailableError",
+    "UndeclaredPrefixError",
     "UnknownDesignError",
     "UnknownFormatError",
     "UnknownGraphError",
     "UnknownQueryError",
     "UnknownReferenceError",
+    "UnknownVersionError",
     "UnreadableInputError",
     "UnsafeInputError",
     "UnsupportedMediaTypeError",
@@ -397,6 +400,36 @@ class SparqlSyntaxError(KetenontologieError):
     code = "sparql-syntax"
 
 
+class UndeclaredPrefixError(SparqlSyntaxError):
+    """A prefixed name uses a prefix the text does not declare; ``line`` and ``column`` are
+    1-based and point at the prefixed name.
+
+    >>> error = UndeclaredPrefixError("skos", line=4, column=5, what="query")
+    >>> error.to_dict()["line"], error.to_dict()["prefix"]
+    (4, 'skos')
+    """
+
+    code = "undeclared-prefix"
+
+    def __init__(
+        self, prefix: str, *, line: int, column: int, what: str = "query", iri: str | None = None
+    ) -> None:
+        self.prefix = prefix
+        self.line = line
+        self.column = column
+        declaration = f"PREFIX {prefix}: <{iri or '...'}>"
+        super().__init__(
+            f"The prefix '{prefix}:' is used at line {line}, column {column} of the {what} but "
+            f"not declared (het prefix '{prefix}:' wordt gebruikt maar is niet gedeclareerd). "
+            f"Add '{declaration}' at the top of the {what} and send it again."
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON body, with the prefix and its position: ``prefix``, ``line``, ``column``."""
+        position = {"prefix": self.prefix, "line": self.line, "column": self.column}
+        return {**super().to_dict(), **position}
+
+
 class ForbiddenOperationError(KetenontologieError):
     """A query or update asks for something the service refuses: it never reaches outside."""
 
@@ -580,6 +613,23 @@ class UnknownDesignError(KetenontologieError):
         )
 
 
+class UnknownVersionError(KetenontologieError):
+    """A design's history has no version with this number."""
+
+    code = "version-not-found"
+
+    def __init__(self, design_id: str, number: int, *, last: int | None) -> None:
+        self.design_id = design_id
+        self.number = number
+        known = (
+            f"its versions are 1 to {last}" if last else "it has no versions (no history is kept)"
+        )
+        super().__init__(
+            f"The design {design_id!r} has no version {number} (deze versie bestaat niet): "
+            f"{known}. GET /designs/{design_id}/history lists them."
+        )
+
+
 class DesignTooCostlyError(InputError):
     """Checking a design took longer or needed more memory than a check may: nothing stored."""
 
@@ -649,6 +699,13 @@ class BadRequestError(KetenontologieError):
     """The request breaks the protocol (a parameter twice, a missing body, ...)."""
 
     code = "bad-request"
+
+
+class ConflictingFormatError(BadRequestError):
+    """The ``format``/``output`` parameters name two different formats that can both carry the
+    answer: which one the client wants cannot be told."""
+
+    code = "conflicting-format"
 
 
 class NotAcceptableError(KetenontologieError):

@@ -43,13 +43,17 @@ __all__ = [
     "SKOS",
     "THING_PREFIXES",
     "VANN",
+    "VERSIONS_GRAPH",
     "VOCABULARY_PREFIXES",
     "XSD",
     "bind_prefixes",
     "design_graph",
+    "history_graph",
     "inferred_graph",
     "is_inferred",
+    "is_version",
     "shapes_graph",
+    "version_graph",
 ]
 
 BASE = "https://w3id.org/ketenontologie"
@@ -84,6 +88,9 @@ INFERRED_GRAPH = f"{GRAPH}afgeleid"
 """Inferred triples of the ontology and concept scheme on their own (their OWL 2 RL closure)."""
 ADMIN_GRAPH = f"{GRAPH}beheer/"
 """Prefix of the graphs a store on a SPARQL server keeps for itself (never in a query)."""
+VERSIONS_GRAPH = f"{GRAPH}versie/"
+"""Prefix of the graphs of earlier versions of designs and of their histories: never part of a
+query's default dataset (a query names them with ``FROM`` or ``FROM NAMED``)."""
 
 
 def design_graph(design_id: str) -> str:
@@ -94,6 +101,26 @@ def design_graph(design_id: str) -> str:
 def inferred_graph(design_id: str) -> str:
     """The graph of the triples inferred from one design: ``…/graph/afgeleid/{id}``."""
     return f"{INFERRED_GRAPH}/{design_id}"
+
+
+def history_graph(design_id: str) -> str:
+    """The graph of a design's history (PROV, one entity per version): ``…/graph/versie/{id}``."""
+    return f"{VERSIONS_GRAPH}{design_id}"
+
+
+def version_graph(design_id: str, number: int) -> str:
+    """The graph (and PROV entity) of version ``number`` of a design: ``…/graph/versie/{id}/{n}``.
+
+    >>> version_graph("loonaangifteketen", 2)
+    'https://w3id.org/ketenontologie/graph/versie/loonaangifteketen/2'
+    """
+    return f"{VERSIONS_GRAPH}{design_id}/{number}"
+
+
+def is_version(graph: str) -> bool:
+    """True for the graphs of earlier versions and of histories (left out of the default
+    dataset of queries)."""
+    return graph.startswith(VERSIONS_GRAPH)
 
 
 def shapes_graph(family: str) -> str:

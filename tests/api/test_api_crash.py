@@ -11,6 +11,12 @@ rebuilds the reasoning state and repairs the inferred graphs, which could hide a
 The designs are copies of ``data/loonaangifteketen.ttl`` with their own IRIs, except UWV, which
 every copy shares: its inferred triples live in the graph of the first copy that derived them
 (see ``api/catalogue.py``), so later uploads must leave the other designs' inferred graphs right.
+
+Every design's history (``…/graph/versie/…``) is written in the same transaction as the design:
+the histories are checked against the designs after every kill, and a second test replaces and
+deletes one design over and over while the service is killed, and checks that its history
+holds exactly the versions written (no version without its change of the design, no change
+without its version).
 """
 
 from __future__ import annotations
@@ -31,7 +37,14 @@ import pyoxigraph as ox
 import pytest
 
 from ketenontologie.designs import DesignCatalogue
-from ketenontologie.namespaces import design_graph, inferred_graph
+from ketenontologie.history import History
+from ketenontologie.namespaces import (
+    design_graph,
+    history_graph,
+    inferred_graph,
+    is_version,
+    version_graph,
+)
 from ketenontologie.sparql.results import format_by_name
 from ketenontologie.store import GraphStore, OxigraphStore, open_store
 
@@ -98,6 +111,37 @@ def served(client: httpx.Client) -> Contents:
             for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
         }
     return found
+
+
+def current(found: Contents) -> Contents:
+    """The graphs without the histories and earlier versions (whose dates differ between runs)."""
+    return {graph: triples for graph, triples in found.items() if not is_version(graph)}
+
+
+def check_histories(found: Contents, lives: dict[str, list[list[ox.Triple] | None]]) -> None:
+    """Each design's history in ``found`` is exactly its life: the versions stored, in order,
+    each in its version graph once replaced or deleted (None in a life: a deletion)."""
+    versions_left = {graph for graph in found if is_version(graph)}
+    for design_id, life in lives.items():
+        stored = [set(version) for version in life if version is not None]
+        is_stored = life[-1] is not None
+        history = History.from_triples(design_id, found[history_graph(design_id)])
+        versions_left.discard(history_graph(design_id))
+        assert [v.number for v in history.versions] == list(range(1, len(stored) + 1)), design_id
+        assert [v.triples for v in history.versions] == [len(v) for v in stored], design_id
+        assert [v.current for v in history.versions] == [
+            is_stored and n == len(stored) for n in range(1, len(stored) + 1)
+        ], design_id
+        assert (design_graph(design_id) in found) == is_stored, design_id
+        if is_stored:
+            assert found[design_graph(design_id)] == stored[-1], design_id
+        for number, version in enumerate(stored, start=1):
+            if is_stored and number == len(stored):
+                assert version_graph(design_id, number) not in found, design_id
+                continue
+            assert found.get(version_graph(design_id, number)) == version, (design_id, number)
+            versions_left.discard(version_graph(design_id, number))
+    assert versions_left == set(), "versions of no design"
 
 
 def as_left(data: Path, env: dict[str, str]) -> Contents:
@@ -233,10 +277,122 @@ def test_kill_9_of_the_service_during_uploads_leaves_only_whole_designs(
                 expected = contents(reference.store)
                 assert expected[design_graph(stored[-1])] == set(copy_of(template, stored[-1]))
                 found = served(client)
-                assert found == expected, f"round {round_}: after the restart"
+                assert current(found) == current(expected), f"round {round_}: after the restart"
+                lives = {tag: [copy_of(template, tag)] for tag in stored}
+                check_histories(found, lives)
                 shared = [g for g, triples in found.items() if UWV_IS_AN_ORGANIZATION in triples]
                 assert shared == [inferred_graph(stored[0])], "stored once, by the first writer"
-            assert raw == expected, f"round {round_}: the store as kill -9 left it"
+            assert current(raw) == current(expected), f"round {round_}: as kill -9 left it"
+            check_histories(raw, lives)
     finally:
         server.stop()
     assert len(stored) >= len(DELAYS)
+
+
+REVISED = "revisie"
+"""The design the second test keeps replacing and deleting."""
+COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+
+
+def revision(template: list[ox.Triple], number: int) -> list[ox.Triple]:
+    """The design of :data:`REVISED` in its ``number``-th revision (one comment differs)."""
+    triples = copy_of(template, REVISED)
+    chain = triples[0].subject
+    return [*triples, ox.Triple(chain, COMMENT, ox.Literal(f"revisie {number}"))]
+
+
+Operation = tuple[str, int]
+"""("put", revision) or ("delete", 0)."""
+
+
+def revise_until_killed(
+    server: Server, template: list[ox.Triple], *, start: int, delay: float
+) -> tuple[list[Operation], list[Operation]]:
+    """Replace :data:`REVISED` again and again, deleting it every fourth time, from a thread;
+    kill the service ``delay`` seconds after the first write is acknowledged. Returns the
+    operations sent and those acknowledged, in order."""
+    sent: list[Operation] = []
+    acknowledged: list[Operation] = []
+    refused: list[str] = []
+    first = threading.Event()
+
+    def write() -> None:
+        with server.client() as client:
+            for number in range(start, start + 1000):
+                operation: Operation = ("delete", 0) if number % 4 == 0 else ("put", number)
+                sent.append(operation)
+                try:
+                    if operation[0] == "delete":
+                        response = client.delete(f"/designs/{REVISED}", headers=UPLOAD)
+                    else:
+                        body = ox.serialize(
+                            revision(template, number), format=ox.RdfFormat.N_TRIPLES
+                        )
+                        response = client.put(f"/designs/{REVISED}", content=body, headers=UPLOAD)
+                except httpx.HTTPError:
+                    return  # the service is gone
+                if not 200 <= response.status_code < 300:
+                    refused.append(f"{operation}: {response.status_code} {response.text}")
+                    return
+                acknowledged.append(operation)
+                first.set()
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    try:
+        assert first.wait(timeout=60), f"nothing acknowledged: {refused}\n{server.log.read_text()}"
+        time.sleep(delay)
+    finally:
+        kill_9(server)
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert refused == [], "every write before the kill is accepted"
+    return sent, acknowledged
+
+
+def life_of(template: list[ox.Triple], operations: list[Operation]) -> list[list[ox.Triple] | None]:
+    return [None if kind == "delete" else revision(template, n) for kind, n in operations]
+
+
+@pytest.mark.slow
+def test_kill_9_during_replacements_keeps_each_history_with_its_design(
+    tmp_path: Path, crash_env: dict[str, str]
+) -> None:
+    data = tmp_path / "data"
+    env = {**crash_env, "KETENONTOLOGIE_UPDATE_TOKEN": TOKEN, "KETENONTOLOGIE_QUERY_WORKERS": "1"}
+    template = _template()
+    done: list[Operation] = []  # the writes the store holds, in order
+    server = start_server(data, env=env, args=["--no-load-project"])
+    try:
+        for round_, delay in enumerate(DELAYS[:2]):
+            sent, acknowledged = revise_until_killed(
+                server, template, start=1 + round_ * 1000, delay=delay
+            )
+            raw = as_left(data, crash_env)
+            # The write in flight at the kill is there whole or not at all.
+            options = [done + acknowledged]
+            if len(sent) > len(acknowledged):
+                options.append(done + acknowledged + [sent[len(acknowledged)]])
+            matching = []
+            for option in options:
+                try:
+                    check_histories(raw, {REVISED: life_of(template, option)})
+                except AssertionError:
+                    continue
+                matching.append(option)
+            assert len(matching) == 1, f"round {round_}: the store as kill -9 left it"
+            done = matching[0]
+            server = start_server(data, env=env, args=["--no-load-project"])
+            with server.client() as client:
+                check_histories(served(client), {REVISED: life_of(template, done)})
+                history = client.get(f"/designs/{REVISED}/history").json()["versions"]
+                assert len(history) == sum(kind == "put" for kind, _ in done)
+                if done[-1][0] == "put":  # the service goes on where it was
+                    listed = client.get(f"/designs/{REVISED}", params={"format": "ntriples"})
+                    found = ox.parse(listed.content, format=ox.RdfFormat.N_TRIPLES)
+                    assert {ox.Triple(q.subject, q.predicate, q.object) for q in found} == set(
+                        revision(template, done[-1][1])
+                    )
+    finally:
+        server.stop()
+    assert sum(kind == "delete" for kind, _ in done) >= 1, "the test deleted the design"

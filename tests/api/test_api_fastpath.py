@@ -299,9 +299,16 @@ def test_ask_lookups(client: httpx.Client, fast_path_queries: list[str], accept:
 
 
 def test_errors_still_get_their_answers(client: httpx.Client) -> None:
-    bad = client.get("/sparql", params={"query": LOOKUPS[0], "format": "turtle"})
+    bad = client.get(
+        "/sparql",
+        params={"query": LOOKUPS[0], "format": "turtle"},
+        headers={"Accept": "image/png"},
+    )
     assert bad.status_code == 406
     assert bad.json()["error"] == "not-acceptable"
+    conflicting = client.get("/sparql", params={"query": LOOKUPS[0], "format": ["json", "xml"]})
+    assert conflicting.status_code == 400
+    assert conflicting.json()["error"] == "conflicting-format"
     twice = client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
     assert twice.status_code == 400
     odd = client.get("/sparql", params={"query": LOOKUPS[0], "inference": "soms"})

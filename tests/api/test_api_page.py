@@ -72,6 +72,31 @@ def test_the_language_switch_wins(server: Server) -> None:
     assert httpx.get(server.url + "/?lang=fr").status_code == 400
 
 
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+
+
+def test_a_browser_opening_the_endpoint_gets_the_query_page(server: Server) -> None:
+    """As Fuseki and Oxigraph do: /sparql without a query shows the page to a browser, and
+    stays the service description for every SPARQL client."""
+    page = httpx.get(server.url + "/sparql", headers={"Accept": BROWSER, "Accept-Language": "en"})
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "attachment" not in page.headers.get("content-disposition", "")
+    assert page.headers["content-language"] == "en"
+    assert {"Accept", "Accept-Language"} <= {v.strip() for v in page.headers["vary"].split(",")}
+    assert "Example questions" in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+    assert f"{server.url}/sparql" in page.text  # YASGUI queries this endpoint
+    dutch = httpx.get(server.url + "/sparql?lang=nl", headers={"Accept": BROWSER})
+    assert dutch.headers["content-language"] == "nl"
+    for accept in (None, "*/*", "text/turtle", "application/*", "text/html;q=0.5, */*"):
+        described = httpx.get(server.url + "/sparql", headers={"Accept": accept} if accept else {})
+        assert described.status_code == 200, accept
+        assert not described.headers["content-type"].startswith("text/html"), accept
+    answered = httpx.get(server.url + "/sparql?query=ASK%7B%7D", headers={"Accept": BROWSER})
+    assert answered.headers["content-type"].startswith("application/sparql-results+xml")
+
+
 def test_every_named_query_has_a_button(server: Server) -> None:
     page = _Links()
     page.feed(httpx.get(server.url + "/").text)

@@ -12,6 +12,7 @@ from ketenontologie.api.negotiation import choose, parse_accept
 from ketenontologie.cli import add_serve_arguments
 from ketenontologie.config import Settings, settings_from_args
 from ketenontologie.errors import (
+    ConflictingFormatError,
     ForbiddenOperationError,
     KetenontologieError,
     NotAcceptableError,
@@ -19,6 +20,7 @@ from ketenontologie.errors import (
     QueryTimeoutError,
     SettingError,
     SparqlSyntaxError,
+    UndeclaredPrefixError,
     UnknownGraphError,
     UnknownQueryError,
 )
@@ -38,10 +40,11 @@ def test_the_most_specific_range_gives_the_quality() -> None:
     assert chosen.name == "tsv"
 
 
-def test_format_wins_over_accept_and_must_fit_the_result() -> None:
+def test_format_wins_over_accept_only_when_it_fits_the_result() -> None:
     assert choose("text/csv", kind="solutions", format="xml").name == "xml"
+    assert choose(None, kind="graph", format="csv").name == "turtle"
     with pytest.raises(NotAcceptableError, match="turtle"):
-        choose(None, kind="graph", format="csv")
+        choose("text/csv", kind="graph", format="csv")
 
 
 def test_settings_come_from_env_and_options_win(
@@ -68,6 +71,22 @@ def test_settings_come_from_env_and_options_win(
     assert Settings().query_timeout == 10.0
     assert Settings().max_body_bytes == 10 * 1024 * 1024
     assert "secret" not in repr(settings), "the token never shows in a repr or a log"
+
+
+def test_the_public_url_is_an_absolute_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().public_url is None
+    monkeypatch.setenv("KETENONTOLOGIE_PUBLIC_URL", "https://w3id.org/ketenontologie/")
+    assert Settings.load().public_url == "https://w3id.org/ketenontologie"
+    monkeypatch.setenv("KETENONTOLOGIE_PUBLIC_URL", "")
+    assert Settings.load().public_url is None
+    monkeypatch.setenv("KETENONTOLOGIE_PUBLIC_URL", "ketens.example.nl")
+    with pytest.raises(SettingError, match="KETENONTOLOGIE_PUBLIC_URL"):
+        Settings.load()
+
+
+def test_new_errors_have_their_status() -> None:
+    assert status_for(UndeclaredPrefixError("ex", line=1, column=2)) == 400
+    assert status_for(ConflictingFormatError("json and xml")) == 400
 
 
 def test_a_bad_environment_value_says_which_variable(monkeypatch: pytest.MonkeyPatch) -> None:

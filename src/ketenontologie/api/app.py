@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp
 
 from ketenontologie import __version__
 from ketenontologie.config import Settings
@@ -21,7 +22,7 @@ from . import designs, graphs, linked_data, sparql
 from .common import INFERENCE_HEADER
 from .errors import install_error_handlers
 from .fastpath import install_fast_path
-from .middleware import BodyLimitMiddleware
+from .middleware import BodyLimitMiddleware, HeadMiddleware
 from .named import add_named_query_routes
 from .page import page_router
 
@@ -80,17 +81,19 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.queries = queries = load_queries()
     install_error_handlers(app, not_found_page=linked_data.not_found_page)
     app.include_router(sparql.router)
     app.include_router(graphs.router)
     app.include_router(designs.router)
     app.include_router(linked_data.router)
-    queries = load_queries()
     add_named_query_routes(app, queries)
     app.include_router(page_router(queries))
 
-    # Lookups of one resource are answered first, in this process (see fastpath).
+    # Lookups of one resource are answered first, in this process (see fastpath); HEAD is GET
+    # without the body, before anything else sees the request.
     install_fast_path(app)
+    _answer_head(app)
     # Read-only use from browsers: GET/HEAD/POST (queries) from the configured origins, no
     # credentials. Writes need an Authorization header, which is not allowed cross-origin.
     app.add_middleware(
@@ -111,6 +114,16 @@ def create_app(settings: Settings) -> FastAPI:
     )
     _document_400_not_422(app)
     return app
+
+
+def _answer_head(app: FastAPI) -> None:
+    """Put :class:`HeadMiddleware` around the whole stack, the fast path included."""
+    build = app.build_middleware_stack
+
+    def build_with_head() -> ASGIApp:
+        return HeadMiddleware(build())
+
+    app.build_middleware_stack = build_with_head  # type: ignore[method-assign]
 
 
 def _document_400_not_422(app: FastAPI) -> None:

@@ -22,11 +22,14 @@ from ketenontologie.store import GraphStore, QueryDataset, QueryResult, run_quer
 from .negotiation import choose
 
 __all__ = [
+    "FORMAT_PARAMETERS",
     "INFERENCE_HEADER",
+    "RDFLIB_DEFAULT_GRAPH",
     "answer_query",
     "client_of",
     "dataset_from",
     "form_fields",
+    "format_values",
     "inference_from",
     "media_type_of",
     "read_text_body",
@@ -117,8 +120,35 @@ def single(values: Sequence[str], *, name: str) -> str | None:
     return values[0] if values else None
 
 
+FORMAT_PARAMETERS = ("format", "output")
+"""The parameters that name a result format beside ``Accept``: SPARQLWrapper sends both (and
+``results``, which no server reads), Virtuoso reads ``format``, Fuseki ``output``."""
+
+
+def format_values(request: Request, fields: dict[str, list[str]] | None = None) -> list[str]:
+    """Every value of ``format`` and ``output``, in the URL and (for a form) in ``fields``;
+    :func:`~ketenontologie.api.negotiation.choose` decides what they mean together."""
+    params = request.query_params
+    values = [value for name in FORMAT_PARAMETERS for value in params.getlist(name)]
+    for name in FORMAT_PARAMETERS:
+        values += (fields or {}).get(name, [])
+    return values
+
+
+RDFLIB_DEFAULT_GRAPH = "urn:x-rdflib:default"
+"""rdflib's name for the default graph of a ``Dataset``. A ``Dataset`` over rdflib's
+``SPARQLStore`` sends it as ``default-graph-uri`` with every query: it means the default graph,
+so the service's own default graph answers."""
+
+
 def dataset_from(default: Sequence[str], named: Sequence[str]) -> QueryDataset | None:
-    """The protocol's dataset (default-graph-uri / named-graph-uri), if any was given."""
+    """The protocol's dataset (default-graph-uri / named-graph-uri), if any was given.
+
+    ``default-graph-uri=urn:x-rdflib:default`` alone (rdflib's ``Dataset``) asks for the
+    default graph: no dataset of its own.
+    """
+    if list(default) == [RDFLIB_DEFAULT_GRAPH] and not named:
+        return None
     if not default and not named:
         return None
     return QueryDataset(default_graphs=tuple(default), named_graphs=tuple(named))
@@ -143,7 +173,7 @@ async def answer_query(
     *,
     dataset: QueryDataset | None,
     inference: bool,
-    format: str | None,
+    format: Sequence[str],
     checked: bool = False,
 ) -> Response:
     """Run a query under the service's rules and answer with the negotiated serialisation.

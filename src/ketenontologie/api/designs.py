@@ -7,8 +7,10 @@ upload. An upload answers with the validation report, the same JSON as
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from typing import Annotated, Any, Literal
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Path, Query, Request
@@ -16,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ketenontologie.authoring.spreadsheet import MEDIA_TYPE as XLSX_MEDIA_TYPE
+from ketenontologie.changes import render as render_diff
 from ketenontologie.designs import (
     DESIGN_ID,
     DesignCatalogue,
@@ -25,17 +28,21 @@ from ketenontologie.designs import (
     store_upload,
     upload_name,
 )
-from ketenontologie.errors import DesignExistsError
+from ketenontologie.errors import BadRequestError, DesignExistsError, UnknownDesignError
 from ketenontologie.loading import UPLOAD_MEDIA_TYPES
-from ketenontologie.namespaces import PREFIXES
+from ketenontologie.namespaces import PREFIXES, design_graph, version_graph
+from ketenontologie.publication.chains import VersionLine
 from ketenontologie.sparql.results import FORMATS, RDF_FORMATS
 from ketenontologie.validation import ValidationReport, render
 
-from .common import client_of, media_type_of, require_writer
+from .common import client_of, format_values, media_type_of, require_writer
 from .errors import READ_ERRORS, WRITE_ERRORS, documented
-from .negotiation import choose, choose_report
+from .negotiation import DIFF_MEDIA_TYPES, choose, choose_diff, choose_language, choose_report
 
-__all__ = ["REPORT_SCHEMA", "catalogue_of", "router"]
+__all__ = ["REPORT_SCHEMA", "VERSION_NAME_HEADER", "catalogue_of", "router", "version_lines"]
+
+VERSION_NAME_HEADER = "Ketenontologie-Version-Name"
+"""The request header that names the version an upload stores (kept in the design's history)."""
 
 router = APIRouter(tags=["Designs"])
 
@@ -270,7 +277,9 @@ async def create_design(
     description="Validate the design and store it under this id with its inferred triples, "
     "replacing an older version in the same transaction: 201 when new, 200 when replaced, "
     "with the validation report. Only what the change touches is reasoned again. "
-    "`mode=strict` refuses a design that does not conform (422, the stored version stays).",
+    "`mode=strict` refuses a design that does not conform (422, the stored version stays). "
+    "The version replaced is kept in the design's history (`GET /designs/{id}/history`); "
+    f"a `{VERSION_NAME_HEADER}` header names the new version there.",
     status_code=200,
     openapi_extra=_UPLOAD_BODY,
     responses={
@@ -302,6 +311,7 @@ async def _store(
     fail_on: Any,
 ) -> JSONResponse:
     media_type, _ = media_type_of(request)
+    version_name = _version_name(request)
     outcome, report = await run_in_threadpool(
         store_upload,
         catalogue,
@@ -312,6 +322,7 @@ async def _store(
         fail_on=fail_on,
         checker=checker_of(request),
         client=client_of(request),
+        version_name=version_name,
     )
     href = str(request.url_for("get_design", design_id=design_id))
     return _report(
@@ -330,7 +341,9 @@ async def _store(
     summary="Fetch a design",
     description="The design as stored, in the format `Accept` (or `format`) asks for: Turtle, "
     "N-Triples, JSON-LD or RDF/XML. `include=inferred` gives the triples inferred from it "
-    "(its inferred graph), `include=all` both.",
+    "(its inferred graph), `include=all` both. `version=N` gives version N of its history "
+    "(`GET /designs/{id}/history`) as it was stored: its asserted triples only, also for a "
+    "design that was deleted since.",
     responses={200: {"content": _GRAPH_CONTENT}, **READ_ERRORS},
 )
 async def get_design(
@@ -340,12 +353,29 @@ async def get_design(
         Literal["asserted", "inferred", "all"],
         Query(description="the design's own triples, those inferred from it, or both"),
     ] = "asserted",
-    format: Annotated[str | None, Query(description="overrides Accept")] = None,
+    format: Annotated[
+        str | None, Query(description="wins over Accept (`output` is read as well)")
+    ] = None,
+    version: Annotated[
+        int | None, Query(description="a version of the design's history (1 is the first)")
+    ] = None,
 ) -> Response:
     """Serialise a design."""
-    fmt = choose(request.headers.get("accept"), kind="graph", format=format)
+    # `format` is declared for the API description; every value of it and of `output` counts
+    fmt = choose(request.headers.get("accept"), kind="graph", format=format_values(request))
     catalogue = catalogue_of(request)
-    triples = await run_in_threadpool(catalogue.read, design_id, include=include)
+    if version is None:
+        triples = await run_in_threadpool(catalogue.read, design_id, include=include)
+    else:
+        if include != "asserted":
+            raise BadRequestError(
+                f"include={include} cannot be combined with version={version}: a version keeps "
+                "the design's asserted triples only (een versie bewaart alleen het ontwerp). "
+                "Leave include out, or leave version out for the stored design's inferred "
+                "triples."
+            )
+        _check_version(version, name="version")
+        triples = await run_in_threadpool(catalogue.read_version, design_id, version)
     if fmt.name == "turtle":
         body = ox.serialize(triples, format=RDF_FORMATS[fmt.name], prefixes=dict(PREFIXES))
     else:
@@ -357,26 +387,12 @@ async def get_design(
     )
 
 
-@router.head("/designs/{design_id}", include_in_schema=False)
-async def head_design(
-    request: Request,
-    design_id: DesignId,
-    include: Literal["asserted", "inferred", "all"] = "asserted",
-    format: str | None = None,
-) -> Response:
-    """Like GET, without the body."""
-    response = await get_design(request, design_id, include=include, format=format)
-    return Response(
-        status_code=response.status_code,
-        headers={k: v for k, v in response.headers.items() if k != "content-length"},
-    )
-
-
 @router.delete(
     "/designs/{design_id}",
     summary="Delete a design (needs the update token)",
     description="Remove the design and exactly the inferred triples nothing else supports, in "
-    "one transaction.",
+    "one transaction; its history keeps it as its last version (`GET "
+    "/designs/{id}/history`), and storing the id again continues that history.",
     status_code=204,
     responses=WRITE_ERRORS,
 )
@@ -430,6 +446,215 @@ async def validate_design(request: Request, fail_on: FailOnParam = "violation") 
             headers={"Vary": "Accept"},
         )
     return JSONResponse(report.to_dict(), headers={"Vary": "Accept"})
+
+
+_VERSION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["version", "stored", "until", "current", "name", "triples", "summary", "href"],
+    "properties": {
+        "version": {"type": "integer", "minimum": 1},
+        "stored": {"type": ["string", "null"], "format": "date-time"},
+        "until": {"type": ["string", "null"], "format": "date-time"},
+        "current": {"type": "boolean"},
+        "name": _NULLABLE_STRING,
+        "triples": {"type": "integer", "minimum": 0},
+        "summary": {"type": "string"},
+        "href": {"type": "string"},
+        "diff": _NULLABLE_STRING,
+        "graph": {"type": "string", "format": "uri"},
+    },
+}
+
+
+@router.get(
+    "/designs/{design_id}/history",
+    name="design_history",
+    summary="The versions of a design",
+    description="Every version of the design, numbered from 1 in the order they were stored; "
+    "the last is the design as stored now (`current`), unless it was deleted (then every "
+    "version has an `until`). Each has when it was stored and replaced (`until`), the name "
+    f"the upload gave in `{VERSION_NAME_HEADER}`, its number of asserted triples, a one-line "
+    "summary of what changed since the version before it (in `lang`, else by "
+    "`Accept-Language`), and links to the version and to that diff. A design deleted and "
+    "stored again continues its history.",
+    responses={
+        200: {
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["id", "current", "versions"],
+                        "properties": {
+                            "id": {"type": "string"},
+                            "current": {"type": ["integer", "null"]},
+                            "versions": {"type": "array", "items": _VERSION_SCHEMA},
+                        },
+                    }
+                }
+            }
+        },
+        **READ_ERRORS,
+    },
+)
+async def design_history(
+    request: Request,
+    design_id: DesignId,
+    lang: Annotated[str | None, Query(description="nl or en (else Accept-Language)")] = None,
+) -> JSONResponse:
+    """List a design's versions."""
+    language = choose_language(lang, request.headers.get("accept-language"), unknown="refuse")
+    catalogue = catalogue_of(request)
+
+    def run() -> dict[str, Any]:
+        history = catalogue.history(design_id)
+        href = str(request.url_for("get_design", design_id=design_id))
+        diff = str(request.url_for("design_diff", design_id=design_id))
+        versions = []
+        for version in history.versions:
+            versions.append(
+                {
+                    "version": version.number,
+                    "stored": _time(version.stored),
+                    "until": _time(version.until),
+                    "current": version.current,
+                    "name": version.name,
+                    "triples": version.triples,
+                    "summary": catalogue.summary(design_id, version.number, lang=language),
+                    "href": f"{href}?version={version.number}",
+                    "diff": None
+                    if version.number == 1
+                    else f"{diff}?from={version.number - 1}&to={version.number}",
+                    "graph": design_graph(design_id)
+                    if version.current
+                    else version_graph(design_id, version.number),
+                }
+            )
+        last = history.last
+        current = last.number if last is not None and last.current else None
+        return {"id": design_id, "current": current, "versions": versions}
+
+    body = await run_in_threadpool(run)
+    return JSONResponse(body, headers={"Vary": "Accept-Language"})
+
+
+@router.get(
+    "/designs/{design_id}/diff",
+    name="design_diff",
+    summary="What changed between two versions of a design",
+    description="The changes from version `from` to version `to` in the words of chain "
+    "governance, as `ketenontologie diff` gives them, in the format `Accept` (or `format`) asks "
+    "for: text (`text/plain`, the default), JSON (`application/json`), Markdown "
+    "(`text/markdown`) or RDF Patch (`application/rdf-patch`, which turns `from` into `to`). "
+    "`to` defaults to the last version, `from` to the version before `to`. Labels in `lang` "
+    "(else by `Accept-Language`).",
+    responses={
+        200: {
+            "content": {
+                media[0]: {"schema": {"type": "object" if name == "json" else "string"}}
+                for name, media in DIFF_MEDIA_TYPES.items()
+            }
+        },
+        **READ_ERRORS,
+    },
+)
+async def design_diff(
+    request: Request,
+    design_id: DesignId,
+    from_: Annotated[int | None, Query(alias="from", description="the older version")] = None,
+    to: Annotated[int | None, Query(description="the newer version")] = None,
+    format: Annotated[
+        str | None, Query(description="text, json, markdown or patch (overrides Accept)")
+    ] = None,
+    lang: Annotated[str | None, Query(description="nl or en (else Accept-Language)")] = None,
+) -> Response:
+    """Compare two versions of a design."""
+    chosen = choose_diff(request.headers.get("accept"), format=format)
+    language = choose_language(lang, request.headers.get("accept-language"), unknown="refuse")
+    catalogue = catalogue_of(request)
+    history = await run_in_threadpool(catalogue.history, design_id)
+    last = history.last
+    assert last is not None
+    newer = last.number if to is None else _check_version(to, name="to")
+    older = newer - 1 if from_ is None else _check_version(from_, name="from")
+    if older < 1:
+        raise BadRequestError(
+            f"Version {newer} is the design's first: there is nothing before it to compare "
+            f"with (er is geen eerdere versie). Give from= and to= (versions 1 to {last.number})."
+        )
+
+    def run() -> str:
+        return render_diff(
+            catalogue.compare_versions(design_id, older, newer), chosen, lang=language
+        )
+
+    body = await run_in_threadpool(run)
+    media = DIFF_MEDIA_TYPES[chosen][0]
+    return Response(
+        body if body.endswith("\n") else body + "\n",
+        media_type=f"{media}; charset=utf-8",
+        headers={"Vary": "Accept, Accept-Language"},
+    )
+
+
+def version_lines(
+    catalogue: DesignCatalogue, design_id: str, lang: Literal["nl", "en"]
+) -> list[VersionLine]:
+    """A design's history as its chain's page lists it, with links to each version and diff
+    (none for a design the catalogue does not know)."""
+    try:
+        history = catalogue.history(design_id)
+    except UnknownDesignError:
+        return []
+    last = history.last
+    return [
+        VersionLine(
+            design_id=design_id,
+            number=v.number,
+            stored=_time(v.stored),
+            name=v.name,
+            summary=catalogue.summary(design_id, v.number, lang=lang),
+            href=f"/designs/{design_id}?version={v.number}",
+            diff=None
+            if v.number == 1
+            else f"/designs/{design_id}/diff?from={v.number - 1}&to={v.number}&lang={lang}",
+            current=v.current,
+            deleted=v is last and not v.current,
+        )
+        for v in history.versions
+    ]
+
+
+def _check_version(number: int, *, name: str) -> int:
+    if number < 1:
+        raise BadRequestError(
+            f"{name}={number} is no version: versions are numbered from 1 (versies tellen vanaf "
+            "1). GET /designs/{id}/history lists them."
+        )
+    return number
+
+
+def _time(moment: datetime.datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _version_name(request: Request) -> str | None:
+    """The version's name from its header (percent-encoded UTF-8 allowed), or None."""
+    raw = request.headers.get(VERSION_NAME_HEADER)
+    if raw is None or not raw.strip():
+        return None
+    try:
+        name = unquote(raw.strip(), errors="strict")
+    except UnicodeDecodeError:
+        name = "\0"  # refused below
+    if len(name) > 200 or any(ord(char) < 32 for char in name):
+        raise BadRequestError(
+            f"The {VERSION_NAME_HEADER} header must be at most 200 characters without control "
+            "characters (de naam van de versie is te lang of bevat stuurtekens). Shorten it; "
+            "write characters other than ASCII percent-encoded as UTF-8 (%C3%A9 for é)."
+        )
+    return name
 
 
 def _content_id(data: bytes) -> str:

@@ -46,6 +46,7 @@ from ketenontologie.errors import (
     UnknownFormatError,
     UnknownGraphError,
     UnknownQueryError,
+    UnknownVersionError,
     UnsupportedMediaTypeError,
     WritesDisabledError,
 )
@@ -74,6 +75,7 @@ _STATUS: list[tuple[type[KetenontologieError], int]] = [
     (GraphNotFoundError, 404),
     (UnknownQueryError, 404),
     (UnknownDesignError, 404),
+    (UnknownVersionError, 404),
     (NotPublishedError, 404),
     (DesignExistsError, 409),
     (NotConformingError, 422),

@@ -28,7 +28,7 @@ from ketenontologie.sparql.results import ResultFormat
 from ketenontologie.sparql.text import ResultKind
 from ketenontologie.store import OxigraphStore, QueryResult, run_query
 
-from .common import INFERENCE_HEADER, inference_from
+from .common import FORMAT_PARAMETERS, INFERENCE_HEADER, inference_from
 from .errors import error_response
 from .negotiation import choose
 
@@ -108,7 +108,7 @@ class FastLookupMiddleware:
         parameters = _parameters(scope["query_string"])
         if parameters is None:
             return None
-        text, inference_param, format_param = parameters
+        text, inference_param, formats = parameters
         base = f"{scope.get('scheme', 'http')}://{_host(scope, headers)}{scope['path']}"
         settings: Settings = scope["app"].state.settings
         try:
@@ -116,7 +116,7 @@ class FastLookupMiddleware:
             if plan is None:
                 return None
             inference = inference_from(inference_param, _header(headers, _INFERENCE))
-            fmt = _choose(_header(headers, b"accept"), plan.kind, format_param)
+            fmt = _choose(_header(headers, b"accept"), plan.kind, formats)
         except KetenontologieError:
             return None  # the route explains a bad parameter
         client = scope.get("client")
@@ -137,21 +137,25 @@ class FastLookupMiddleware:
 
 
 @functools.lru_cache(maxsize=4096)
-def _parameters(query_string: bytes) -> tuple[str, str | None, str | None] | None:
-    """``query``, ``inference`` and ``format`` of a query string; None when the route must
-    answer (no query, a parameter twice, a dataset, an update)."""
+def _parameters(query_string: bytes) -> tuple[str, str | None, tuple[str, ...]] | None:
+    """``query``, ``inference`` and the ``format``/``output`` values of a query string; None
+    when the route must answer (no query, a parameter twice, a dataset, an update)."""
     params: dict[str, str] = {}
+    formats: list[str] = []
     for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+        if key in FORMAT_PARAMETERS:
+            formats.append(value)
+            continue
         if key in params or key in ("default-graph-uri", "named-graph-uri", "update"):
             return None
         params[key] = value
     text = params.get("query")
-    return (text, params.get("inference"), params.get("format")) if text else None
+    return (text, params.get("inference"), tuple(formats)) if text else None
 
 
 @functools.lru_cache(maxsize=1024)
-def _choose(accept: str | None, kind: ResultKind, format: str | None) -> ResultFormat:
-    return choose(accept, kind=kind, format=format)
+def _choose(accept: str | None, kind: ResultKind, formats: tuple[str, ...]) -> ResultFormat:
+    return choose(accept, kind=kind, format=formats)
 
 
 def install_fast_path(app: Starlette) -> None:

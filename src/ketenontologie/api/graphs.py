@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -14,7 +16,7 @@ from ketenontologie.sparql.policy import check_graph_write
 from ketenontologie.sparql.results import FORMATS
 from ketenontologie.store import DEFAULT_GRAPH, GraphName
 
-from .common import media_type_of, require_writer, store_of
+from .common import format_values, media_type_of, require_writer, store_of
 from .errors import READ_ERRORS, WRITE_ERRORS
 from .negotiation import choose
 
@@ -88,7 +90,12 @@ def _label(graph: GraphName) -> str:
     openapi_extra=_GRAPH_PARAMS,
     responses={200: {"content": {**_GRAPH_CONTENT, "application/json": {}}}, **READ_ERRORS},
 )
-async def get_graph(request: Request, format: str | None = None) -> Response:
+async def get_graph(
+    request: Request,
+    format: Annotated[
+        str | None, Query(description="a result format; `output` is read as well")
+    ] = None,
+) -> Response:
     """Serialise one graph, or list them all."""
     graph = _target(request, required=False)
     store = store_of(request)
@@ -97,21 +104,12 @@ async def get_graph(request: Request, format: str | None = None) -> Response:
         return JSONResponse(
             {"graphs": [{"graph": name, "inferred": is_inferred(name)} for name in names]}
         )
-    fmt = choose(request.headers.get("accept"), kind="graph", format=format)
+    # `format` is declared for the API description; every value of it and of `output` counts
+    fmt = choose(request.headers.get("accept"), kind="graph", format=format_values(request))
     if not await run_in_threadpool(store.has_graph, graph):
         raise GraphNotFoundError(f"{_label(graph)} is not stored. GET /graphs lists the graphs.")
     body = await run_in_threadpool(store.dump, graph, format=fmt)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
-
-
-@router.head("/graphs", include_in_schema=False)
-async def head_graph(request: Request, format: str | None = None) -> Response:
-    """Like GET, without the body."""
-    response = await get_graph(request, format=format)
-    return Response(
-        status_code=response.status_code,
-        headers={k: v for k, v in response.headers.items() if k != "content-length"},
-    )
 
 
 async def _triples_of(request: Request, graph: GraphName) -> list[ox.Triple]:

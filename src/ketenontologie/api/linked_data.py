@@ -1,5 +1,6 @@
 """Linked data at the service's root: ``/def``, ``/shapes``, ``/id/…`` (303), ``/doc/…``,
-the named graphs ``/graph/…``, VoID and the dumps.
+``/doc?uri=…`` (any other IRI a stored design describes), the named graphs ``/graph/…``, VoID and
+the dumps.
 
 Every handler picks the format (:func:`~ketenontologie.api.negotiation.choose_document`: an
 extension, else ``Accept``) and the language (``?lang=``, else ``Accept-Language``), asks
@@ -11,15 +12,17 @@ nothing is published the library raises :class:`~ketenontologie.errors.NotPublis
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ketenontologie.authoring.schema import MEDIA_TYPE as SCHEMA_MEDIA_TYPE
 from ketenontologie.authoring.schema import schema_bytes
-from ketenontologie.errors import NotPublishedError
+from ketenontologie.errors import BadRequestError, NotPublishedError
 from ketenontologie.publication.formats import (
     FORMATS,
     GRAPH_FORMATS,
@@ -32,6 +35,7 @@ from ketenontologie.publication.pages import stylesheet as stylesheet_bytes
 from ketenontologie.publication.site import Ask, Document, LinkedData
 
 from .common import settings_of, store_of
+from .designs import catalogue_of, version_lines
 from .negotiation import choose_document, choose_language, prefers_html
 
 __all__ = ["ask_of", "linked_data_of", "not_found_page", "router"]
@@ -69,7 +73,11 @@ def linked_data_of(request: Request) -> LinkedData:
     store = store_of(request)
     service: LinkedData | None = getattr(state, "linked_data", None)
     if service is None or service.store is not store:
-        service = LinkedData(store, base_iri=settings_of(request).base_iri)
+        service = LinkedData(
+            store,
+            base_iri=settings_of(request).base_iri,
+            history=functools.partial(version_lines, catalogue_of(request)),
+        )
         state.linked_data = service
     return service
 
@@ -84,6 +92,7 @@ def ask_of(request: Request) -> Ask:
         lang=choose_language(lang, request.headers.get("accept-language")),
         lang_given=bool(lang),
         inferred=params.get("inferred", "").strip().lower() in ("true", "1", "yes", "on"),
+        address=settings_of(request).public_url or str(request.base_url).rstrip("/"),
     )
 
 
@@ -103,18 +112,25 @@ def _format(
     return choose_document(request.headers.get("accept"), extension=extension, formats=formats)
 
 
-def _headers(stem: str, fmt: DocumentFormat, formats: Sequence[DocumentFormat]) -> dict[str, str]:
+def _headers(
+    stem: str, fmt: DocumentFormat, formats: Sequence[DocumentFormat], query: str = ""
+) -> dict[str, str]:
+    after = f"?{query}" if query else ""
     alternates = ", ".join(
-        f'<{stem}.{other.extension}>; rel="alternate"; type="{other.media_type}"'
+        f'<{stem}.{other.extension}{after}>; rel="alternate"; type="{other.media_type}"'
         for other in formats
         if other.is_rdf
     )
-    return {"Vary": _VARY, "Link": alternates, "Content-Location": f"{stem}.{fmt.extension}"}
+    return {
+        "Vary": _VARY,
+        "Link": alternates,
+        "Content-Location": f"{stem}.{fmt.extension}{after}",
+    }
 
 
 def _send(document: Document, fmt: DocumentFormat, ask: Ask) -> Response:
     """``document`` in ``fmt``, with the headers that say what else there is."""
-    headers = _headers(document.stem, fmt, document.formats)
+    headers = _headers(document.stem, fmt, document.formats, document.query)
     if fmt.is_rdf:
         return Response(document.rdf(fmt), media_type=fmt.content_type, headers=headers)
     headers["Content-Language"] = ask.lang
@@ -238,6 +254,50 @@ def document(request: Request, kind: str, ref: str) -> Response:
     fmt = _format(request, extension)
     ask = ask_of(request)
     return _send(linked_data_of(request).document(ask, kind, name), fmt, ask)
+
+
+_ABOUT: dict[int | str, dict[str, Any]] = {
+    **_NEGOTIATED,
+    303: {"description": "The IRI is one of ours: see its own document (/doc/{kind}/{ref} …)."},
+    400: {"description": "No ?uri= given."},
+    404: {"description": "No stored design describes the IRI: a page with suggestions (or JSON)."},
+}
+
+
+def _about(request: Request, uri: str | None, extension: str | None) -> Response:
+    """The document about ``uri``: 303 to its own path when it has one, else ``/doc?uri=``."""
+    if not uri:
+        raise BadRequestError(
+            "Give the IRI to describe as ?uri=<IRI>, e.g. /doc?uri=https://example.org/id/keten/x "
+            "(geef de IRI mee als ?uri=…)."
+        )
+    if extension is not None and format_for_extension(extension) is None:
+        raise NotPublishedError(request.url.path)
+    site = linked_data_of(request)
+    kept = "&".join(
+        f"{key}={quote(value)}" for key, value in request.query_params.multi_items() if key != "uri"
+    )
+    home = site.home(uri, extension=extension, query=kept)
+    if home is not None:
+        return Response(
+            b"", status_code=303, media_type="text/plain", headers={"Location": home, "Vary": _VARY}
+        )
+    fmt = _format(request, extension)
+    ask = ask_of(request)
+    return _send(site.about(ask, uri), fmt, ask)
+
+
+@_get("/doc", summary="The document about any IRI a stored design describes", responses=_ABOUT)
+def document_about(request: Request, uri: str | None = None) -> Response:
+    """The document about ``uri``, for IRIs outside our namespaces (a design in its author's
+    own, such as ``https://rivierstad.example.nl/id/…``); our own IRIs answer 303 to theirs."""
+    return _about(request, uri, None)
+
+
+@_get("/doc.{ext}", summary="The document about any IRI a stored design describes, in one format")
+def document_about_file(request: Request, ext: str, uri: str | None = None) -> Response:
+    """``/doc?uri=…`` as ``ttl``, ``jsonld``, ``rdf``, ``nt`` or ``html``."""
+    return _about(request, uri, ext)
 
 
 @_get(

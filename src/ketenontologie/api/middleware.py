@@ -1,5 +1,6 @@
 """ASGI middleware: a request body bounded in size (counted on the stream, not taken from
-``Content-Length``) and in time (a client that stops sending is answered 408 and let go)."""
+``Content-Length``) and in time (a client that stops sending is answered 408 and let go); and
+``HEAD`` answered on every route that answers ``GET``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,35 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ketenontologie.api.errors import error_response
 from ketenontologie.errors import PayloadTooLargeError, RequestTimeoutError
 
-__all__ = ["BodyLimitMiddleware"]
+__all__ = ["BodyLimitMiddleware", "HeadMiddleware"]
+
+
+class HeadMiddleware:
+    """Answer ``HEAD`` as the application answers ``GET``, without the body (RFC 9110, 9.3.2).
+
+    The request goes on as ``GET``, so every route that answers ``GET`` answers ``HEAD`` with
+    the same status and headers (``Content-Length`` included: it is the length ``GET`` would
+    send); the body is dropped here. Link checkers and uptime probes ask with ``HEAD``.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        done = False
+
+        async def without_body(message: Message) -> None:
+            nonlocal done
+            if message["type"] != "http.response.body":
+                await send(message)
+            elif not done and not message.get("more_body", False):
+                done = True
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 class BodyLimitMiddleware:

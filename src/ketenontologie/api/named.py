@@ -12,12 +12,12 @@ from ketenontologie.queries import NamedQuery, Parameter
 from ketenontologie.sparql.results import formats_for
 from ketenontologie.sparql.text import inspect_query
 
-from .common import INFERENCE_HEADER, answer_query, inference_from
+from .common import INFERENCE_HEADER, answer_query, format_values, inference_from
 from .errors import READ_ERRORS
 
 __all__ = ["add_named_query_routes", "describe"]
 
-_RESERVED = {"format", "inference"}
+_RESERVED = {"format", "output", "inference"}
 _SCHEMA: dict[str, dict[str, str]] = {
     "string": {"type": "string"},
     "iri": {"type": "string", "format": "uri"},
@@ -77,7 +77,7 @@ def _endpoint(query: NamedQuery) -> Callable[[Request], Awaitable[Response]]:
             inference=inference_from(
                 params.get("inference"), request.headers.get(INFERENCE_HEADER)
             ),
-            format=params.get("format"),
+            format=format_values(request),
             checked=True,  # the template is the project's; values are bound as typed terms
         )
 
@@ -107,7 +107,8 @@ def add_named_query_routes(app: FastAPI, queries: Mapping[str, NamedQuery]) -> N
                 "in": "query",
                 "required": False,
                 "schema": {"type": "string", "enum": [f.name for f in formats]},
-                "description": "result format; overrides Accept",
+                "description": "result format (also as `output`); wins over Accept when it "
+                "can carry the result",
             },
             {
                 "name": "inference",

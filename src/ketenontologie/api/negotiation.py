@@ -1,17 +1,22 @@
 """Content negotiation for every route: the one reading of ``Accept`` and ``Accept-Language``.
 
-An offer's quality is the q of the most specific media range that names one of its media types
-(RFC 9110, section 12.5.1): the type itself (its own media type before its aliases), then
-``type/*``, then ``*/*``. ``q=0`` refuses an offer, a q that is not a number counts as 0, and a
-tie goes to the offer listed first. What is on offer is data kept where it is used: the result
-formats in :mod:`ketenontologie.sparql.results`, the document formats in
-:mod:`ketenontologie.publication.formats`, the page languages in
+An offer's quality is the q of the most specific media range that matches it (RFC 9110,
+section 12.5.1): its own media type, then one of its aliases (other names of the same format,
+such as ``application/json`` for SPARQL JSON), then ``type/*`` of its own media type (the type
+it is sent as: ``application/*`` does not match HTML, sent as ``text/html``, nor ``text/*``
+SPARQL XML, sent as ``application/sparql-results+xml``), then ``*/*``. ``q=0`` refuses an offer,
+a q that is not a number counts as 0, and a tie goes to the offer listed first. What is on offer
+is data kept where it is used: the result formats in :mod:`ketenontologie.sparql.results`, the
+document formats in :mod:`ketenontologie.publication.formats`, the page languages in
 :mod:`ketenontologie.publication.words`.
 
 * :func:`choose`: SPARQL results and graphs (``/sparql``, ``/graphs``, ``/designs``, named
-  queries), with ``format=`` winning over ``Accept``;
+  queries), with ``format=``/``output=`` winning over ``Accept`` when they name a format that
+  can carry the result, and ``Accept`` deciding otherwise;
 * :func:`choose_document`: linked-data documents, with an extension winning over ``Accept``;
 * :func:`choose_report`: the validation report (JSON or Turtle);
+* :func:`choose_diff`: what changed between two versions of a design (text, JSON, Markdown or
+  RDF Patch), with ``format=`` winning over ``Accept``;
 * :func:`choose_language`: the language of a page (``?lang=``, then ``Accept-Language``);
 * :func:`prefers_html`: whether an error is answered with a page (a browser) or JSON.
 
@@ -19,6 +24,10 @@ formats in :mod:`ketenontologie.sparql.results`, the document formats in
 'xml'
 >>> choose("*/*", kind="graph").name
 'turtle'
+>>> choose("*/*", kind="graph", format=["json"]).name  # SPARQLWrapper's JSON on a CONSTRUCT
+'jsonld'
+>>> choose("text/*", kind="solutions").name
+'csv'
 >>> choose_document("text/turtle;q=0.9, application/ld+json").name
 'jsonld'
 >>> choose_document("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8").name
@@ -32,7 +41,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Literal, TypeVar
 
-from ketenontologie.errors import BadRequestError, NotAcceptableError
+from ketenontologie.changes import DiffFormat
+from ketenontologie.errors import BadRequestError, ConflictingFormatError, NotAcceptableError
 from ketenontologie.publication.formats import (
     FORMATS,
     HTML,
@@ -46,7 +56,9 @@ from ketenontologie.sparql.results import ResultFormat, format_by_name, formats_
 from ketenontologie.sparql.text import ResultKind
 
 __all__ = [
+    "DIFF_MEDIA_TYPES",
     "choose",
+    "choose_diff",
     "choose_document",
     "choose_language",
     "choose_report",
@@ -96,11 +108,16 @@ def parse_accept(header: str) -> list[tuple[str, float]]:
 
 
 def quality(media_types: Sequence[str], ranges: Ranges) -> float:
-    """The q that ``ranges`` give an offer known by ``media_types`` (its own type first): that of
-    the most specific range naming one of them; 0 when none does.
+    """The q that ``ranges`` give an offer known by ``media_types`` (the type it is sent as
+    first, then its aliases): that of the most specific range matching it; 0 when none does.
+
+    A ``type/*`` range matches the offer's own media type only: an alias is another name a
+    client may ask for exactly, not the type of what is sent.
 
     >>> quality(("text/turtle",), parse_accept("text/*;q=0.3, text/turtle;q=0.8, */*"))
     0.8
+    >>> quality(("text/html", "application/xhtml+xml"), parse_accept("application/*"))
+    0.0
     """
     best = (-1, 0.0)
     for rank, media in enumerate(media_types):
@@ -108,7 +125,7 @@ def quality(media_types: Sequence[str], ranges: Ranges) -> float:
         for accepted, q in ranges:
             if accepted == media:
                 specificity = 3 if rank == 0 else 2
-            elif accepted == f"{top}/*":
+            elif rank == 0 and accepted == f"{top}/*":
                 specificity = 1
             elif accepted == "*/*":
                 specificity = 0
@@ -131,28 +148,65 @@ def _best(
     return chosen, best
 
 
-def choose(accept: str | None, *, kind: ResultKind, format: str | None = None) -> ResultFormat:
-    """The format of a query result of ``kind``: ``format`` (a name or media type) when given,
-    else the best by ``Accept``, else the first; :class:`NotAcceptableError` when none will do."""
+def choose(
+    accept: str | None,
+    *,
+    kind: ResultKind,
+    format: str | Sequence[str] | None = None,
+) -> ResultFormat:
+    """The format of a query result of ``kind``.
+
+    ``format`` holds the values of the ``format`` and ``output`` parameters (one value or
+    several). A value that names a format able to carry the result wins over ``Accept``; values
+    that name the same format are one; a value that cannot carry this kind of result (``csv``
+    for a CONSTRUCT) or that names no format at all is passed over, and ``Accept`` decides, so
+    that a parameter never refuses what ``Accept`` would take. Two values naming two different
+    formats that can both carry the result: :class:`ConflictingFormatError`. Without a usable
+    value: the best by ``Accept``, else the first; :class:`NotAcceptableError` when none will do.
+
+    >>> choose("*/*", kind="graph", format=["tsv", "text/tab-separated-values"]).name
+    'turtle'
+    """
     options = formats_for(kind)
-    if format:
-        chosen = format_by_name(format, kind=kind)
-        if chosen is None:
-            raise NotAcceptableError(
-                f"format={format!r} cannot carry a {kind} result. Use one of: "
-                f"{', '.join(f.name for f in options)}."
-            )
-        return chosen
+    values = [format] if isinstance(format, str) else list(format or ())
+    named = _named(values, kind)
+    if named is not None:
+        return named
     if not accept or not accept.strip():
         return options[0]
     best, q = _best(options, parse_accept(accept), lambda fmt: (fmt.media_type, *fmt.aliases))
     if q <= 0:
+        passed = [value for value in values if value.strip()]
+        given = f" (format/output {', '.join(map(repr, passed))} cannot carry it either)"
         raise NotAcceptableError(
-            f"None of the media types in Accept ({accept}) can carry a {kind} result. "
+            f"None of the media types in Accept ({accept}) can carry a {kind} result"
+            f"{given if passed else ''} (geen gevraagd formaat past bij dit resultaat). "
             f"Accept one of: {', '.join(f.media_type for f in options)}, or add "
             f"format=<{'|'.join(f.name for f in options)}>."
         )
     return best
+
+
+def _named(values: Sequence[str], kind: ResultKind) -> ResultFormat | None:
+    """The one format of ``kind`` that ``values`` name, if any; refuse two different ones."""
+    found: dict[str, tuple[ResultFormat, list[str]]] = {}
+    for value in values:
+        if not value.strip():
+            continue  # SPARQLWrapper sends an empty second value where it has no media type
+        fmt = format_by_name(value, kind=kind)
+        if fmt is not None:
+            found.setdefault(fmt.name, (fmt, []))[1].append(value)
+    if len(found) > 1:
+        named = "; ".join(
+            f"{' and '.join(map(repr, given))} name {fmt.name} ({fmt.media_type})"
+            for fmt, given in found.values()
+        )
+        raise ConflictingFormatError(
+            f"The format and output parameters name different formats for this {kind} result: "
+            f"{named} (format en output noemen verschillende formaten). Give one of them, or "
+            "the same one each time."
+        )
+    return next((fmt for fmt, _ in found.values()), None)
 
 
 def choose_document(
@@ -201,6 +255,43 @@ def choose_report(accept: str | None) -> Literal["json", "turtle"]:
         raise NotAcceptableError(
             f"The report is JSON (application/json) or Turtle (text/turtle); Accept ({accept}) "
             "takes neither."
+        )
+    return name
+
+
+DIFF_MEDIA_TYPES: dict[DiffFormat, tuple[str, ...]] = {
+    "text": ("text/plain",),
+    "json": _JSON,
+    "markdown": ("text/markdown", "text/x-markdown"),
+    "patch": ("application/rdf-patch",),
+}
+"""The formats of a diff and their media types (its own first), in the order offered."""
+
+
+def choose_diff(accept: str | None, *, format: str | None = None) -> DiffFormat:
+    """The format of a diff: ``format`` when given, else the best by ``Accept``, else text.
+
+    >>> choose_diff("text/markdown, text/plain;q=0.5"), choose_diff("*/*", format="patch")
+    ('markdown', 'patch')
+    """
+    offers = tuple(DIFF_MEDIA_TYPES.items())
+    if format:
+        for name, _ in offers:
+            if format in (name, *DIFF_MEDIA_TYPES[name]):
+                return name
+        raise NotAcceptableError(
+            f"format={format!r} is not a format of a diff. Use one of: "
+            f"{', '.join(name for name, _ in offers)}."
+        )
+    if not accept or not accept.strip():
+        return offers[0][0]
+    (name, _), q = _best(offers, parse_accept(accept), lambda offer: offer[1])
+    if q <= 0:
+        raise NotAcceptableError(
+            f"None of the media types in Accept ({accept}) can carry a diff (geen van de "
+            "gevraagde formaten is beschikbaar). Accept one of: "
+            f"{', '.join(media for _, (media, *_) in offers)}, or add "
+            f"format=<{'|'.join(name for name, _ in offers)}>."
         )
     return name
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from fastapi import APIRouter, Request
@@ -24,7 +24,7 @@ from ketenontologie.queries import NamedQuery
 
 from .negotiation import choose_language
 
-__all__ = ["CSP", "page_router"]
+__all__ = ["CSP", "page_router", "query_page"]
 
 CSP = "; ".join(
     [
@@ -158,6 +158,40 @@ def _examples(queries: Mapping[str, NamedQuery], lang: Language) -> list[dict[st
     return examples
 
 
+def query_page(
+    request: Request,
+    *,
+    lang: str | None,
+    queries: Mapping[str, NamedQuery] | None = None,
+    unknown: Literal["ignore", "refuse"] = "ignore",
+    vary: str | None = None,
+) -> HTMLResponse:
+    """The query page in the language ``lang`` or ``Accept-Language`` choose, with ``queries``
+    (by default the application's) as examples; ``vary`` names a further header the answer
+    depends on (``/sparql`` shows the page to a browser only)."""
+    chosen = choose_language(lang, request.headers.get("accept-language"), unknown=unknown)
+    texts = _TEXTS[chosen]
+    base = str(request.base_url)
+    examples = request.app.state.queries if queries is None else queries
+    config = {
+        "lang": chosen,
+        "endpoint": f"{base}sparql",
+        "prefixes": f"{base}assets/sparql/prefixes.json",
+        "texts": {"tab": texts["tab"]},
+        "start": f"{texts['start_comment']}\n{_START}",
+        "queries": _examples(examples, chosen),
+    }
+    html = _template().render(lang=chosen, t=texts, config=config, assets="/assets/")
+    return HTMLResponse(
+        html,
+        headers={
+            **_HEADERS,
+            "Vary": ", ".join(filter(None, (vary, "Accept-Language"))),
+            "Content-Language": chosen,
+        },
+    )
+
+
 def page_router(queries: Mapping[str, NamedQuery]) -> APIRouter:
     """The page and its assets, with ``queries`` as the example buttons."""
     router = APIRouter(include_in_schema=False)
@@ -165,22 +199,7 @@ def page_router(queries: Mapping[str, NamedQuery]) -> APIRouter:
     @router.get("/")
     async def page(request: Request, lang: str | None = None) -> HTMLResponse:
         """The query page in the chosen language."""
-        chosen = choose_language(lang, request.headers.get("accept-language"), unknown="refuse")
-        texts = _TEXTS[chosen]
-        base = str(request.base_url)
-        config = {
-            "lang": chosen,
-            "endpoint": f"{base}sparql",
-            "prefixes": f"{base}assets/sparql/prefixes.json",
-            "texts": {"tab": texts["tab"]},
-            "start": f"{texts['start_comment']}\n{_START}",
-            "queries": _examples(queries, chosen),
-        }
-        html = _template().render(lang=chosen, t=texts, config=config, assets="/assets/")
-        return HTMLResponse(
-            html,
-            headers={**_HEADERS, "Vary": "Accept-Language", "Content-Language": chosen},
-        )
+        return query_page(request, lang=lang, queries=queries, unknown="refuse")
 
     @router.get("/assets/sparql/prefixes.json")
     async def prefixes() -> Response:

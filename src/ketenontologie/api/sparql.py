@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 import pyoxigraph as ox
@@ -10,6 +11,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ketenontologie.errors import BadRequestError, UnsupportedMediaTypeError
+from ketenontologie.namespaces import is_version
 from ketenontologie.sparql.results import FORMATS, RDF_FORMATS
 from ketenontologie.store import run_update
 
@@ -19,6 +21,7 @@ from .common import (
     client_of,
     dataset_from,
     form_fields,
+    format_values,
     inference_from,
     media_type_of,
     read_text_body,
@@ -28,7 +31,8 @@ from .common import (
     store_of,
 )
 from .errors import READ_ERRORS, WRITE_ERRORS
-from .negotiation import choose
+from .negotiation import choose, prefers_html
+from .page import query_page
 
 __all__ = ["router", "service_description"]
 
@@ -42,6 +46,12 @@ _QUERY_DOC = (
     "A result cut at the row limit says so in `Ketenontologie-Result-Truncated` (and in JSON "
     'with `"truncated": true`). SERVICE, and FROM/FROM NAMED/default-graph-uri/named-graph-uri '
     "naming graphs that are not stored, are refused with 400."
+)
+_FORMAT_DOC = (
+    "A result format beside Accept (SPARQLWrapper, Virtuoso and Fuseki send it): json, xml, csv, "
+    "tsv for tables; turtle/ttl/n3, ntriples/nt, jsonld/json-ld/json, rdfxml/rdf+xml/rdf/xml for "
+    "graphs; or a media type. A value that cannot carry the result is passed over (Accept "
+    "decides); two values naming different formats that both could are refused with 400."
 )
 _RESULT_CONTENT: dict[str, dict[str, object]] = {fmt.media_type: {} for fmt in FORMATS}
 _QUERY_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -64,23 +74,28 @@ async def query_get(
     default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
     named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = [],  # noqa: B006
     inference: str | None = None,
-    format: str | None = None,
+    format: Annotated[list[str], Query(description=_FORMAT_DOC)] = [],  # noqa: B006
+    output: Annotated[list[str], Query(description="the same as format")] = [],  # noqa: B006
     inference_header: Annotated[str | None, Header(alias=INFERENCE_HEADER)] = None,
 ) -> Response:
-    """Answer a query given in the URL, or describe the service when there is none."""
+    """Answer a query given in the URL; without one, the query page for a browser, else the
+    service description."""
     if "update" in request.query_params:
         raise BadRequestError(
             "Updates are not accepted by GET. POST them to /sparql/update with the update token."
         )
     text = single(query, name="query")
     if text is None:
-        return service_description(request, format=format)
+        if prefers_html(request.headers.get("accept")):
+            # A browser opening the endpoint gets the query page, as Fuseki and Oxigraph do.
+            return query_page(request, lang=request.query_params.get("lang"), vary="Accept")
+        return service_description(request, format=[*format, *output])
     return await answer_query(
         request,
         text,
         dataset=dataset_from(default_graph_uri, named_graph_uri),
         inference=inference_from(inference, inference_header),
-        format=format,
+        format=[*format, *output],
     )
 
 
@@ -118,7 +133,7 @@ async def query_post(
     default = params.getlist("default-graph-uri")
     named = params.getlist("named-graph-uri")
     inference = params.get("inference")
-    format = params.get("format")
+    format = format_values(request)
     media_type, charset = media_type_of(request)
     if media_type == "application/x-www-form-urlencoded":
         fields = await form_fields(request)
@@ -130,7 +145,7 @@ async def query_post(
         default = default + fields.get("default-graph-uri", [])
         named = named + fields.get("named-graph-uri", [])
         inference = single(fields.get("inference", []), name="inference") or inference
-        format = single(fields.get("format", []), name="format") or format
+        format = format_values(request, fields)
     elif media_type == "application/sparql-query":
         text = await read_text_body(request, charset=charset)
     else:
@@ -234,7 +249,7 @@ _FORMAT_IRIS = {
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
-def service_description(request: Request, *, format: str | None) -> Response:
+def service_description(request: Request, *, format: Sequence[str]) -> Response:
     """The W3C service description of this service, in the negotiated RDF format.
 
     Two ``sd:Service``: the query endpoint (``/sparql``: SPARQL 1.1 Query, the union default
@@ -299,6 +314,8 @@ def service_description(request: Request, *, format: str | None) -> Response:
     ]
     named = []
     for graph in store_of(request).graphs():
+        if is_version(graph):
+            continue  # named by FROM, never in the default dataset (docs/service.md)
         node = ox.BlankNode()
         named.append(node)
         triples += [

@@ -18,14 +18,9 @@ import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openpyxl
 import pyoxigraph as ox
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ketenontologie.authoring.model import (
     LANGUAGES,
@@ -53,6 +48,10 @@ from ketenontologie.authoring.vocabulary import (
 )
 from ketenontologie.errors import AuthoringBoundsError, SpreadsheetLayoutError, UnsafeInputError
 
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is read or written: it is slow to load
+    import openpyxl
+    from openpyxl.worksheet.worksheet import Worksheet
+
 __all__ = ["MAX_ROWS", "MAX_UNPACKED_BYTES", "MEDIA_TYPE", "read_workbook", "write_workbook"]
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,7 +70,6 @@ _OTHER = "Overig"
 _LISTS = "Lijsten"
 _README = "Toelichting"
 _OTHER_COLUMNS = ("onderwerp", "eigenschap", "waarde", "soort", "taal", "datatype")
-_BOLD = Font(bold=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +106,22 @@ def _set(sheet: Worksheet, row: int, column: int, value: str | bool | None) -> N
 def _header(sheet: Worksheet, headers: Sequence[str]) -> None:
     for index, header in enumerate(headers, 1):
         _set(sheet, 1, index, header)
-        sheet.cell(row=1, column=index).font = _BOLD
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(header) + 6))
+        sheet.cell(row=1, column=index).font = _bold()
+        sheet.column_dimensions[_letter(index)].width = max(12, min(40, len(header) + 6))
     sheet.freeze_panes = "A2"
+
+
+def _bold() -> Any:
+    from openpyxl.styles import Font
+
+    return Font(bold=True)
+
+
+def _letter(index: int) -> str:
+    """The letter of a column (1 is A), as openpyxl names it."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
 
 
 def _fits_cell(text: str, *, many: bool) -> bool:
@@ -142,7 +153,7 @@ def _lists(book: openpyxl.Workbook) -> dict[str, str]:
     ]
     ranges = {}
     for index, (name, values) in enumerate(columns, 1):
-        letter = get_column_letter(index)
+        letter = _letter(index)
         _set(sheet, 1, index, name)
         for row, value in enumerate(values, 2):
             _set(sheet, row, index, value)
@@ -153,10 +164,12 @@ def _lists(book: openpyxl.Workbook) -> dict[str, str]:
 
 def _drop_down(sheet: Worksheet, formula: str, column: int) -> None:
     # "information": the list is offered, and a value outside it (an IRI) is still allowed.
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     check = DataValidation(
         type="list", formula1=formula, allow_blank=True, errorStyle="information"
     )
-    letter = get_column_letter(column)
+    letter = _letter(column)
     check.add(f"{letter}2:{letter}1000")
     sheet.add_data_validation(check)
 
@@ -189,6 +202,8 @@ _README_TEXT = (
 def write_workbook(quads: Sequence[ox.Quad | ox.Triple]) -> bytes:
     """The design as an ``.xlsx`` workbook; with no statements, the empty template."""
     design = design_from_quads(quads)
+    import openpyxl
+
     book = openpyxl.Workbook()
     readme = book.active
     assert readme is not None
@@ -196,7 +211,7 @@ def write_workbook(quads: Sequence[ox.Quad | ox.Triple]) -> bytes:
     for row, (nl, en) in enumerate(_README_TEXT, 1):
         _set(readme, row, 1, nl)
         _set(readme, row, 2, en)
-    readme["A1"].font = readme["B1"].font = _BOLD
+    readme["A1"].font = readme["B1"].font = _bold()
     readme.column_dimensions["A"].width = readme.column_dimensions["B"].width = 90
     other_rows: list[list[str | None]] = []
     blocks: list[list[str | None]] = []
@@ -380,7 +395,7 @@ def _rows(
                 name,
                 problem=f"the sheet {title!r} has a column {text!r} that a design does not have",
                 hint="Use the columns of the template: " + ", ".join(allowed),
-                where=f"{title}!{get_column_letter(index + 1)}1",
+                where=f"{title}!{_letter(index + 1)}1",
             )
         columns[index] = key
     for column in required:
@@ -409,11 +424,11 @@ def _rows(
                     name,
                     problem=f"the sheet {title!r} has a value in a column without a heading",
                     hint="Give the column a heading or clear the cell",
-                    where=f"{title}!{get_column_letter(index + 1)}{number}",
+                    where=f"{title}!{_letter(index + 1)}{number}",
                 )
             found[columns[index]] = (
                 text,
-                Place(where=f"{title}!{get_column_letter(index + 1)}{number}"),
+                Place(where=f"{title}!{_letter(index + 1)}{number}"),
             )
         if found:
             yield number, found
@@ -425,6 +440,8 @@ def read_workbook(
     """Read a workbook design into quads and the sheet and cell of each subject and statement."""
     _check_archive(data, name)
     try:
+        import openpyxl
+
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
         raise SpreadsheetLayoutError(

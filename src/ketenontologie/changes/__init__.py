@@ -33,7 +33,7 @@ from ketenontologie.changes.canonical import (
 from ketenontologie.changes.compare import Design, Version, compare, read_design
 from ketenontologie.changes.git import read_revision
 from ketenontologie.changes.model import KINDS, Change, Comparison, FailOn, Finding, Kind
-from ketenontologie.changes.render import DiffFormat, describe, render, to_dict
+from ketenontologie.changes.render import DiffFormat, describe, render, summary_line, to_dict
 
 __all__ = [
     "KINDS",
@@ -53,6 +53,7 @@ __all__ = [
     "read_patch",
     "read_revision",
     "render",
+    "summary_line",
     "to_dict",
     "write_patch",
 ]

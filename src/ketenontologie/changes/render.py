@@ -37,7 +37,7 @@ from ketenontologie.changes.canonical import write_patch
 from ketenontologie.changes.model import KINDS, Change, Comparison, Kind, Value
 from ketenontologie.namespaces import PREFIXES
 
-__all__ = ["DiffFormat", "Language", "describe", "render", "to_dict"]
+__all__ = ["DiffFormat", "Language", "describe", "render", "summary_line", "to_dict"]
 
 DiffFormat: TypeAlias = Literal["text", "json", "markdown", "patch"]
 """Formats of a comparison."""
@@ -308,6 +308,30 @@ def _summary_line(comparison: Comparison, lang: Language) -> str:
         f"{'violation' if findings['newViolations'] == 1 else 'violations'}), "
         f"{findings['fixed']} fixed."
     )
+
+
+def summary_line(comparison: Comparison, *, lang: Language = "nl") -> str:
+    """The comparison in one line: each kind of change with its count, then the findings.
+
+    >>> summary_line(Comparison((), frozenset(), frozenset()), lang="en")
+    'No changes.'
+    """
+    if not comparison.changed:
+        return _word("no-changes", lang)
+    counts = comparison.summary()["kinds"]
+    parts = [
+        kind_label(kind, lang=lang) + (f" ({count})" if count > 1 else "")
+        for kind, count in counts.items()
+        if kind not in ("finding-new", "finding-fixed")
+    ]
+    findings = comparison.summary()["findings"]
+    line = "; ".join(parts) if parts else _word("no-changes", lang).rstrip(".")
+    if findings["new"] or findings["fixed"]:
+        line += (
+            f"; {_word('findings', lang).lower()}: {findings['new']} {_word('new', lang)}, "
+            f"{findings['fixed']} {_word('fixed', lang)}"
+        )
+    return line[:1].upper() + line[1:] + "."
 
 
 def _text(comparison: Comparison, lang: Language) -> str:

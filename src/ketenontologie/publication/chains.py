@@ -9,7 +9,7 @@ faked.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
 from rdflib import Graph, URIRef
@@ -33,6 +33,7 @@ __all__ = [
     "Checked",
     "ReportView",
     "ResultView",
+    "VersionLine",
     "chain_page",
     "check_design",
     "report_view",
@@ -120,6 +121,26 @@ class Switch:
 
 
 @dataclass(frozen=True)
+class VersionLine:
+    """One version in a design's history, as the design page lists it."""
+
+    design_id: str
+    number: int
+    stored: str | None
+    """When it was stored (ISO 8601, UTC), None when unknown."""
+    name: str | None
+    summary: str
+    """What changed since the version before it, in one line."""
+    href: str
+    """The version itself."""
+    diff: str | None
+    """What changed since the version before it, in full (None for the first)."""
+    current: bool
+    deleted: bool
+    """True for the last version of a design that was deleted."""
+
+
+@dataclass(frozen=True)
 class ChainPage:
     """Everything the design page shows beyond the generic resource view."""
 
@@ -131,6 +152,8 @@ class ChainPage:
     validation_error: str | None
     inferred: bool
     switch: Switch
+    history: list[VersionLine] = field(default_factory=list)
+    """The versions of the design(s) the chain is in, when the service keeps them."""
 
 
 def _link(named: Named, links: Links) -> Link:
@@ -233,6 +256,7 @@ def chain_page(
     show_inferred: bool = False,
     switch: Switch | None = None,
     check: Callable[[Graph], Checked] = check_design,
+    history: Sequence[VersionLine] = (),
 ) -> ChainPage:
     """The design page of ``chain``: facts, diagram and rule check of ``design``.
 
@@ -274,4 +298,5 @@ def chain_page(
         validation_error=validation_error,
         inferred=show_inferred,
         switch=switch or Switch("?inferred=true", say["show_inferred"]),
+        history=list(history),
     )

@@ -2,7 +2,8 @@
 
 :class:`LinkedData` makes a :class:`Document` for every path it publishes under the base IRI:
 ``/def`` and ``/shapes`` (hash IRIs), ``/doc/{type}/{ref}`` about the thing
-``/id/{type}/{ref}``, the named graphs ``/graph/…`` and the VoID description; files under
+``/id/{type}/{ref}``, ``/doc?uri=<IRI>`` about any other IRI a stored design describes (a design
+in its author's own namespace), the named graphs ``/graph/…`` and the VoID description; files under
 ``/dumps/``; and the page that helps when nothing is published at a path
 (:class:`~ketenontologie.errors.NotPublishedError`). A document gives its RDF in any of its
 formats and its page for an :class:`Ask`. Which format and language a client gets, and what the
@@ -31,6 +32,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -51,9 +53,16 @@ from ketenontologie.namespaces import (
     design_graph,
     inferred_graph,
     is_inferred,
+    is_version,
     shapes_graph,
 )
-from ketenontologie.publication.chains import Checked, Switch, chain_page, check_design
+from ketenontologie.publication.chains import (
+    Checked,
+    Switch,
+    VersionLine,
+    chain_page,
+    check_design,
+)
 from ketenontologie.publication.formats import (
     FORMATS,
     GRAPH_FORMATS,
@@ -67,7 +76,13 @@ from ketenontologie.publication.graphs import (
     service_vocabulary,
     service_vocabulary_view,
 )
-from ketenontologie.publication.links import ServiceLinks, local_path
+from ketenontologie.publication.links import (
+    ServiceLinks,
+    about_path,
+    local_path,
+    service_path,
+    with_query,
+)
 from ketenontologie.publication.model import (
     Link,
     Text,
@@ -88,7 +103,7 @@ from ketenontologie.publication.void import (
 )
 from ketenontologie.publication.words import LANGUAGES, Language, words
 from ketenontologie.sparql.results import format_by_name
-from ketenontologie.store import GraphStore
+from ketenontologie.store import GraphStore, QueryDataset
 from ketenontologie.store.remote import ADMIN
 
 __all__ = ["Ask", "Document", "Dump", "LinkedData"]
@@ -110,6 +125,9 @@ class Ask:
     lang_given: bool = False
     """True when ``?lang=`` was given: links on the page then keep it."""
     inferred: bool = False
+    address: str | None = None
+    """Where the service is reached (the request's base URL or the configured public URL):
+    VoID names the endpoint and the dumps there. None: under the base IRI."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +143,8 @@ class Document:
     formats: tuple[DocumentFormat, ...] = FORMATS
     page_is_file: bool = True
     """False when the page has no file of its own (a graph's files are its dumps)."""
+    query: str = ""
+    """The query that picks the document at ``stem`` (``uri=…`` at ``/doc``), on each file too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +159,16 @@ class Dump:
 class LinkedData:
     """The documents about the graphs in ``store``, with IRIs under ``base_iri``."""
 
-    def __init__(self, store: GraphStore, *, base_iri: str = BASE) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        base_iri: str = BASE,
+        history: Callable[[str, Language], Sequence[VersionLine]] | None = None,
+    ) -> None:
+        """``history`` gives a design's versions for its chain's page (the service keeps them)."""
         self.store = store
+        self._history = history
         self.base = base_iri.rstrip("/")
         self.bases = tuple(dict.fromkeys((self.base, BASE)))
         self._parsed: OrderedDict[tuple[str, object], Graph] = OrderedDict()
@@ -181,10 +209,12 @@ class LinkedData:
                 self._parsed.popitem(last=False)
         return graph
 
-    def select(self, query: str) -> list[dict[str, dict[str, str]]]:
+    def select(
+        self, query: str, *, dataset: QueryDataset | None = None
+    ) -> list[dict[str, dict[str, str]]]:
         """The bindings of a SELECT query (SPARQL JSON results' ``bindings``)."""
         assert _JSON is not None
-        result = self.store.query(query, format=_JSON, inference=True)
+        result = self.store.query(query, format=_JSON, inference=True, dataset=dataset)
         bindings: list[dict[str, dict[str, str]]] = json.loads(result.body)["results"]["bindings"]
         return bindings
 
@@ -208,17 +238,52 @@ class LinkedData:
 
     def graph_infos(self) -> list[GraphInfo]:
         """Every named graph with its number of triples."""
-        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        count = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        rows = self.select(count)
+        versions = tuple(name for name in self.store.graphs() if is_version(name))
+        if versions:  # never in the default dataset: named one by one
+            rows += self.select(count, dataset=QueryDataset(named_graphs=versions))
         counts = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
         return [
             GraphInfo(name, counts.get(name, 0)) for name in self.store.graphs() if dump_path(name)
         ]
 
-    def links(self, ask: Ask) -> ServiceLinks:
-        """Where the links on the page ``ask`` asks for go."""
+    def links(self, ask: Ask, *, described: Iterable[str] = ()) -> ServiceLinks:
+        """Where the links on the page ``ask`` asks for go; ``described``: the IRIs on it that
+        are at ``/doc?uri=…`` (see :meth:`described`)."""
         return ServiceLinks(
-            self.bases, lang=ask.lang, explicit=ask.lang_given, current=ask.path, query=ask.query
+            self.bases,
+            lang=ask.lang,
+            explicit=ask.lang_given,
+            current=ask.path,
+            query=ask.query,
+            described=frozenset(described),
         )
+
+    def home(self, iri: str, *, extension: str | None = None, query: str = "") -> str | None:
+        """The path of its own of the document about ``iri`` (``/doc/{kind}/{ref}``, ``/def#…``,
+        ``/graph/…``; with ``extension``, its file), ``query`` added; None for an IRI that has
+        none: its document, if any, is at ``/doc?uri=…`` (:meth:`about`)."""
+        path = local_path(iri, self.bases)
+        if path is None or service_path(path) is None:
+            return None
+        links = ServiceLinks(self.bases)
+        found = links.href(iri) if extension is None else links.download(iri, extension)
+        return None if found is None else with_query(found, query)
+
+    def described(self, iris: Iterable[str]) -> frozenset[str]:
+        """Those of ``iris`` without a path of their own (:meth:`home`) that a stored design
+        describes, as the subject of one of its triples: they have a page at ``/doc?uri=…``."""
+        wanted = sorted({iri for iri in iris if _usable_iri(iri) and self.home(iri) is None})
+        found: set[str] = set()
+        for start in range(0, len(wanted), 200):
+            values = " ".join(f"<{iri}>" for iri in wanted[start : start + 200])
+            rows = self.select(
+                f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+                f'FILTER(STRSTARTS(STR(?g), "{design_graph("")}")) }}'
+            )
+            found.update(row["s"]["value"] for row in rows)
+        return frozenset(found)
 
     def _check(self, design: Graph) -> Checked:
         """The rule check of ``design``, run once per version of the design."""
@@ -336,12 +401,12 @@ class LinkedData:
             return _serialize([self.graph(name)], fmt)
 
         def page() -> str:
-            links = self.links(ask)
             graph = self.graph(name)
-            chains: list[tuple[str, Text]] = []
+            found: set[URIRef] = set()
             if kind_of(name)[0] == "design":
                 found = {c for c in graph.subjects(RDF.type, KETEN.Chain) if isinstance(c, URIRef)}
-                chains = [(str(c), label_of(graph, c, links.lang)) for c in sorted(found)]
+            links = self.links(ask, described=self.described(str(c) for c in found))
+            chains = [(str(c), label_of(graph, c, links.lang)) for c in sorted(found)]
             view = graph_view(
                 name, triples=len(graph), stored=self.store.graphs(), chains=chains, links=links
             )
@@ -381,7 +446,32 @@ class LinkedData:
         found = self._find(kind, ref)
         if found is None:
             raise NotPublishedError(ask.path)
-        iri, graphs = found
+        return self._document(ask, *found, stem=f"/doc/{kind}/{ref}")
+
+    def about(self, ask: Ask, iri: str) -> Document:
+        """``/doc?uri=<IRI>``: the document about an IRI that has no path of its own here
+        (:meth:`home`), such as a thing of a design in its author's namespace. Only IRIs a
+        stored design describes are published; nothing is ever fetched."""
+        if not _usable_iri(iri):
+            raise NotPublishedError(
+                ask.path,
+                f"{iri!r} is not an absolute IRI (geen absolute IRI); give one as ?uri=….",
+            )
+        if iri not in self.described([iri]):
+            raise NotPublishedError(
+                ask.path,
+                f"No stored chain design describes <{iri}> (geen opgeslagen ketenontwerp "
+                "beschrijft deze IRI). Upload the design through /designs to publish it here.",
+            )
+        graphs = self.graphs_about(iri)
+        return self._document(
+            ask, URIRef(iri), graphs, stem="/doc", query=about_path(iri).partition("?")[2]
+        )
+
+    def _document(
+        self, ask: Ask, iri: URIRef, graphs: Sequence[str], *, stem: str, query: str = ""
+    ) -> Document:
+        """The document about ``iri``, stated in ``graphs``, published at ``stem``."""
         asserted = [g for g in graphs if not is_inferred(g)]
         designs = [g[len(design_graph("")) :] for g in asserted if g.startswith(design_graph(""))]
         inferred_names = [g for g in graphs if is_inferred(g)]
@@ -395,7 +485,7 @@ class LinkedData:
         def page() -> str:
             return self._page(ask, iri, data, inferred, designs)
 
-        return Document(f"/doc/{kind}/{ref}", rdf, page)
+        return Document(stem, rdf, page, query=query)
 
     def _incoming(self, iri: URIRef) -> tuple[list[tuple[URIRef, URIRef]], Graph]:
         """What refers to ``iri`` (in asserted graphs): (subject, predicate) pairs, and the
@@ -421,17 +511,25 @@ class LinkedData:
     def _page(
         self, ask: Ask, iri: URIRef, data: Graph, inferred: Graph, designs: Sequence[str]
     ) -> str:
-        links = self.links(ask)
-        files = downloads_for(links, str(iri))
-        render = functools.partial(render_page, links=links, alternates=files, files=files)
         if iri == SCHEME:
-            return render(
+            links = self.links(ask)
+            files = downloads_for(links, str(iri))
+            return render_page(
                 "scheme.html",
+                links=links,
+                alternates=files,
+                files=files,
                 title=label_of(data, iri, links.lang).value,
                 section="scheme",
                 view=scheme_view(data, iri, links=links),
             )
         incoming, labels = self._incoming(iri)
+        shown = [data, inferred] if ask.inferred else [data]
+        on_page = {str(term) for graph in shown for triple in graph for term in triple}
+        on_page |= {str(term) for pair in incoming for term in pair}
+        links = self.links(ask, described=self.described(on_page))
+        files = downloads_for(links, str(iri))
+        render = functools.partial(render_page, links=links, alternates=files, files=files)
         context = union(self.graph(ONTOLOGY_GRAPH), self.graph(SCHEME_GRAPH), data, labels)
         chains = sorted({c for c in data.subjects(RDF.type, KETEN.Chain) if isinstance(c, URIRef)})
         view = resource_view(
@@ -459,6 +557,9 @@ class LinkedData:
                 show_inferred=ask.inferred,
                 switch=switch,
                 check=self._check,
+                history=[]
+                if self._history is None
+                else [line for d in designs for line in self._history(d, links.lang)],
             )
             return render("chain.html", view=view, chain=page, wide=True)
         return render("resource.html", view=view, inferred_switch=switch)
@@ -507,17 +608,42 @@ class LinkedData:
             for n in list(dict.fromkeys(chosen))[:limit]
         ]
 
+    def _iri_suggestions(self, wanted: str, ask: Ask, *, limit: int = 8) -> list[Link]:
+        """IRIs the stored designs describe that look like ``wanted`` (a ``/doc?uri=``)."""
+        rows = self.select(
+            "SELECT DISTINCT ?s ?label WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER(isIRI(?s) && STRSTARTS(STR(?g), "{design_graph("")}")) '
+            f"OPTIONAL {{ GRAPH ?h {{ ?s <{RDFS.label}>|<{SKOS.prefLabel}> ?label }} }} }}"
+        )
+        known: dict[str, str] = {}
+        for row in rows:
+            iri, label = row["s"]["value"], row.get("label", {})
+            if iri not in known or label.get("xml:lang") == ask.lang:
+                known[iri] = label.get("value") or iri
+        lowered = {iri.lower(): iri for iri in sorted(known)}
+        tail = wanted.lower().rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        chosen = _closest(wanted.lower(), lowered, limit=limit)
+        chosen += sorted(i for i in lowered if len(tail) > 2 and tail in i)
+        picked = list(dict.fromkeys(lowered[i] for i in chosen))[:limit]
+        links = self.links(ask, described=picked)
+        return [Link(Text(known[iri]), iri, links.href(iri)) for iri in picked]
+
     def not_found_page(self, ask: Ask, *, reason: str | None = None) -> str:
         """The page that helps when nothing is published at ``ask.path``: ``reason``, IRIs that
-        look like the path, and the ways in."""
+        look like the path (or like the IRI asked for at ``/doc?uri=…``), and the ways in."""
         links = self.links(ask)
+        wanted = ""
+        if ask.path == "/doc" or ask.path.startswith("/doc."):
+            wanted = (parse_qs(ask.query).get("uri") or [""])[-1]
         return render_page(
             "not_found.html",
             links=links,
             title={"nl": "Niet gevonden", "en": "Not found"}[links.lang],
-            path=ask.path,
+            path=f"{ask.path}?{ask.query}" if wanted else ask.path,
             message=reason,
-            suggestions=self.suggestions(ask.path, links),
+            suggestions=self._iri_suggestions(wanted, ask)
+            if wanted
+            else self.suggestions(ask.path, links),
         )
 
     # --- dataset and dumps ----------------------------------------------------------------------
@@ -528,7 +654,9 @@ class LinkedData:
         infos = self.graph_infos()
 
         def rdf(fmt: DocumentFormat) -> bytes:
-            return _serialize([dataset_description(self.base, graphs=infos)], fmt)
+            return _serialize(
+                [dataset_description(self.base, graphs=infos, address=ask.address)], fmt
+            )
 
         def page() -> str:
             links = self.links(ask)
@@ -548,7 +676,7 @@ class LinkedData:
             ]
             view = {
                 "iri": f"{self.base}{stem}#ketenontologie",
-                "sparql": f"{self.base}/sparql",
+                "sparql": f"{ask.address or self.base}/sparql",
                 "sparql_href": "/sparql",
                 "license": "https://creativecommons.org/licenses/by/4.0/",
                 "graphs": graphs,
@@ -649,6 +777,17 @@ def _closest(wanted: str, candidates: Iterable[str], *, limit: int) -> list[str]
         if ratio >= 0.5:
             scored.append((-ratio, natural_key(candidate), candidate))
     return [candidate for *_, candidate in sorted(scored)[:limit]]
+
+
+def _usable_iri(text: str) -> bool:
+    """True for an absolute IRI that may be written between ``<…>`` in a query."""
+    if not text or any(c in text for c in _UNUSABLE_IN_IRI):
+        return False
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return ":" in text
 
 
 def _graph_name(path: str) -> str | None:

@@ -75,8 +75,19 @@ def graph_for_dump(path: str) -> str:
     return GRAPH + path
 
 
-def dataset_description(base: str, *, graphs: Sequence[GraphInfo]) -> Graph:
-    """VoID and DCAT for the knowledge graph served at ``base`` with ``graphs``."""
+def dataset_description(
+    base: str, *, graphs: Sequence[GraphInfo], address: str | None = None
+) -> Graph:
+    """VoID and DCAT for the knowledge graph with IRIs under ``base`` and ``graphs``, served at
+    ``address`` (default ``base``): the SPARQL endpoint and the dumps are named there, where a
+    client can reach them, while the dataset and its things keep their IRIs under ``base``.
+
+    >>> base = "https://w3id.org/ketenontologie"
+    >>> void = dataset_description(base, graphs=[], address="http://127.0.0.1:8000")
+    >>> sorted(str(o) for o in void.objects(None, VOID.sparqlEndpoint))
+    ['http://127.0.0.1:8000/sparql']
+    """
+    served = (address or base).rstrip("/")
     void = Graph()
     bind_prefixes(void)
     void.bind("void", VOID)
@@ -84,7 +95,7 @@ def dataset_description(base: str, *, graphs: Sequence[GraphInfo]) -> Graph:
     void.bind("sd", SD)
     document = f"{base}/.well-known/void"
     dataset = URIRef(f"{document}#ketenontologie")
-    endpoint = URIRef(f"{base}/sparql")
+    endpoint = URIRef(f"{served}/sparql")
     void.add((URIRef(document), RDF.type, VOID.DatasetDescription))
     void.add((URIRef(document), DCT.title, Literal("Beschrijving van de dataset", lang="nl")))
     void.add((URIRef(document), DCT.title, Literal("Description of the dataset", lang="en")))
@@ -125,7 +136,7 @@ def dataset_description(base: str, *, graphs: Sequence[GraphInfo]) -> Graph:
     total = sum(g.triples for g in graphs)
     void.add((dataset, VOID.triples, Literal(total, datatype=XSD.integer)))
     for extension, (label, media_type) in DUMP_FORMATS.items():
-        url = URIRef(f"{base}/dumps/alles.{extension}")
+        url = URIRef(f"{served}/dumps/alles.{extension}")
         void.add((dataset, VOID.dataDump, url))
         _distribution(void, dataset, url, label, media_type)
     void.add((endpoint, RDF.type, DCAT.DataService))
@@ -144,7 +155,7 @@ def dataset_description(base: str, *, graphs: Sequence[GraphInfo]) -> Graph:
             void.add((subset, DCT.description, Literal("afgeleide tripels", lang="nl")))
             void.add((subset, DCT.description, Literal("inferred triples", lang="en")))
         for fmt in RDF_FORMATS:
-            url = URIRef(f"{base}/dumps/{info.path}.{fmt.extension}")
+            url = URIRef(f"{served}/dumps/{info.path}.{fmt.extension}")
             void.add((subset, VOID.dataDump, url))
             _distribution(void, subset, url, fmt.label, fmt.media_type)
     return void

@@ -3,7 +3,8 @@
 * Nothing reaches outside: ``SERVICE`` and ``LOAD`` are refused, and ``FROM``, ``FROM NAMED``,
   ``USING`` and the protocol's dataset parameters may only name graphs the store holds.
 * A design's graph (``…/graph/ontwerp/{id}``), the inferred graphs (``…/graph/afgeleid``,
-  ``…/graph/afgeleid/{id}``) and the store's own management graphs (``…/graph/beheer/…``) are
+  ``…/graph/afgeleid/{id}``), the designs' earlier versions and histories
+  (``…/graph/versie/…``) and the store's own management graphs (``…/graph/beheer/…``) are
   written only by the service itself: designs through ``/designs``, which keeps their inferred
   triples right. The SPARQL Update endpoint and the Graph Store Protocol refuse to write them,
   with a 400 that points at ``/designs``; reading designs is free.
@@ -39,7 +40,7 @@ from ketenontologie.errors import (
     QueryTooCostlyError,
     UnknownGraphError,
 )
-from ketenontologie.namespaces import ADMIN_GRAPH, design_graph, is_inferred
+from ketenontologie.namespaces import ADMIN_GRAPH, design_graph, is_inferred, is_version
 from ketenontologie.sparql.algebra import ALL, DEFAULT, NAMED, VARIABLE, Operation, QueryFacts
 
 __all__ = ["check_graph_write", "check_query", "check_update", "is_protected"]
@@ -51,9 +52,10 @@ FunctionFilter = Callable[[str], bool]
 
 
 def is_protected(graph: object) -> bool:
-    """True for a design graph, an inferred graph or a management graph of the store."""
+    """True for a design graph, an inferred graph, a version or history of a design, or a
+    management graph of the store."""
     return isinstance(graph, str) and (
-        graph.startswith((_DESIGNS, ADMIN_GRAPH)) or is_inferred(graph)
+        graph.startswith((_DESIGNS, ADMIN_GRAPH)) or is_inferred(graph) or is_version(graph)
     )
 
 
@@ -209,6 +211,13 @@ def _refuse_graph(graph: str) -> DesignGraphWriteError:
             f"<{graph}> is a graph the store keeps for its own bookkeeping, and only the "
             "service writes it (deze graaf is van de opslag zelf). Write your data to a graph "
             "of your own."
+        )
+    if is_version(graph):
+        return DesignGraphWriteError(
+            f"<{graph}> holds an earlier version or the history of a design, which the service "
+            "keeps as it was stored and writes only when a design is replaced or deleted "
+            "through /designs (deze graaf is de geschiedenis van een ontwerp). Write your data "
+            "to a graph of your own."
         )
     what = "a design" if graph.startswith(_DESIGNS) else "triples inferred by the reasoner"
     design = graph.rsplit("/", 1)[-1] if graph.startswith(_DESIGNS) else "{id}"

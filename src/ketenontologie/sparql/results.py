@@ -5,6 +5,8 @@ results (and graphs) in the RDF formats of :data:`RDF_FORMATS`.
 
 >>> format_by_name("application/sparql-results+json", kind="solutions").name
 'json'
+>>> format_by_name("json", kind="graph").name  # SPARQLWrapper's JSON on a CONSTRUCT
+'jsonld'
 >>> [fmt.name for fmt in formats_for("graph")]
 ['turtle', 'ntriples', 'jsonld', 'rdfxml']
 """
@@ -41,12 +43,18 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class ResultFormat:
-    """A serialisation of query results: its short name, media type and kinds of result."""
+    """A serialisation of query results: its short name, media type and kinds of result.
+
+    ``aliases`` are other media types that name it in ``Accept`` (matched exactly, never by a
+    ``type/*`` range); ``names`` are further values of the ``format``/``output`` parameter
+    that name it, as SPARQLWrapper, Virtuoso and Fuseki send them.
+    """
 
     name: str
     media_type: str
     kinds: frozenset[ResultKind]
     aliases: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
 
     @property
     def content_type(self) -> str:
@@ -58,21 +66,48 @@ class ResultFormat:
 
 _TABULAR: frozenset[ResultKind] = frozenset({"solutions", "boolean"})
 _GRAPH: frozenset[ResultKind] = frozenset({"graph"})
-_SOLUTIONS: frozenset[ResultKind] = frozenset({"solutions"})
 
 FORMATS: tuple[ResultFormat, ...] = (
-    ResultFormat("json", "application/sparql-results+json", _TABULAR, ("application/json",)),
     ResultFormat(
-        "xml", "application/sparql-results+xml", _TABULAR, ("application/xml", "text/xml")
+        "json", "application/sparql-results+json", _TABULAR, ("application/json",), ("srj",)
     ),
-    ResultFormat("csv", "text/csv", _SOLUTIONS),
-    ResultFormat("tsv", "text/tab-separated-values", _SOLUTIONS),
-    ResultFormat("turtle", "text/turtle", _GRAPH, ("application/x-turtle",)),
-    ResultFormat("ntriples", "application/n-triples", _GRAPH, ("text/plain",)),
-    ResultFormat("jsonld", "application/ld+json", _GRAPH, ("application/json",)),
-    ResultFormat("rdfxml", "application/rdf+xml", _GRAPH, ("application/xml", "text/xml")),
+    ResultFormat(
+        "xml",
+        "application/sparql-results+xml",
+        _TABULAR,
+        ("application/xml", "text/xml"),
+        ("srx",),
+    ),
+    ResultFormat("csv", "text/csv", _TABULAR),
+    ResultFormat("tsv", "text/tab-separated-values", _TABULAR),
+    ResultFormat(
+        "turtle",
+        "text/turtle",
+        _GRAPH,
+        ("application/x-turtle",),
+        ("ttl", "n3", "text/n3", "text/rdf+n3", "application/turtle"),
+    ),
+    ResultFormat("ntriples", "application/n-triples", _GRAPH, ("text/plain",), ("nt", "n-triples")),
+    ResultFormat(
+        "jsonld",
+        "application/ld+json",
+        _GRAPH,
+        ("application/json",),
+        ("json-ld", "json", "application/x-json+ld"),
+    ),
+    ResultFormat(
+        "rdfxml",
+        "application/rdf+xml",
+        _GRAPH,
+        ("application/xml", "text/xml"),
+        ("rdf+xml", "rdf", "xml"),
+    ),
 )
-"""Every result format, in order of preference within each kind of result."""
+"""Every result format, in order of preference within each kind of result.
+
+The ``format``/``output`` names carry over between the kinds the way SPARQLWrapper, Virtuoso
+and Fuseki use them: ``json`` is SPARQL JSON for a table and JSON-LD for a graph, ``xml`` SPARQL
+XML or RDF/XML, ``n3`` Turtle (Turtle is N3 without its extensions)."""
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -88,10 +123,17 @@ def formats_for(kind: ResultKind) -> list[ResultFormat]:
 
 
 def format_by_name(name: str, *, kind: ResultKind) -> ResultFormat | None:
-    """The format of ``kind`` called ``name`` (short name or media type), if there is one."""
-    wanted = name.strip().lower()
+    """The format of ``kind`` called ``name`` (a short name, a ``format``/``output`` value or a
+    media type; parameters such as ``;charset=utf-8`` ignored), if there is one.
+
+    >>> format_by_name("text/tab-separated-values", kind="solutions").name
+    'tsv'
+    >>> format_by_name("N3", kind="graph").name, format_by_name("csv", kind="graph")
+    ('turtle', None)
+    """
+    wanted = name.partition(";")[0].strip().lower()
     for fmt in formats_for(kind):
-        if wanted in (fmt.name, fmt.media_type, *fmt.aliases):
+        if wanted in (fmt.name, fmt.media_type, *fmt.aliases, *fmt.names):
             return fmt
     return None
 
@@ -302,7 +344,18 @@ def bounded_triples(
 
 
 def write_boolean(value: bool, *, fmt: ResultFormat) -> bytes:
-    """Serialise an ASK result as SPARQL JSON or XML."""
+    """Serialise an ASK result as SPARQL JSON or XML, or in CSV or TSV as one column
+    ``_askResult`` (the W3C CSV/TSV note describes SELECT only; this is how Jena writes an ASK,
+    and the SPARQL Protocol allows both formats for it).
+
+    >>> write_boolean(True, fmt=format_by_name("csv", kind="boolean"))
+    b'_askResult\\r\\ntrue\\r\\n'
+    """
+    word = "true" if value else "false"
+    if fmt.name == "csv":
+        return f"_askResult\r\n{word}\r\n".encode()
+    if fmt.name == "tsv":
+        return f"?_askResult\n{word}\n".encode()
     if fmt.name == "json":
         return json.dumps({"head": {}, "boolean": value}).encode()
     if fmt.name == "xml":

@@ -26,7 +26,9 @@ from ketenontologie.errors import (
     InputTooDeepError,
     InputTooLargeError,
     SparqlSyntaxError,
+    UndeclaredPrefixError,
 )
+from ketenontologie.namespaces import PREFIXES
 
 __all__ = [
     "Prologue",
@@ -36,6 +38,7 @@ __all__ = [
     "Token",
     "add_using",
     "check_bounds",
+    "check_prefixes",
     "inspect_query",
     "operations",
     "tokenize",
@@ -201,6 +204,35 @@ def unescape_iri(iri: str) -> str:
     )
 
 
+def check_prefixes(text: str, tokens: Sequence[Token], *, what: str = "query") -> None:
+    """Refuse a prefixed name whose prefix is not declared before it, naming it and where.
+
+    Parsers answer this with their own words (one of them lists every character it expected);
+    this says which prefix is missing, where, and the declaration to add (with the IRI when the
+    prefix is one of the project's table). An update may declare prefixes between operations;
+    a declaration holds from where it stands on.
+
+    >>> text = "ASK {\\n  ?s skos:broader ?o }"
+    >>> check_prefixes(text, tokenize(text))
+    Traceback (most recent call last):
+    ...
+    ketenontologie.errors.UndeclaredPrefixError: The prefix 'skos:' is used at line 2, column 6...
+    """
+    declared: set[str] = set()
+    for index, token in enumerate(tokens):
+        if token.kind != "pname":
+            continue
+        prefix = token.text.partition(":")[0]
+        if index > 0 and tokens[index - 1].keyword == "PREFIX":
+            declared.add(prefix)
+        elif prefix not in declared:
+            line = text.count("\n", 0, token.start) + 1
+            column = token.start - (text.rfind("\n", 0, token.start) + 1) + 1
+            raise UndeclaredPrefixError(
+                prefix, line=line, column=column, what=what, iri=PREFIXES.get(prefix)
+            )
+
+
 # --- inspecting queries and updates -------------------------------------------------------------
 
 
@@ -232,6 +264,7 @@ def inspect_query(text: str, *, base_iri: str | None = None) -> QueryInfo:
     :mod:`.policy`). Raises :class:`SparqlSyntaxError` when the text has no query form.
     """
     tokens = tokenize(text)
+    check_prefixes(text, tokens)
     prologue = Prologue(base_iri)
     index = prologue.read(tokens, 0)
     form = tokens[index].keyword if index < len(tokens) else None

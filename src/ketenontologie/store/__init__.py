@@ -38,7 +38,13 @@ from typing import Protocol
 
 from ketenontologie.namespaces import design_graph
 from ketenontologie.sparql.results import ResultFormat
-from ketenontologie.sparql.text import ResultKind, add_using, check_bounds, inspect_query
+from ketenontologie.sparql.text import (
+    ResultKind,
+    add_using,
+    check_bounds,
+    check_prefixes,
+    inspect_query,
+)
 from ketenontologie.store.oxigraph import OxigraphStore
 from ketenontologie.store.protocol import (
     DEFAULT_GRAPH,
@@ -169,7 +175,8 @@ def run_update(
     ``using``/``using_named`` are the protocol's using-graph-uri and using-named-graph-uri
     parameters; they become ``USING`` clauses of the operations that read.
     """
-    check_bounds(update, max_bytes=max_query_bytes, what="The update")
+    tokens = check_bounds(update, max_bytes=max_query_bytes, what="The update")
+    check_prefixes(update, tokens, what="update")
     text = add_using(update, using=using, using_named=using_named)
     store.update(text, base_iri=base_iri, parameters=[*using, *using_named], client=client)
 

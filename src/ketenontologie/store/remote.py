@@ -59,7 +59,7 @@ from ketenontologie.errors import (
     StoreUnavailableError,
     UnknownGraphError,
 )
-from ketenontologie.namespaces import ADMIN_GRAPH, is_inferred
+from ketenontologie.namespaces import ADMIN_GRAPH, is_inferred, is_version
 from ketenontologie.sparql.algebra import QueryFacts
 from ketenontologie.sparql.policy import check_query, check_update
 from ketenontologie.sparql.results import (
@@ -359,7 +359,11 @@ class SparqlStore:
             return query, {}
         if self.dialect == "virtuoso":
             return query, {}
-        named = [g for g in self._known().graphs if inference or not is_inferred(g)]
+        named = [
+            g
+            for g in self._known().graphs
+            if (inference or not is_inferred(g)) and not is_version(g)
+        ]
         return query, {"default-graph-uri": [DEFAULT_GRAPH_IRI, *named], "named-graph-uri": named}
 
     def _excluding(self, inference: bool, *, own: bool) -> str:
@@ -369,15 +373,18 @@ class SparqlStore:
         known = self._known()
         left_out = {*known.foreign, REGISTER_GRAPH, JOURNAL_GRAPH}
         left_out |= self._journal_graphs()
-        if not inference:
-            inferred = {g for g in known.graphs if is_inferred(g)}
-            if len(inferred) > MAX_EXCLUDED:
-                raise StoreError(
-                    f"Queries with inference off leave out every inferred graph, and this "
-                    f"store has {len(inferred)}: more than Virtuoso can leave out "
-                    f"({MAX_EXCLUDED}). Name the graphs to query (FROM, or GRAPH <…>) instead."
-                )
-            left_out |= inferred
+        # Earlier versions of designs and their histories are named by a query, never in its
+        # default dataset (as on the embedded store).
+        left_out |= {g for g in known.graphs if is_version(g)}
+        inferred = set() if inference else {g for g in known.graphs if is_inferred(g)}
+        if len(inferred) + len(left_out) > MAX_EXCLUDED:
+            raise StoreError(
+                f"Queries leave out every earlier version of a design"
+                f"{' and every inferred graph' if inferred else ''}, and this store has "
+                f"{len(inferred) + len(left_out)} such graphs: more than Virtuoso can leave out "
+                f"({MAX_EXCLUDED}). Name the graphs to query (FROM, or GRAPH <…>) instead."
+            )
+        left_out |= inferred
         default = "".join(f"define input:default-graph-exclude {_iri(g)} " for g in left_out)
         named = "".join(
             f"define input:named-graph-exclude {_iri(g)} " for g in {*left_out, DEFAULT_GRAPH_IRI}

@@ -40,7 +40,7 @@ from ketenontologie.errors import (
     QueryTimeoutError,
     ServiceBusyError,
 )
-from ketenontologie.namespaces import is_inferred
+from ketenontologie.namespaces import is_inferred, is_version
 from ketenontologie.sparql.algebra import query_facts, update_facts
 from ketenontologie.sparql.policy import check_query
 from ketenontologie.sparql.results import (
@@ -301,6 +301,8 @@ class _Snapshot:
         self.path: str | None = None
         self.store: ox.Store | None = None
         self.graphs: frozenset[str] = frozenset()
+        self.current: list[ox.NamedNode] | None = None
+        """The graphs of the default dataset with inference on: None for all (no versions)."""
         self.asserted: list[ox.NamedNode] = []
 
     def open(self, path: str) -> ox.Store:
@@ -310,7 +312,9 @@ class _Snapshot:
             self.path = path
             named = [g for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)]
             self.graphs = frozenset(g.value for g in named)
-            self.asserted = [g for g in named if not is_inferred(g.value)]
+            current = [g for g in named if not is_version(g.value)]
+            self.current = current if len(current) < len(named) else None
+            self.asserted = [g for g in current if not is_inferred(g.value)]
         return self.store
 
 
@@ -330,8 +334,13 @@ def _query(snapshot: _Snapshot, job: dict[str, Any]) -> tuple[bytes, str, int, b
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     elif facts.has_dataset:
         pass  # the query's own FROM / FROM NAMED
-    elif job["inference"]:
+    elif job["inference"] and snapshot.current is None:
         options["use_default_graph_as_union"] = True
+    elif job["inference"]:  # earlier versions of designs stay out of the default dataset
+        current = snapshot.current
+        assert current is not None
+        options["default_graph"] = [ox.DefaultGraph(), *current]
+        options["named_graphs"] = current
     else:
         options["default_graph"] = [ox.DefaultGraph(), *snapshot.asserted]
         options["named_graphs"] = snapshot.asserted
