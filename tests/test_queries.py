@@ -245,10 +245,14 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?chain ?role ?roleLabel ?target ?targetLabel ?targetLevel ?direct
        (COUNT(DISTINCT ?between) AS ?actorsBetween)
 WHERE {
-  ?role keten:atLevel|a ?operational ;
-        keten:actsIn ?chain ;
+  {
+    ?role keten:atLevel niveau:operationeel
+  } UNION {
+    ?role a keten:AutonomousProfessional
+    FILTER NOT EXISTS { ?role keten:atLevel niveau:operationeel }
+  }
+  ?role keten:actsIn ?chain ;
         keten:escalatesEventuallyTo ?target .
-  FILTER (?operational IN (niveau:operationeel, keten:AutonomousProfessional))
   FILTER (!BOUND(?__chain_iri) || ?chain = ?__chain_iri)
   BIND (EXISTS { ?role keten:escalatesTo ?target } AS ?direct)
   OPTIONAL {
@@ -258,10 +262,14 @@ WHERE {
   OPTIONAL { ?role rdfs:label ?roleLabel FILTER (LANG(?roleLabel) = "nl") }
   OPTIONAL { ?target rdfs:label ?targetLabel FILTER (LANG(?targetLabel) = "nl") }
   OPTIONAL { ?target keten:atLevel ?statedLevel }
-  OPTIONAL { ?target a keten:ChainBoard BIND (niveau:strategisch AS ?board) }
-  OPTIONAL { ?target a keten:CoachingManager BIND (niveau:tactisch AS ?coach) }
-  OPTIONAL { ?target a keten:AutonomousProfessional BIND (niveau:operationeel AS ?professional) }
-  BIND (COALESCE(?statedLevel, ?board, ?coach, ?professional) AS ?targetLevel)
+  BIND (
+    COALESCE(
+      ?statedLevel,
+      IF(EXISTS { ?target a keten:ChainBoard }, niveau:strategisch, ?none),
+      IF(EXISTS { ?target a keten:CoachingManager }, niveau:tactisch, ?none),
+      IF(EXISTS { ?target a keten:AutonomousProfessional }, niveau:operationeel, ?none)
+    ) AS ?targetLevel
+  )
 }
 GROUP BY ?chain ?role ?roleLabel ?target ?targetLabel ?targetLevel ?direct
 ORDER BY ?chain ?role ?actorsBetween ?target
