@@ -35,8 +35,12 @@ BOMB = """<?xml version="1.0"?>
 
 INJECTED = "::error::injected"
 NEWLINE_NAME = f"ontwerp\n{INJECTED}.ttl"
-OWN_COMMAND = re.compile(r"^::(error|warning|notice) file=[^\n:]*,line=\d+,title=KS-[A-Z0-9-]+::")
-"""The only workflow commands the tool writes: one per result, properties escaped."""
+OWN_COMMAND = re.compile(
+    r"^(::(error|warning|notice) file=[^\n:]*,line=\d+(,col=\d+)?,title=[^\n:]*::"
+    r"|::group::|::endgroup::)"
+)
+"""The only workflow commands the tool writes: one per result or per unusable file, with its
+properties escaped, and a group per chain."""
 
 
 def capped(*args: str) -> subprocess.CompletedProcess[str]:
