@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from ketenontologie.changes.model import Change, Kind, Value
 from ketenontologie.namespaces import ID, KETEN, ORG, RDF, RDFS, SKOS
 from ketenontologie.terms import TermTriple
+from ketenontologie.validation.chains import ChainIndex
 from ketenontologie.validation.lines import term_text
 
 __all__ = [
@@ -147,7 +148,6 @@ class View:
     """The subjects of the version's asserted triples."""
     asserted_terms: frozenset[str] = frozenset()
     """Every subject and object of the version's asserted triples."""
-    _chain_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def chains(self) -> frozenset[str]:
@@ -254,30 +254,14 @@ class View:
         """Every node that is a chain's objective."""
         return frozenset(o for c in self.chains for o in self.facts.objects(c, PURPOSE))
 
-    def chain_of(self, node: str) -> tuple[str, ...]:
-        """The chains ``node`` belongs to, sorted: itself for a chain; where it acts, is a
-        partner or is the objective; else through the organisation it is a post in or a
-        membership's organisation; else the chains of what refers to it."""
-        if node not in self._chain_cache:
-            self._chain_cache[node] = ()  # a cycle of references ends here
-            self._chain_cache[node] = tuple(sorted(self._chains_of(node)))
-        return self._chain_cache[node]
+    @cached_property
+    def _chain_index(self) -> ChainIndex:
+        return ChainIndex.from_texts(self.facts.triples)
 
-    def _chains_of(self, node: str) -> set[str]:
-        if node in self.chains:
-            return {node}
-        facts = self.facts
-        found = (facts.objects(node, ACTS_IN) | facts.objects(node, PARTNER_IN)) & self.chains
-        found |= facts.subjects(PURPOSE, node) & self.chains
-        if found:
-            return found
-        for host in facts.objects(node, POST_IN) | facts.objects(node, ORGANIZATION):
-            found |= set(self.chain_of(host))
-        if found:
-            return found
-        for referrer in facts.referrers(node):
-            found |= set(self.chain_of(referrer))
-        return found
+    def chain_of(self, node: str) -> tuple[str, ...]:
+        """The chains ``node`` belongs to, sorted, read as validation reads them for a
+        finding (:class:`~ketenontologie.validation.chains.ChainIndex`)."""
+        return self._chain_index.chains_of(node)
 
 
 # --- changes ----------------------------------------------------------------------------------

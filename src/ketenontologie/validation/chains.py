@@ -53,7 +53,7 @@ class ChainIndex:
         self._referrers: dict[str, set[str]] = defaultdict(set)
         # (node, language) -> (skos:prefLabel before rdfs:label, text): one, whatever the order
         self._labels: dict[tuple[str, str], tuple[int, str]] = {}
-        chains = set()
+        self._found: dict[str, tuple[str, ...]] = {}
         for quad in quads:
             subject = term_text(quad.subject)
             if subject not in own:
@@ -65,15 +65,28 @@ class ChainIndex:
                     found = (_LABELS.index(predicate), obj.value)
                     self._labels[key] = min(self._labels.get(key, found), found)
                 continue
-            target = term_text(obj)
-            self._objects[subject, predicate].add(target)
-            self._referrers[target].add(subject)
-            if predicate == _RDF_TYPE and target == _CHAIN:
-                chains.add(subject)
+            self._link(subject, predicate, term_text(obj))
+        self._finish()
+
+    @classmethod
+    def from_texts(cls, triples: Iterable[tuple[str, str, str]]) -> ChainIndex:
+        """The index of triples given as term texts (a literal in N-Triples form is skipped)."""
+        index = cls((), own=set())
+        for subject, predicate, obj in triples:
+            if not obj.startswith('"'):
+                index._link(subject, predicate, obj)
+        index._finish()
+        return index
+
+    def _link(self, subject: str, predicate: str, target: str) -> None:
+        self._objects[subject, predicate].add(target)
+        self._referrers[target].add(subject)
+
+    def _finish(self) -> None:
+        chains = {s for s in self._referrers.get(_CHAIN, ()) if _CHAIN in self._get(s, _RDF_TYPE)}
         self.chains: tuple[str, ...] = tuple(sorted(chains))
         """Every chain of the design, by IRI."""
         self._chains = frozenset(chains)
-        self._found: dict[str, tuple[str, ...]] = {}
 
     def label(self, chain: str) -> Mapping[str, str]:
         """The chain's label in ``nl`` and ``en``: each language's own, else the other's, else
