@@ -42,8 +42,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src
 
+# Two steps: the suite on every core (pytest-xdist), then alone the tests that bound a time, kill
+# a process or drive a browser (marked `serial` in tests/conftest.py).
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup -m "not serial"
+	$(BIN)/pytest -p no:xdist -m serial
 
 # Readers and writers in parallel for minutes on both stores (`make test` runs the same for
 # seconds): no read fails and none sees half a write.

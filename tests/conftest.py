@@ -91,11 +91,29 @@ _SHARED = {
 """Session fixtures that start a service or a Virtuoso: expensive, so started once."""
 
 
+_SERIAL_FILES = {
+    "test_api_crash.py",
+    "test_virtuoso_atomicity.py",
+    "test_browser_yasgui.py",
+    "test_pages_browser.py",
+}
+"""Files whose tests measure time, kill processes or drive a browser: run alone (``serial``)."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``-n 2 --dist loadgroup``) keep the tests that share a session's
-    services on one worker, and those on the store tests' Virtuoso on one, so that each is
-    started once; the rest spread over the workers. Without xdist the marks do nothing."""
+    """Mark what must run alone, and group what shares a session's services.
+
+    ``make test`` runs the suite in two steps: everything not marked ``serial`` on two
+    pytest-xdist workers (``-n 2 --dist loadgroup``), then the ``serial`` tests alone: those
+    that bound a time (the regressions of attacks, runaway queries), kill a process or drive a
+    browser, so that a second worker cannot slow them past their bounds. Under xdist the tests
+    that share a session's services stay on one worker, and those on the store tests' Virtuoso
+    on one, so that each is started once. Without xdist the groups do nothing.
+    """
     for item in items:
+        path = item.path
+        if "regressions" in path.parts or path.name in _SERIAL_FILES or "runaway" in item.name:
+            item.add_marker(pytest.mark.serial)
         names = set(getattr(item, "fixturenames", ()))
         if names & _SHARED:
             item.add_marker(pytest.mark.xdist_group("services"))
