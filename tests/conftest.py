@@ -12,13 +12,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import rdflib.plugin
 from rdflib import Graph
+from rdflib.query import Processor
 
 from inprocess import Service, serve_in_process
 from ketenontologie import load_graph
 from services import SHARED_ENV, STORES, Listener, Server, start_server, store_env_for
 
 SUMMARY = Path(__file__).resolve().parent / "fixtures" / "summary"
+
+# pySHACL's SPARQL-based constraints parsed once per run, not once per design validated.
+rdflib.plugin.register("sparql", Processor, "rdflib_parsing", "OnceParsedSPARQL")
 
 
 @pytest.fixture(scope="session")
