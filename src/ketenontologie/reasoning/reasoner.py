@@ -24,9 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
-import os
-import pickle
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -57,7 +54,7 @@ from ketenontologie.reasoning.rules import (
     owlrl_closure,
     owlrl_lexical,
 )
-from ketenontologie.resources import cache_dir
+from ketenontologie.resources import cache_key, load_cached, store_cached
 from ketenontologie.terms import OxTerm, TermCache, TermTriple, term_triple
 
 if TYPE_CHECKING:
@@ -214,13 +211,11 @@ def files_key(paths: Sequence[Path]) -> str:
     >>> len(files_key([]))
     64
     """
-    digest = hashlib.sha256()
-    for source in (rules_module.__file__, facts_module.__file__):
-        digest.update(Path(source).read_bytes())
-    digest.update(f"owlrl {_distribution_version('owlrl')}".encode())
-    for path in paths:
-        digest.update(Path(path).name.encode() + b"\0" + Path(path).read_bytes() + b"\0")
-    return digest.hexdigest()
+    return cache_key(
+        code=(rules_module.__file__, facts_module.__file__),
+        files=paths,
+        extra=f"owlrl {_distribution_version('owlrl')}",
+    )
 
 
 def _distribution_version(name: str) -> str:
@@ -243,35 +238,10 @@ def _distribution_version(name: str) -> str:
     return version(name)
 
 
-def _cache_file(key: str) -> Path | None:
-    directory = cache_dir()
-    return None if directory is None else directory / f"rules-{key}.pickle"
-
-
 def _load_cached(key: str) -> Rules | None:
     """Compiled rules from the disk cache, or None (also when the file is unreadable)."""
-    path = _cache_file(key)
-    if path is None or not path.is_file():
-        return None
-    try:
-        with path.open("rb") as file:
-            rules = pickle.load(file)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
+    rules = load_cached("rules", key)
     return rules if isinstance(rules, Rules) else None
-
-
-def _store_cached(key: str, rules: Rules) -> None:
-    """Keep compiled rules on disk, written whole or not at all; a failure is no error."""
-    path = _cache_file(key)
-    if path is None:
-        return
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        with partial.open("wb") as file:
-            pickle.dump(rules, file, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(path)
 
 
 def is_datatype_axiom(triple: TermTriple) -> bool:
@@ -388,7 +358,7 @@ class Reasoner:
                 from ketenontologie.loading import parse_quads
 
                 rules = compile_rules(parse_quads(paths))
-                _store_cached(key, rules)
+                store_cached("rules", key, rules)
             with _cache_lock:
                 _cache[key] = rules
         return cls(rules)
