@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import shutil
+import gc
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -123,6 +123,8 @@ def _run_summary(args: argparse.Namespace) -> int:
     from ketenontologie.summary import render_summary, summarize
 
     graph = _load_with_context(args.paths, format=args.format)
+    import shutil
+
     width = max(60, shutil.get_terminal_size((100, 24)).columns)
     print(render_summary(summarize(graph, lang=args.lang), lang=args.lang, width=width))
     return EXIT_OK
@@ -240,6 +242,10 @@ def _run_validate(args: argparse.Namespace) -> int:
     from ketenontologie.convert import reading_notes
     from ketenontologie.validation import render, validate
     from ketenontologie.validation.render import render_error
+
+    # What the imports made lives as long as the process: the collector need not scan it again
+    # and again while the design is validated (a few percent of a one-design run).
+    gc.freeze()
 
     try:
         report = validate(args.paths, shapes=args.shapes or None, fail_on=args.fail_on)

@@ -25,8 +25,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 
@@ -35,7 +36,6 @@ import pyoxigraph as ox
 from ketenontologie.errors import DesignError, InconsistencyError, ReasoningError
 from ketenontologie.reasoning import facts as facts_module
 from ketenontologie.reasoning import rules as rules_module
-from ketenontologie.reasoning.explain import Explainer, Explanation
 from ketenontologie.reasoning.facts import FactStore, Finding
 from ketenontologie.reasoning.rules import (
     DISJOINT_WITH,
@@ -59,6 +59,8 @@ from ketenontologie.terms import OxTerm, TermCache, TermTriple, term_triple
 
 if TYPE_CHECKING:
     from rdflib import Graph
+
+    from ketenontologie.reasoning.explain import Explainer, Explanation
 
 __all__ = [
     "Delta",
@@ -130,7 +132,7 @@ class InferredTriples(Collection[TermTriple]):
         *,
         inconsistencies: tuple[Inconsistency, ...],
         engine: Engine,
-        explainer: Explainer | None,
+        explainer: Explainer | Callable[[], Explainer] | None,
     ) -> None:
         self._triples = triples
         self.inconsistencies = inconsistencies
@@ -175,6 +177,8 @@ class InferredTriples(Collection[TermTriple]):
 
     def explain(self, triple: TermTriple | ox.Triple) -> Explanation:
         """Why ``triple`` holds, down to asserted facts (see :class:`Explanation`)."""
+        if callable(self._explainer):  # made when first asked for: most results never are
+            self._explainer = self._explainer()
         if self._explainer is None:
             raise ReasoningError(
                 "Explanations need the compiled rules, and these designs were reasoned by owlrl "
@@ -605,7 +609,7 @@ class ReasoningState:
             triples,
             inconsistencies=_inconsistencies(store, self._rules),
             engine="rules",
-            explainer=Explainer(store, self._designs),
+            explainer=partial(_explainer, store, self._designs),
         )
 
     def _update(self, design_id: str, triples: frozenset[TermTriple] | None) -> Delta:
@@ -654,6 +658,12 @@ class ReasoningState:
             frozenset(map(terms, removed)),
             _inconsistencies(store, self.reasoner.rules),
         )
+
+
+def _explainer(store: FactStore, designs: Mapping[str, frozenset[TermTriple]]) -> Explainer:
+    from ketenontologie.reasoning.explain import Explainer
+
+    return Explainer(store, designs)
 
 
 # --- inconsistencies ------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ True
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import re
 from collections import defaultdict
@@ -382,6 +381,8 @@ def _surely_fits(datatype: str, lexical: str) -> bool:
         found = _DATE.fullmatch(lexical)
         if found is None:
             return False
+        import datetime
+
         try:
             datetime.date(*(int(part) for part in found.groups()))
         except ValueError:
