@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 
 import ketenontologie.cli
 from ketenontologie import __version__
-from ketenontologie.cli import main
+from ketenontologie.cli import build_parser, main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TERMS = FIXTURES / "summary" / "terms.ttl"
@@ -38,6 +39,27 @@ def test_help_lists_the_subcommands(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "usage: ketenontologie" in out
     assert "summary" in out
+
+
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    (subcommands,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return subcommands.choices[command]
+
+
+@pytest.mark.parametrize("command", list(ketenontologie.cli._SUBCOMMANDS))
+def test_a_command_alone_parses_as_in_the_whole_parser(command: str) -> None:
+    """``main`` builds only the command it runs: its help, usage and defaults are the same as
+    in the parser with every command."""
+    whole, alone = build_parser(), build_parser(command)
+    assert _subparser(alone, command).format_help() == _subparser(whole, command).format_help()
+    assert list(_subparser(alone, command)._defaults) == list(_subparser(whole, command)._defaults)
+
+
+def test_an_unknown_command_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["valideer", "x.ttl"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'valideer'" in err
+    assert all(f"'{command}'" in err for command in ketenontologie.cli._SUBCOMMANDS)
 
 
 def test_no_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -422,6 +422,27 @@ def test_lexical_check_is_owlrls_verdict(lexical: str, datatype: str) -> None:
     assert lexical_error(literal) == expected
 
 
+QUICK_FORMS = st.one_of(
+    LEXICAL_FORMS,
+    st.sampled_from(["https://example.org/a b", "urn:x", "?a", ":b", "%zz", "%4", "", "a:"]),
+    st.sampled_from(["0000-01-01", "0001-01-01", "9999-12-31", "2024-02-30", "2024-13-01"]),
+    st.text(alphabet="0123456789-:/%?#aZ+", max_size=12),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(QUICK_FORMS, st.sampled_from(["anyURI", "boolean", "date", "integer"]))
+def test_the_quick_lexical_checks_accept_only_what_owlrl_accepts(lexical: str, name: str) -> None:
+    """``lexical_error`` tells common forms fit without loading owlrl: each one it accepts so,
+    owlrl's converter accepts as written (so the verdict is owlrl's)."""
+    from owlrl.DatatypeHandling import AltXSDToPYTHON
+
+    from ketenontologie.reasoning.rules import _surely_fits
+
+    if _surely_fits(f"{XSD}{name}", lexical):
+        AltXSDToPYTHON[URIRef(f"{XSD}{name}")](lexical)  # raises where owlrl would not accept
+
+
 # --- the convenience function and the cache -----------------------------------------------------
 
 

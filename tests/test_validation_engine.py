@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import textwrap
+from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
@@ -266,3 +267,35 @@ def test_shapes_beyond_the_fast_path_are_refused(shape: str) -> None:
     store.extend(quads(PREFIXES + shape))
     with pytest.raises(UnsupportedShape):
         compile_shapes(store)
+
+
+def test_compiled_shapes_are_kept_on_disk_and_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new process reads the project's shapes compiled, with what each rule says, from the
+    cache instead of parsing and compiling them again; a changed file gets a new entry."""
+    from ketenontologie.validation import shapes
+
+    monkeypatch.setenv("KETENONTOLOGIE_CACHE_DIR", str(tmp_path))
+    files = shapes.default_shape_files()
+    shapes._tables_of.cache_clear()
+    made = shapes.shape_tables(files)
+    assert made.compiled and made.infos
+    assert len(list(tmp_path.glob("shapes-*.pickle"))) == 1
+
+    def refuse(store: ox.Store) -> list[shapes.CompiledShape]:
+        raise AssertionError("compiled again")
+
+    shapes._tables_of.cache_clear()
+    monkeypatch.setattr(shapes, "compile_shapes", refuse)
+    assert shapes.shape_tables(files) == made
+
+    changed = tmp_path / "shapes" / files[0].name
+    changed.parent.mkdir()
+    changed.write_bytes(files[0].read_bytes() + b"\n# changed\n")
+    monkeypatch.undo()
+    monkeypatch.setenv("KETENONTOLOGIE_CACHE_DIR", str(tmp_path))
+    shapes._tables_of.cache_clear()
+    assert shapes.shape_tables([changed, *files[1:]]).compiled == made.compiled
+    assert len(list(tmp_path.glob("shapes-*.pickle"))) == 2
+    shapes._tables_of.cache_clear()

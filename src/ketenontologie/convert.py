@@ -8,6 +8,9 @@ says in its notes what it could not carry.
 >>> conversion = convert_file("data/loonaangifteketen.ttl", to="yaml")
 >>> conversion.data.startswith(b"# yaml-language-server")
 True
+
+The writers of YAML, workbooks and ArchiMate are imported where a design is written in them:
+``validate`` asks this module for the notes on what it read, and should not pay for them.
 """
 
 from __future__ import annotations
@@ -20,10 +23,6 @@ from typing import Literal, TypeAlias, get_args
 
 import pyoxigraph as ox
 
-from ketenontologie.authoring.archimate import write_archimate
-from ketenontologie.authoring.spreadsheet import write_workbook
-from ketenontologie.authoring.starter import starter_quads
-from ketenontologie.authoring.yaml import write_yaml
 from ketenontologie.errors import InputError, UnknownFormatError
 from ketenontologie.loading import Parsed, parse_file
 from ketenontologie.namespaces import PREFIXES
@@ -140,10 +139,16 @@ def write_design(quads: Sequence[ox.Quad | ox.Triple], format: OutputFormat) -> 
         data = ox.serialize(sorted(_triples(quads), key=_order), format=_RDF[format])
         return Conversion(data or b"", format)
     if format == "yaml":
+        from ketenontologie.authoring.yaml import write_yaml
+
         return Conversion(write_yaml(quads).encode("utf-8"), format)
     if format == "xlsx":
+        from ketenontologie.authoring.spreadsheet import write_workbook
+
         return Conversion(write_workbook(quads), format)
     if format == "archimate":
+        from ketenontologie.authoring.archimate import write_archimate
+
         data, notes = write_archimate(quads)
         return Conversion(data, format, notes)
     raise UnknownFormatError(
@@ -187,6 +192,9 @@ def reading_notes(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
 def template(format: TemplateFormat) -> bytes:
     """A template to start a design from: an empty workbook with its drop-down lists, or the
     starter design (one chain with one entry of each kind) in YAML or ArchiMate."""
+    from ketenontologie.authoring.spreadsheet import write_workbook
+    from ketenontologie.authoring.starter import starter_quads
+
     if format == "xlsx":
         return write_workbook([])
     if format in ("yaml", "archimate"):

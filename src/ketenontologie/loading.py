@@ -25,17 +25,11 @@ import xml.parsers.expat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal, TypeAlias, cast, get_args
+from typing import IO, TYPE_CHECKING, Literal, TypeAlias, cast, get_args
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
-from rdflib.term import IdentifiedNode
 
-from ketenontologie.authoring.archimate import read_archimate
-from ketenontologie.authoring.sourcemap import SourceMap
-from ketenontologie.authoring.spreadsheet import MEDIA_TYPE as XLSX_MEDIA_TYPE
-from ketenontologie.authoring.spreadsheet import read_workbook
-from ketenontologie.authoring.yaml import read_yaml
+from ketenontologie.authoring import XLSX_MEDIA_TYPE
 from ketenontologie.bounds import check_nesting, check_size
 from ketenontologie.errors import (
     InputError,
@@ -45,9 +39,12 @@ from ketenontologie.errors import (
     UnknownFormatError,
     UnreadableInputError,
 )
-from ketenontologie.namespaces import bind_prefixes
 from ketenontologie.resources import ontology_files
-from ketenontologie.terms import TermCache
+
+if TYPE_CHECKING:  # rdflib and the authoring readers load only where a graph or design needs them
+    from rdflib import Dataset, Graph
+
+    from ketenontologie.authoring.sourcemap import SourceMap
 
 __all__ = [
     "DESIGN_FORMATS",
@@ -126,7 +123,6 @@ SYNTAXES: tuple[Syntax, ...] = (
 """Every format the project reads: the one table of names, extensions and types."""
 
 _BY_NAME: Mapping[Format, Syntax] = {syntax.name: syntax for syntax in SYNTAXES}
-_READERS = {"yaml": read_yaml, "xlsx": read_workbook, "archimate": read_archimate}
 
 EXTENSIONS: Mapping[str, Format] = {
     extension: syntax.name for syntax in SYNTAXES for extension in syntax.extensions
@@ -382,11 +378,11 @@ def _parse(
     data: bytes, *, format: Format, name: str, base_iri: str | None
 ) -> tuple[list[ox.Quad], SourceMap | None]:
     """The quads of ``data`` and, for a design written by hand, its source map."""
-    if format in _READERS:
+    if format in DESIGN_FORMATS:
         if _BY_NAME[format].text and format != "archimate":
             data = data.removeprefix(_UTF8_BOM)
             _check_utf8(name, data)
-        return _READERS[format](data, name=name, base_iri=base_iri)
+        return _read_design(data, format=format, name=name, base_iri=base_iri)
     # A byte order mark, as some Windows editors write, is not read as part of the first term.
     data = data.removeprefix(_UTF8_BOM)
     _check_utf8(name, data)
@@ -402,6 +398,23 @@ def _parse(
         )
     except SyntaxError as error:
         raise _syntax_error(name, data, format, error) from None
+
+
+def _read_design(
+    data: bytes, *, format: DesignFormat, name: str, base_iri: str | None
+) -> tuple[list[ox.Quad], SourceMap]:
+    """A design written by hand, by its format's reader (imported here: each is slow to load)."""
+    if format == "yaml":
+        from ketenontologie.authoring.yaml import read_yaml
+
+        return read_yaml(data, name=name, base_iri=base_iri)
+    if format == "xlsx":
+        from ketenontologie.authoring.spreadsheet import read_workbook
+
+        return read_workbook(data, name=name, base_iri=base_iri)
+    from ketenontologie.authoring.archimate import read_archimate
+
+    return read_archimate(data, name=name, base_iri=base_iri)
 
 
 def _refuse_doctype(name: str, data: bytes) -> None:
@@ -554,6 +567,11 @@ def load_graph(
 
     >>> graph = load_graph(["ontology", "data/loonaangifteketen.ttl"])  # doctest: +SKIP
     """
+    from rdflib import Graph
+
+    from ketenontologie.namespaces import bind_prefixes
+    from ketenontologie.terms import TermCache
+
     graph = Graph()
     bind_prefixes(graph)
     files = find_rdf_files(path_or_paths)
@@ -580,6 +598,12 @@ def load_dataset(
     ...     graph_names={"data/loonaangifteketen.ttl": "https://example.org/graph/loon"},
     ... )  # doctest: +SKIP
     """
+    from rdflib import Dataset, URIRef
+    from rdflib.term import IdentifiedNode
+
+    from ketenontologie.namespaces import bind_prefixes
+    from ketenontologie.terms import TermCache
+
     names = {Path(key).resolve(): value for key, value in (graph_names or {}).items()}
     files = find_rdf_files(path_or_paths)
     parsed = [(path, parse_file(path, format=format).quads) for path in files]

@@ -11,14 +11,23 @@ of the store (``{base}/graph/...``) are here too, so that every layer names grap
 'https://w3id.org/ketenontologie/id/niveau/strategisch'
 >>> design_graph("loonaangifteketen")
 'https://w3id.org/ketenontologie/graph/ontwerp/loonaangifteketen'
+
+The namespaces as rdflib objects (``KETEN``, ``ORG``, ``RDF`` …) are made when first used, so
+that a module that needs only the IRIs as text (validation, the store) does not load rdflib.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, Namespace
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, VANN, XSD
+if TYPE_CHECKING:
+    from rdflib import Graph, Namespace
+    from rdflib.namespace import DCTERMS as DCT
+    from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, VANN, XSD
+
+    KETEN: Namespace
+    ORG: Namespace
 
 __all__ = [
     "ADMIN_GRAPH",
@@ -74,9 +83,40 @@ SHAPES = f"{BASE}/shapes#"
 SERVICE = f"{DEF}/service#"
 """The service vocabulary: terms the SPARQL service writes into its answers."""
 
-KETEN = Namespace(f"{DEF}#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-DCT = DCTERMS
+_NAMESPACES = {
+    "dct": "http://purl.org/dc/terms/",
+    "keten": f"{DEF}#",
+    "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "vann": "http://purl.org/vocab/vann/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+"""The vocabularies' namespaces as text: what the prefix tables and rdflib's objects are made of."""
+_RDFLIB_NAMES = {
+    "DCT": "DCTERMS",
+    **{name: name for name in ("OWL", "RDF", "RDFS", "SH", "SKOS", "VANN", "XSD")},
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``KETEN``, ``ORG`` and rdflib's namespaces (``RDF``, ``OWL`` …), made on first use."""
+    if name in ("KETEN", "ORG"):
+        from rdflib import Namespace
+
+        value: Any = Namespace(_NAMESPACES[name.lower()])
+    elif name in _RDFLIB_NAMES:
+        from rdflib import namespace
+
+        value = getattr(namespace, _RDFLIB_NAMES[name])
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
 
 # --- graph names --------------------------------------------------------------------------------
 
@@ -135,19 +175,7 @@ def is_inferred(graph: str) -> bool:
 
 # --- prefixes -----------------------------------------------------------------------------------
 
-VOCABULARY_PREFIXES: Mapping[str, str] = {
-    "dct": str(DCT),
-    "keten": str(KETEN),
-    "kss": SHAPES,
-    "org": str(ORG),
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "sh": str(SH),
-    "skos": str(SKOS),
-    "vann": str(VANN),
-    "xsd": str(XSD),
-}
+VOCABULARY_PREFIXES: Mapping[str, str] = dict(sorted({**_NAMESPACES, "kss": SHAPES}.items()))
 """The vocabularies a chain design and the project's own files use."""
 
 THING_PREFIXES: Mapping[str, str] = {

@@ -5,6 +5,12 @@ In a source checkout (also an editable install) they are the top-level directori
 as package data under ``ketenontologie/_resources/``. The checkout wins when both exist, so
 edits show up without reinstalling.
 
+What is derived from them and costs time to make (the ontology's compiled rules, the shapes
+compiled to SPARQL) is kept between runs in a cache directory (:func:`cache_dir`), one pickle per
+artefact, named by a hash of the bytes it was made from and of the code that made it: a changed
+file or a new version of the code gets a new file, and nothing is ever stale. Nothing derived
+is committed or shipped; the first run after a change makes it (see ``docs/validation.md``).
+
 >>> from ketenontologie.resources import resource_dir
 >>> resource_dir("ontology").name  # doctest: +SKIP
 'ontology'
@@ -12,7 +18,11 @@ edits show up without reinstalling.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import pickle
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -21,11 +31,14 @@ from ketenontologie.errors import InputNotFoundError
 __all__ = [
     "ResourceKind",
     "cache_dir",
+    "cache_key",
     "design_files",
+    "load_cached",
     "ontology_files",
     "query_files",
     "resource_dir",
     "shape_files",
+    "store_cached",
 ]
 
 ResourceKind = Literal["ontology", "shapes", "queries", "data"]
@@ -74,14 +87,63 @@ def _files(kind: ResourceKind, pattern: str) -> list[Path]:
 
 
 def cache_dir() -> Path | None:
-    """Where derived files are kept between runs (compiled rules): ``KETENONTOLOGIE_CACHE_DIR``,
-    else ``$XDG_CACHE_HOME/ketenontologie``, else ``~/.cache/ketenontologie``; None when the
-    variable is set to an empty value (keep nothing)."""
+    """Where derived files are kept between runs (compiled rules and shapes):
+    ``KETENONTOLOGIE_CACHE_DIR``, else ``$XDG_CACHE_HOME/ketenontologie``, else
+    ``~/.cache/ketenontologie``; None when the variable is set to an empty value (keep
+    nothing)."""
     configured = os.environ.get("KETENONTOLOGIE_CACHE_DIR")
     if configured is not None:
         return Path(configured) if configured else None
     root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(root) / "ketenontologie"
+
+
+def cache_key(
+    *, code: Iterable[str | os.PathLike[str]], files: Iterable[Path], extra: str = ""
+) -> str:
+    """A hash of the ``code`` that derives an artefact (source files), the ``files`` it is
+    derived from (names and bytes) and anything ``extra`` it depends on (a library's version).
+
+    >>> len(cache_key(code=[], files=[]))
+    64
+    """
+    digest = hashlib.sha256()
+    for source in code:
+        digest.update(Path(source).read_bytes())
+    digest.update(extra.encode())
+    for path in files:
+        digest.update(Path(path).name.encode() + b"\0" + Path(path).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _cache_file(kind: str, key: str) -> Path | None:
+    directory = cache_dir()
+    return None if directory is None else directory / f"{kind}-{key}.pickle"
+
+
+def load_cached(kind: str, key: str) -> object | None:
+    """The artefact ``kind`` kept under ``key``, or None: also when the file cannot be read."""
+    path = _cache_file(kind, key)
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as file:
+            return pickle.load(file)  # type: ignore[no-any-return]
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+
+
+def store_cached(kind: str, key: str, value: object) -> None:
+    """Keep an artefact, written whole or not at all; a failure to write is no error."""
+    path = _cache_file(kind, key)
+    if path is None:
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        with partial.open("wb") as file:
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
 
 
 def ontology_files() -> list[Path]:

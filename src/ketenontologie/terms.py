@@ -12,7 +12,6 @@ rdflib.term.Literal('ja', lang='nl')
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeAlias
@@ -189,6 +188,7 @@ def quiet_rdflib_literals() -> Iterator[None]:
 
     Such a literal is an inconsistency that validation reports (KS-C01), with file and line.
     """
+    import logging
     import warnings
 
     logger = logging.getLogger("rdflib.term")

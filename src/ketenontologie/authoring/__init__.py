@@ -13,4 +13,8 @@ Modules: :mod:`.vocabulary` (kinds, fields and concepts read from the ontology),
 
 from __future__ import annotations
 
-__all__: list[str] = []
+__all__ = ["XLSX_MEDIA_TYPE"]
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+"""The media type of a workbook (:mod:`.spreadsheet`), here so that the table of formats in
+:mod:`ketenontologie.loading` names it without loading the workbook reader."""

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from ketenontologie.authoring import XLSX_MEDIA_TYPE
 from ketenontologie.authoring.model import (
     LANGUAGES,
     UNWRITABLE,
@@ -54,7 +55,7 @@ if TYPE_CHECKING:  # openpyxl is imported where a workbook is read or written: i
 
 __all__ = ["MAX_ROWS", "MAX_UNPACKED_BYTES", "MEDIA_TYPE", "read_workbook", "write_workbook"]
 
-MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MEDIA_TYPE = XLSX_MEDIA_TYPE
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 """How large a workbook may be once unpacked (a design's workbook is a few hundred kB)."""
 MAX_PARTS = 2000

@@ -9,25 +9,62 @@ designs come and go), :mod:`~ketenontologie.reasoning.reasoner` (the reasoner an
 
 from __future__ import annotations
 
-from ketenontologie.reasoning.explain import (
-    Explanation,
-    parse_triple,
-    prefix_manager,
-    render_explanation,
-)
-from ketenontologie.reasoning.output import load_designs, reasoned_dataset, serialize
-from ketenontologie.reasoning.reasoner import (
-    Delta,
-    Engine,
-    Include,
-    Inconsistency,
-    InferredTriples,
-    OutputFormat,
-    Reasoner,
-    ReasoningState,
-    infer,
-    is_datatype_axiom,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ketenontologie.reasoning.explain import (
+        Explanation,
+        parse_triple,
+        prefix_manager,
+        render_explanation,
+    )
+    from ketenontologie.reasoning.output import load_designs, reasoned_dataset, serialize
+    from ketenontologie.reasoning.reasoner import (
+        Delta,
+        Engine,
+        Include,
+        Inconsistency,
+        InferredTriples,
+        OutputFormat,
+        Reasoner,
+        ReasoningState,
+        infer,
+        is_datatype_axiom,
+    )
+
+_HOMES = {
+    "explain": ("Explanation", "parse_triple", "prefix_manager", "render_explanation"),
+    "output": ("load_designs", "reasoned_dataset", "serialize"),
+    "reasoner": (
+        "Delta",
+        "Engine",
+        "Include",
+        "Inconsistency",
+        "InferredTriples",
+        "OutputFormat",
+        "Reasoner",
+        "ReasoningState",
+        "infer",
+        "is_datatype_axiom",
+    ),
+}
+"""Where each public name lives. A stage is imported when one of its names is first used:
+validation needs the reasoner, not explanations or output (which load rdflib)."""
+_HOME = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "Delta",

@@ -24,13 +24,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
-import importlib.metadata
-import os
-import pickle
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 
@@ -39,7 +36,6 @@ import pyoxigraph as ox
 from ketenontologie.errors import DesignError, InconsistencyError, ReasoningError
 from ketenontologie.reasoning import facts as facts_module
 from ketenontologie.reasoning import rules as rules_module
-from ketenontologie.reasoning.explain import Explainer, Explanation
 from ketenontologie.reasoning.facts import FactStore, Finding
 from ketenontologie.reasoning.rules import (
     DISJOINT_WITH,
@@ -58,11 +54,13 @@ from ketenontologie.reasoning.rules import (
     owlrl_closure,
     owlrl_lexical,
 )
-from ketenontologie.resources import cache_dir
+from ketenontologie.resources import cache_key, load_cached, store_cached
 from ketenontologie.terms import OxTerm, TermCache, TermTriple, term_triple
 
 if TYPE_CHECKING:
     from rdflib import Graph
+
+    from ketenontologie.reasoning.explain import Explainer, Explanation
 
 __all__ = [
     "Delta",
@@ -134,7 +132,7 @@ class InferredTriples(Collection[TermTriple]):
         *,
         inconsistencies: tuple[Inconsistency, ...],
         engine: Engine,
-        explainer: Explainer | None,
+        explainer: Explainer | Callable[[], Explainer] | None,
     ) -> None:
         self._triples = triples
         self.inconsistencies = inconsistencies
@@ -179,6 +177,8 @@ class InferredTriples(Collection[TermTriple]):
 
     def explain(self, triple: TermTriple | ox.Triple) -> Explanation:
         """Why ``triple`` holds, down to asserted facts (see :class:`Explanation`)."""
+        if callable(self._explainer):  # made when first asked for: most results never are
+            self._explainer = self._explainer()
         if self._explainer is None:
             raise ReasoningError(
                 "Explanations need the compiled rules, and these designs were reasoned by owlrl "
@@ -215,44 +215,37 @@ def files_key(paths: Sequence[Path]) -> str:
     >>> len(files_key([]))
     64
     """
-    digest = hashlib.sha256()
-    for source in (rules_module.__file__, facts_module.__file__):
-        digest.update(Path(source).read_bytes())
-    digest.update(f"owlrl {importlib.metadata.version('owlrl')}".encode())
-    for path in paths:
-        digest.update(Path(path).name.encode() + b"\0" + Path(path).read_bytes() + b"\0")
-    return digest.hexdigest()
+    return cache_key(
+        code=(rules_module.__file__, facts_module.__file__),
+        files=paths,
+        extra=f"owlrl {_distribution_version('owlrl')}",
+    )
 
 
-def _cache_file(key: str) -> Path | None:
-    directory = cache_dir()
-    return None if directory is None else directory / f"rules-{key}.pickle"
+def _distribution_version(name: str) -> str:
+    """The installed version of the distribution that provides package ``name``.
+
+    Read from the ``{name}-{version}.dist-info`` folder beside the package, which costs a
+    directory listing; :mod:`importlib.metadata` (the fallback) costs a tenth of a second to
+    import, a third of what validating a design may take.
+    """
+    from importlib.machinery import PathFinder
+
+    spec = PathFinder.find_spec(name)
+    if spec is not None and spec.origin is not None:
+        folder = Path(spec.origin).parent.parent
+        found = sorted(folder.glob(f"{name}-*.dist-info"))
+        if len(found) == 1:
+            return found[0].name.removeprefix(f"{name}-").removesuffix(".dist-info")
+    from importlib.metadata import version
+
+    return version(name)
 
 
 def _load_cached(key: str) -> Rules | None:
     """Compiled rules from the disk cache, or None (also when the file is unreadable)."""
-    path = _cache_file(key)
-    if path is None or not path.is_file():
-        return None
-    try:
-        with path.open("rb") as file:
-            rules = pickle.load(file)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
+    rules = load_cached("rules", key)
     return rules if isinstance(rules, Rules) else None
-
-
-def _store_cached(key: str, rules: Rules) -> None:
-    """Keep compiled rules on disk, written whole or not at all; a failure is no error."""
-    path = _cache_file(key)
-    if path is None:
-        return
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        with partial.open("wb") as file:
-            pickle.dump(rules, file, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(path)
 
 
 def is_datatype_axiom(triple: TermTriple) -> bool:
@@ -369,7 +362,7 @@ class Reasoner:
                 from ketenontologie.loading import parse_quads
 
                 rules = compile_rules(parse_quads(paths))
-                _store_cached(key, rules)
+                store_cached("rules", key, rules)
             with _cache_lock:
                 _cache[key] = rules
         return cls(rules)
@@ -616,7 +609,7 @@ class ReasoningState:
             triples,
             inconsistencies=_inconsistencies(store, self._rules),
             engine="rules",
-            explainer=Explainer(store, self._designs),
+            explainer=partial(_explainer, store, self._designs),
         )
 
     def _update(self, design_id: str, triples: frozenset[TermTriple] | None) -> Delta:
@@ -665,6 +658,12 @@ class ReasoningState:
             frozenset(map(terms, removed)),
             _inconsistencies(store, self.reasoner.rules),
         )
+
+
+def _explainer(store: FactStore, designs: Mapping[str, frozenset[TermTriple]]) -> Explainer:
+    from ketenontologie.reasoning.explain import Explainer
+
+    return Explainer(store, designs)
 
 
 # --- inconsistencies ------------------------------------------------------------------------------

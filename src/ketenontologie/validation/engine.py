@@ -34,7 +34,7 @@ import pyoxigraph as ox
 from ketenontologie.errors import InputError
 from ketenontologie.loading import Parsed, find_rdf_files, parse_file
 from ketenontologie.reasoning.reasoner import Inconsistency, Reasoner
-from ketenontologie.resources import ontology_files
+from ketenontologie.resources import cache_key, load_cached, ontology_files, store_cached
 from ketenontologie.validation.chains import ChainIndex
 from ketenontologie.validation.consistency import (
     CONSISTENCY,
@@ -66,6 +66,7 @@ from ketenontologie.validation.shapes import (
     severity_of,
     shape_infos,
     shape_store,
+    shape_tables,
 )
 
 if TYPE_CHECKING:
@@ -134,16 +135,40 @@ class _Closed:
 
     quads: list[ox.Quad]
     inconsistencies: tuple[Inconsistency, ...]
+    about_design: list[ox.Quad]
+    """The quads that may be about the design's own nodes: all but the context's closure about
+    what the context's files describe."""
+
+
+@dataclass(frozen=True)
+class _Context:
+    """The ontology and the concept scheme as validation uses them, made once per process."""
+
+    reasoner: Reasoner
+    """The reasoner for the context's files (its compiled rules are cached on disk, too)."""
+    closure: tuple[ox.Quad, ...]
+    """The ontology as the reasoner compiled it (its blank nodes as in its closure) and what the
+    reasoner infers from it alone."""
+    described: frozenset[str]
+    """The IRIs the context's files describe (the subjects of their statements)."""
+    undescribed: tuple[ox.Quad, ...]
+    """The quads of the closure about other nodes."""
 
 
 @lru_cache(maxsize=4)
-def _reasoner(context: tuple[Path, ...]) -> tuple[Reasoner, tuple[ox.Quad, ...]]:
-    """The reasoner for the context's files (its compiled rules are cached on disk, too), and
-    the context's closure as quads: the ontology as the reasoner compiled it (its blank nodes as
-    in its closure) and what the reasoner infers from it alone."""
-    reasoner = Reasoner.from_files(context)
-    closure = chain(reasoner.ontology(), reasoner.ontology_inferred())
-    return reasoner, tuple(_quads(closure))
+def _context(files: tuple[Path, ...]) -> _Context:
+    reasoner = Reasoner.from_files(files)
+    closure = tuple(_quads(chain(reasoner.ontology(), reasoner.ontology_inferred())))
+    key = cache_key(code=(__file__,), files=files)
+    described = load_cached("described", key)
+    if not isinstance(described, frozenset):
+        parsed = parsed_files(files)
+        described = frozenset(
+            q.subject.value for q in parsed if isinstance(q.subject, ox.NamedNode)
+        )
+        store_cached("described", key, described)
+    undescribed = tuple(q for q in closure if term_text(q.subject) not in described)
+    return _Context(reasoner, closure, described, undescribed)
 
 
 def _quads(triples: Iterable[TermTriple]) -> Iterator[ox.Quad]:
@@ -158,8 +183,8 @@ def _close(designs: Sequence[DesignInput], context: tuple[Path, ...]) -> _Closed
     The reasoner equals owlrl's closure. An inconsistency does not stop validation: it is
     returned, and reported as a result.
     """
-    reasoner, context_closure = _reasoner(context)
-    inferred = reasoner.infer([q for design in designs for q in design.quads])
+    tables = _context(context)
+    inferred = tables.reasoner.infer([q for design in designs for q in design.quads])
     data = [
         q
         if isinstance(q.graph_name, ox.DefaultGraph)
@@ -167,9 +192,10 @@ def _close(designs: Sequence[DesignInput], context: tuple[Path, ...]) -> _Closed
         for d in designs
         for q in d.quads
     ]
-    data.extend(context_closure)
     data.extend(_quads(inferred))
-    return _Closed(data, inferred.inconsistencies)
+    about_design = [*data, *tables.undescribed]
+    data.extend(tables.closure)
+    return _Closed(data, inferred.inconsistencies, about_design)
 
 
 def _fast(closed: _Closed, shapes: tuple[Path, ...]) -> list[_Hit]:
@@ -234,8 +260,9 @@ def _pyshacl(closed: _Closed, shapes: tuple[Path, ...]) -> list[_Hit]:
     return hits
 
 
-def _own_nodes(designs: Sequence[DesignInput], context: Sequence[ox.Quad]) -> set[str]:
-    described = {term_text(q.subject) for q in context}
+def _own_nodes(designs: Sequence[DesignInput], described: frozenset[str]) -> set[str]:
+    """The design's nodes that the context's files do not describe (a blank node never is:
+    each parse labels them anew)."""
     own = set()
     for design in designs:
         for quad in design.quads:
@@ -274,25 +301,26 @@ def validate(
     if engine not in get_args(Engine):
         raise InputError(f"Unknown engine {engine!r}. Use one of: {', '.join(get_args(Engine))}.")
     designs = _load_designs(sources)
-    context = parsed_files(tuple(ontology_files()))
+    context = tuple(ontology_files())
     ours = tuple(default_shape_files())
     extra = tuple(Path(p) for p in find_rdf_files(list(shapes))) if shapes else ()
 
-    closed = _close(designs, tuple(ontology_files()))
+    closed = _close(designs, context)
     hits = _run(closed, ours, engine=engine)
     if extra:
         hits += _pyshacl(closed, extra)
     clashes = clashes_from(closed.inconsistencies, designs)
 
-    infos = shape_infos(shape_store(ours + extra))
-    own = _own_nodes(designs, context)
+    # Extra shapes may add to one of ours (a message, a severity): then read them all together.
+    infos = shape_infos(shape_store(ours + extra)) if extra else shape_tables(ours).infos
+    own = _own_nodes(designs, _context(context).described)
     locator = Locator(designs)
-    names = labels(context, designs) if clashes else {}
+    names = labels(parsed_files(context), designs) if clashes else {}
     # An inconsistency is reported wherever it is found: the context alone is consistent, so
     # the design caused it, even when the node is one the ontology or the scheme describes.
     found = [_result(hit, infos, locator) for hit in set(hits) if hit.focus in own]
     found += [clash_result(clash, names, locator) for clash in clashes]
-    index = ChainIndex(closed.quads, own=own | {clash.focus for clash in clashes})
+    index = ChainIndex(closed.about_design, own=own | {clash.focus for clash in clashes})
     found = [replace(r, chains=index.chains_of(r.focus_node)) for r in found]
     results = sorted(
         found,

@@ -75,6 +75,8 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+_NEWLINE = re.compile("\n")
+_ESCAPE = re.compile(r"\\(.)")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
@@ -94,13 +96,20 @@ class _Scan:
 
     subjects: dict[str, int] = field(default_factory=dict)
     objects: dict[tuple[str, str], list[_Object]] = field(default_factory=dict)
+    _predicates: dict[str, list[str]] | None = None
+    """Each subject's predicates, in the order of ``objects`` (made on the first look-up)."""
 
     def line_of(self, subject: str, predicate: str | None, value: str | None) -> int | None:
         """The line of the statement ``subject predicate value``; a None predicate is any but
         ``rdf:type``, a None value any value."""
-        for (s, p), objects in self.objects.items():
-            if s != subject or (p != predicate if predicate else p == _RDF_TYPE):
+        if self._predicates is None:
+            self._predicates = defaultdict(list)
+            for s, p in self.objects:
+                self._predicates[s].append(p)
+        for p in self._predicates.get(subject, ()):
+            if p != predicate if predicate else p == _RDF_TYPE:
                 continue
+            objects = self.objects[subject, p]
             for found in objects:
                 if value is None or value in (found.term, _literal_text(found.literal)):
                     return found.line
@@ -118,7 +127,7 @@ def _scan(text: str, base: str) -> _Scan:
     Statements inside brackets (a blank node's own properties, collections) are not listed: a
     result about such a node falls back to the block around it.
     """
-    newlines = [i for i, char in enumerate(text) if char == "\n"]
+    newlines = [found.start() for found in _NEWLINE.finditer(text)]
     prefixes: dict[str, str] = {}
     scan = _Scan()
     tokens = [
@@ -241,7 +250,7 @@ def _resolve(kind: str | None, value: str, prefixes: Mapping[str, str], base: st
     if kind == "pname":
         prefix, _, local = value.partition(":")
         if prefix in prefixes:
-            return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+            return prefixes[prefix] + (_ESCAPE.sub(r"\1", local) if "\\" in local else local)
     return None
 
 

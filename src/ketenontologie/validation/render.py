@@ -28,10 +28,9 @@ import hashlib
 import json
 import os
 import re
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NamedTuple, get_args
+from typing import TYPE_CHECKING, Any, NamedTuple, get_args
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -46,6 +45,9 @@ from ketenontologie.validation.report import (
     ValidationReport,
     ValidationResult,
 )
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 __all__ = ["fingerprint", "render", "render_error"]
 
@@ -340,6 +342,8 @@ def render_junit(report: ValidationReport, *, lang: Language = "nl") -> str:
     suite's properties hold the chain's IRI and the basis of each rule. Valid against the
     ``junit-10.xsd`` that Jenkins reads.
     """
+    import xml.etree.ElementTree as ET  # only here: the other formats start faster without it
+
     rule_ids = sorted(set(report.rules) | {r.rule for r in report.results})
     suites = ET.Element("testsuites", name="ketenontologie validate")
     total = failed = 0
@@ -389,6 +393,8 @@ def _counted(element: ET.Element, *, tests: int, failures: int = 0, errors: int 
 
 
 def _xml(root: ET.Element) -> str:
+    import xml.etree.ElementTree as ET
+
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
 
@@ -644,6 +650,8 @@ def render_error(error: KetenontologieError, format: OutputFormat, *, lang: Lang
             title=words["unusable"],
         )
     if format == "junit":
+        import xml.etree.ElementTree as ET
+
         suites = ET.Element("testsuites", name="ketenontologie validate")
         suite = ET.SubElement(suites, "testsuite", name=words["unusable"])
         case = ET.SubElement(

@@ -4,6 +4,10 @@
 shape at once: SHACL-SPARQL constraints run as written, the SHACL Core components the rules use
 are translated. A shape using anything else raises :class:`UnsupportedShape` (validation then
 runs pySHACL, the reference). Both give exactly the same results on every test design.
+
+What validation needs of a set of shape files (the compiled queries, what each shape says) is
+made once per version of the files and kept on disk (:func:`shape_tables`): a new process reads
+it instead of parsing and compiling the shapes again.
 """
 
 from __future__ import annotations
@@ -17,13 +21,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ketenontologie.loading import parse_quads
-from ketenontologie.resources import resource_dir
+from ketenontologie.resources import cache_key, load_cached, resource_dir, store_cached
+from ketenontologie.validation import report as report_module
 from ketenontologie.validation.report import RANK, Basis, Rule, Severity
 
 __all__ = [
     "CompiledShape",
     "Hit",
     "ShapeInfo",
+    "ShapeTables",
     "UnsupportedShape",
     "compile_shapes",
     "compiled_shapes",
@@ -35,6 +41,7 @@ __all__ = [
     "severity_of",
     "shape_infos",
     "shape_store",
+    "shape_tables",
 ]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -172,17 +179,41 @@ def rules_of(infos: Mapping[str, ShapeInfo]) -> dict[str, Rule]:
 
 def compiled_shapes(paths: tuple[Path, ...]) -> tuple[CompiledShape, ...] | None:
     """The shapes as SPARQL queries, or ``None`` when the fast path does not cover them."""
-    return _compiled_versions(tuple((path, path.stat().st_mtime_ns) for path in paths))
+    return shape_tables(paths).compiled
+
+
+@dataclass(frozen=True)
+class ShapeTables:
+    """What validation needs of a set of shape files, made once per version of the files."""
+
+    compiled: tuple[CompiledShape, ...] | None
+    """The shapes as SPARQL queries; None when the fast path does not cover them."""
+    infos: Mapping[str, ShapeInfo]
+    """What each named shape says (:func:`shape_infos`)."""
+
+
+def shape_tables(paths: Sequence[Path]) -> ShapeTables:
+    """The shapes in ``paths`` compiled, and what each says: kept per process while the files
+    stay unchanged, and on disk (:func:`~ketenontologie.resources.cache_dir`) by a hash of their
+    bytes and of the code that makes the tables."""
+    return _tables_of(tuple((path, path.stat().st_mtime_ns) for path in paths))
 
 
 @cache
-def _compiled_versions(
-    versions: tuple[tuple[Path, int], ...],
-) -> tuple[CompiledShape, ...] | None:
+def _tables_of(versions: tuple[tuple[Path, int], ...]) -> ShapeTables:
+    paths = [path for path, _ in versions]
+    key = cache_key(code=(__file__, report_module.__file__), files=paths)
+    found = load_cached("shapes", key)
+    if isinstance(found, ShapeTables):
+        return found
+    store = shape_store(paths)
     try:
-        return tuple(compile_shapes(shape_store([p for p, _ in versions])))
+        compiled: tuple[CompiledShape, ...] | None = tuple(compile_shapes(store))
     except UnsupportedShape:
-        return None
+        compiled = None
+    tables = ShapeTables(compiled, shape_infos(store))
+    store_cached("shapes", key, tables)
+    return tables
 
 
 # --- shapes as SPARQL ----------------------------------------------------------------------
