@@ -101,8 +101,16 @@ _SERIAL_FILES = {
     "test_virtuoso_atomicity.py",
     "test_browser_yasgui.py",
     "test_pages_browser.py",
+    # regressions that bound how long an answer or a refusal takes
+    "test_cli_hostile_files.py",
+    "test_costly_designs.py",
+    "test_fair_sharing.py",
+    "test_hidden_service_and_load.py",
+    "test_huge_results.py",
+    "test_runaway_lookup.py",
+    "test_stalled_bodies.py",
 }
-"""Files whose tests measure time, kill processes or drive a browser: run alone (``serial``)."""
+"""Files whose tests bound a time, kill processes or drive a browser: run alone (``serial``)."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -110,14 +118,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     ``make test`` runs the suite in two steps: everything not marked ``serial`` on two
     pytest-xdist workers (``-n 2 --dist loadgroup``), then the ``serial`` tests alone: those
-    that bound a time (the regressions of attacks, runaway queries), kill a process or drive a
+    that bound a time (regressions of attacks, runaway queries), kill a process or drive a
     browser, so that a second worker cannot slow them past their bounds. Under xdist the tests
     that share a session's services stay on one worker, and those on the store tests' Virtuoso
     on one, so that each is started once. Without xdist the groups do nothing.
     """
     for item in items:
         path = item.path
-        if "regressions" in path.parts or path.name in _SERIAL_FILES or "runaway" in item.name:
+        if path.name in _SERIAL_FILES or "runaway" in item.name:
             item.add_marker(pytest.mark.serial)
         names = set(getattr(item, "fixturenames", ()))
         if names & _SHARED:
