@@ -41,7 +41,7 @@ from ketenontologie.errors import (
     ServiceBusyError,
 )
 from ketenontologie.namespaces import is_inferred, is_version
-from ketenontologie.sparql.algebra import query_facts, update_facts
+from ketenontologie.sparql.algebra import query_facts, query_facts_from_tokens, update_facts
 from ketenontologie.sparql.policy import check_query
 from ketenontologie.sparql.results import (
     RDF_FORMATS,
@@ -365,7 +365,8 @@ class _Snapshot:
 def _query(snapshot: _Snapshot, job: dict[str, Any]) -> tuple[bytes, str, int, bool]:
     store = snapshot.open(job["snapshot"])
     dataset = job["dataset"]
-    facts = query_facts(job["query"], base_iri=job["base_iri"])
+    text, base = job["query"], job["base_iri"]
+    facts = query_facts_from_tokens(text, base_iri=base) or query_facts(text, base_iri=base)
     named = (
         [g for g in (*dataset[0], *dataset[1]) if g is not None]
         if dataset
@@ -396,7 +397,11 @@ def _query(snapshot: _Snapshot, job: dict[str, Any]) -> tuple[bytes, str, int, b
     if versions is not None:
         default_too = dataset is not None and None in dataset[0]
         store = _gathered(store, versions, named, default_graph=default_too)
-    results = store.query(job["query"], base_iri=job["base_iri"], **options)
+    try:
+        results = store.query(text, base_iri=base, **options)
+    except SyntaxError:
+        query_facts(text, base_iri=base)  # its message says where and what to change
+        raise
     limit, max_bytes = job["row_limit"], job["max_bytes"]
     if isinstance(results, ox.QueryBoolean):
         fmt = format_by_name(job["format"], kind="boolean")
