@@ -370,31 +370,3 @@ def test_no_named_query_repeats_a_row_when_designs_share_nodes(
     for values in ({}, examples) if examples else ({},):
         found = table(rows(shared_store, query.bind(values), row_limit=100_000))
         assert len(found) == len(set(found)), f"{name} {values}: repeated rows"
-
-
-def answers(found: list[dict[str, object]]) -> list[tuple[tuple[str, str], ...]]:
-    """Rows by their values, sorted; Virtuoso gives a boolean (EXISTS) as 1 or 0."""
-    booleans = {"1": "true", "0": "false"}
-    return sorted(
-        tuple(
-            sorted(
-                (key, booleans.get(v["value"], v["value"]) if key == "direct" else v["value"])  # type: ignore[index]
-                for key, v in row.items()
-            )
-        )
-        for row in found
-    )
-
-
-def test_escalation_paths_are_the_same_on_virtuoso(
-    shared_store: OxigraphStore, virtuoso_shared_store: SparqlStore
-) -> None:
-    """Virtuoso misread the earlier forms (a wrong count of actors between, roles missing when
-    the chain was left out): every chain, one chain and a chain that shares ministers give the
-    embedded store's rows."""
-    query = QUERIES["list-escalation-paths"]
-    for values in ({}, {"chain": SYNTHETIC_CHAIN}, {"chain": query.parameters[0].example or ""}):
-        embedded = answers(rows(shared_store, query.bind(values), row_limit=100_000))
-        virtuoso = answers(rows(virtuoso_shared_store, query.bind(values), row_limit=100_000))
-        assert embedded, values
-        assert virtuoso == embedded, values
