@@ -14,6 +14,7 @@ may *do* is decided later, on its parsed algebra in a confined worker (:mod:`.al
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -100,13 +101,20 @@ def tokenize(text: str) -> list[Token]:
     >>> [t.text for t in tokenize('ASK { <a#b> ?p "# no comment" } # comment')]
     ['ASK', '{', '<a#b>', '?p', '"# no comment"', '}']
     """
+    return list(_tokens(text))
+
+
+@functools.lru_cache(maxsize=16)
+def _tokens(text: str) -> tuple[Token, ...]:
+    """The tokens of a text, kept for the texts seen last: a query is read by the bounds, its
+    form and its facts, each from the same tokens."""
     tokens = []
     for match in _TOKEN_RE.finditer(text):
         kind = (match.lastgroup or "punct").rstrip("0123456789")
         if kind in ("ws", "comment"):
             continue
         tokens.append(Token(kind, match.group(), match.start()))
-    return tokens
+    return tuple(tokens)
 
 
 def check_bounds(text: str, *, max_bytes: int, what: str = "The query") -> list[Token]:

@@ -14,6 +14,11 @@ each write (cheap: it hard-links the files). A query that runs past its time lim
 killing its worker; the store itself is never touched by a query, and no query runs in the
 service's own process. A snapshot is kept while any query uses it.
 
+Earlier versions of designs (``…/graph/versie/…``) are kept in a second store beside the first,
+``data_dir/versions`` (:mod:`.versions`): the main store then holds exactly a query's default
+dataset, which Oxigraph answers as its union default graph, one index scan per pattern. A write
+of both (a design replaced) is still whole or not at all: a journal rolls it forward.
+
 A full disk: a write that fails to commit stores nothing; a write that commits but whose
 snapshot cannot be made is stored, and queries see the previous snapshot until a later write
 makes one. Both are answered with :class:`~ketenontologie.errors.StoreFullError`, which says
@@ -38,16 +43,19 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ketenontologie.errors import (
+    ForbiddenOperationError,
     SparqlSyntaxError,
     StoreError,
     StoreFullError,
     UnknownGraphError,
 )
+from ketenontologie.namespaces import ADMIN_GRAPH, is_version
 from ketenontologie.sparql.algebra import Operation
 from ketenontologie.sparql.policy import check_update
 from ketenontologie.sparql.results import RDF_FORMATS, ResultFormat
 from ketenontologie.store.protocol import DefaultGraph, GraphName, QueryDataset, QueryResult
-from ketenontologie.store.workers import WorkerPool
+from ketenontologie.store.versions import Journal, graph_names, move_versions, split
+from ketenontologie.store.workers import VersionsStale, WorkerPool
 
 __all__ = ["OxigraphStore"]
 
@@ -56,9 +64,15 @@ def _term(graph: GraphName) -> ox.NamedNode | ox.DefaultGraph:
     return ox.DefaultGraph() if isinstance(graph, DefaultGraph) else ox.NamedNode(graph)
 
 
-def _update_text(graphs: Mapping[GraphName, Iterable[ox.Triple]], drop: Iterable[GraphName]) -> str:
-    """One SPARQL update that drops and refills graphs: Oxigraph runs it as one transaction."""
-    parts = []
+def _update_text(
+    graphs: Mapping[GraphName, Iterable[ox.Triple]],
+    drop: Iterable[GraphName],
+    *,
+    create: Iterable[str] = (),
+) -> str:
+    """One SPARQL update that drops and refills graphs (and creates the empty graphs
+    ``create``): Oxigraph runs it as one transaction."""
+    parts = [f"CREATE SILENT GRAPH <{graph}>" for graph in create]
     for graph in [*drop, *graphs]:
         parts.append(
             "DROP SILENT DEFAULT"
@@ -152,8 +166,9 @@ class _Snapshots:
 class OxigraphStore:
     """An on-disk Oxigraph store in ``data_dir``, with queries in confined worker processes.
 
-    ``data_dir/store`` holds the store; ``data_dir/snapshots`` the read-only checkpoints that
-    the workers query. Writes are serialised by a lock; each one is a single transaction.
+    ``data_dir/store`` holds the store, ``data_dir/versions`` the earlier versions of designs
+    (:mod:`.versions`); ``data_dir/snapshots`` the read-only checkpoints of both that the
+    workers query. Writes are serialised by a lock; each one is whole or not at all.
     """
 
     def __init__(
@@ -173,12 +188,25 @@ class OxigraphStore:
                 f"{self.data_dir}: the store cannot be opened ({error}). Check that no other "
                 "process uses this data directory and that it is writable."
             ) from None
+        try:
+            self._versions = ox.Store(str(self.data_dir / "versions"))
+        except OSError as error:
+            raise StoreError(
+                f"{self.data_dir}: the store of earlier versions cannot be opened ({error}). "
+                "Check that no other process uses this data directory and that it is writable."
+            ) from None
+        self._journal = Journal(self.data_dir / "versions.journal")
+        self._journal.finish(self._store, self._versions)
+        move_versions(self._store, self._versions)
         self._write_lock = threading.Lock()
         self._default_timeout = default_timeout
         self._snapshots = _Snapshots(self.data_dir / "snapshots")
         shutil.rmtree(self._snapshots.root, ignore_errors=True)
         self._snapshots.root.mkdir()
         self._snapshots.publish(self._store)
+        self._version_snapshots = _Snapshots(self._snapshots.root / "versions")
+        self._version_snapshots.root.mkdir()
+        self._version_snapshots.publish(self._versions)
         self._pool = WorkerPool(size=workers, memory_bytes=memory_bytes)
         self._full = False
         """True after a write failed on a full disk: the next write reopens the store first."""
@@ -192,23 +220,28 @@ class OxigraphStore:
 
     def is_empty(self) -> bool:
         """True when the store holds no quad and no named graph."""
-        return next(iter(self._store.named_graphs()), None) is None and not self._store.query(
-            "ASK { ?s ?p ?o }"
-        )
+        return not self.graphs() and not self._store.query("ASK { ?s ?p ?o }")
 
     def graphs(self) -> list[str]:
         """The names of the named graphs in the store, sorted."""
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        current = (g for g in graph_names(self._store) if not g.startswith(ADMIN_GRAPH))
+        return sorted([*current, *graph_names(self._versions)])
+
+    def _holding(self, graph: GraphName) -> ox.Store:
+        """The store that holds ``graph``: the versions store for an earlier version."""
+        return self._versions if isinstance(graph, str) and is_version(graph) else self._store
 
     def has_graph(self, graph: GraphName) -> bool:
         """True when the graph exists (the default graph always does)."""
-        return isinstance(graph, DefaultGraph) or self._store.contains_named_graph(_term(graph))
+        return isinstance(graph, DefaultGraph) or self._holding(graph).contains_named_graph(
+            _term(graph)
+        )
 
     def dump(self, graph: GraphName, *, format: ResultFormat) -> bytes:
         """Serialise one graph in an RDF format."""
         if not self.has_graph(graph):
             raise UnknownGraphError(str(graph))
-        data = self._store.dump(format=RDF_FORMATS[format.name], from_graph=_term(graph))
+        data = self._holding(graph).dump(format=RDF_FORMATS[format.name], from_graph=_term(graph))
         return data or b""
 
     def query(
@@ -225,13 +258,22 @@ class OxigraphStore:
         checked: bool = False,
         client: str | None = None,
     ) -> QueryResult:
-        """Check and run a query in a worker on the current snapshot; kill it at the time limit."""
+        """Check and run a query in a worker on the current snapshot; kill it at the time limit.
+
+        The snapshot of the versions store is made when a query names a version (the worker
+        says so), not after every write: most queries never read it.
+        """
         limit = self._default_timeout if timeout is None else timeout
         self._publish_if_stale()
-        with self._snapshots.current() as (_, path):
+        with (
+            self._snapshots.current() as (_, path),
+            self._version_snapshots.current() as (_, versions),
+        ):
             job = {
                 "kind": "query",
                 "snapshot": str(path),
+                "versions": str(versions),
+                "versions_stale": self._version_snapshots.stale,
                 "query": query,
                 "base_iri": base_iri,
                 "inference": inference,
@@ -246,7 +288,27 @@ class OxigraphStore:
                 "max_bytes": max_bytes,
                 "check": not checked,
             }
-            body, kind, count, truncated = self._pool.run(job, timeout=limit, client=client)
+            try:
+                body, kind, count, truncated = self._pool.run(job, timeout=limit, client=client)
+                stale = False
+            except VersionsStale:
+                stale = True
+        if stale:  # the query names a version, and the last write's is not in a snapshot
+            with self._write_lock:
+                if self._version_snapshots.stale:
+                    self._publish(self._version_snapshots, self._versions)
+            return self.query(
+                query,
+                format=format,
+                inference=inference,
+                dataset=dataset,
+                base_iri=base_iri,
+                timeout=timeout,
+                row_limit=row_limit,
+                max_bytes=max_bytes,
+                checked=checked,
+                client=client,
+            )
         return QueryResult(body, format, kind, count, truncated)
 
     def read_update(
@@ -273,6 +335,9 @@ class OxigraphStore:
         operations = self.read_update(update, base_iri=base_iri, client=client)
         with self._write_lock:
             check_update(operations, stored=self.graphs(), parameters=parameters)
+            for graph in (g for operation in operations for g in operation.using):
+                if is_version(graph):
+                    raise _reads_a_version(graph)
             self._write(lambda: self._store.update(update, base_iri=base_iri))
 
     def replace_graphs(
@@ -282,13 +347,16 @@ class OxigraphStore:
         drop: Iterable[GraphName] = (),
     ) -> None:
         """Atomically drop ``drop``, then set each graph in ``graphs`` to exactly its triples."""
-        text = _update_text(graphs, drop)
-        with self._write_lock:
-            self._write(lambda: self._store.update(text))
+        self._write_both(graphs, drop)
 
     def add_triples(self, graph: GraphName, triples: Iterable[ox.Triple]) -> None:
         """Atomically add triples to a graph, creating it if needed."""
         name = _term(graph)
+        if isinstance(name, ox.NamedNode) and is_version(name.value):
+            stored = self._versions.quads_for_pattern(None, None, None, name)
+            kept = [ox.Triple(q.subject, q.predicate, q.object) for q in stored]
+            self._write_both({name.value: [*kept, *triples]}, ())
+            return
         quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
 
         def add() -> None:
@@ -301,11 +369,56 @@ class OxigraphStore:
 
     def drop_graphs(self, graphs: Iterable[GraphName]) -> None:
         """Atomically remove graphs (clear, for the default graph); missing ones are ignored."""
-        text = _update_text({}, graphs)
-        with self._write_lock:
-            self._write(lambda: self._store.update(text))
+        self._write_both({}, graphs)
 
-    def _write(self, commit: Callable[[], None]) -> None:
+    def _write_both(
+        self, graphs: Mapping[GraphName, Iterable[ox.Triple]], drop: Iterable[GraphName]
+    ) -> None:
+        """Drop and refill graphs of either store as one write (see :mod:`.versions`)."""
+        main, aside = split(graphs)
+        main_drop, aside_drop = split(dict.fromkeys(drop))
+        with self._write_lock:
+            if not aside and not aside_drop and self._journal.pending() is None:
+                text = _update_text(main, main_drop)
+                self._write(lambda: self._store.update(text))
+                return
+            self._finish_journal()
+            journal = _update_text(aside, aside_drop)
+            try:
+                marker = self._journal.begin(journal)
+            except OSError as error:
+                self._journal.end()
+                if _disk_full(error):
+                    raise StoreFullError(stored=False) from None
+                raise StoreError(f"The write's journal cannot be written: {error}") from None
+            text = _update_text(main, main_drop, create=[marker])
+            try:
+                self._write(lambda: self._store.update(text), publish=False)
+            except BaseException:
+                self._journal.end()  # nothing was stored
+                raise
+            try:
+                self._write(lambda: self._versions.update(journal), publish=False)
+                self._write(lambda: self._store.update(f"DROP GRAPH <{marker}>"), publish=False)
+            except StoreFullError:
+                raise StoreFullError(stored=True) from None  # finished by the next write
+            except StoreError as error:
+                raise StoreError(
+                    f"The write was stored, but keeping the earlier version failed ({error}); "
+                    "it is kept at the next write or start."
+                ) from None
+            self._journal.end()
+            self._version_snapshots.stale = True
+            self._publish(self._snapshots, self._store)
+
+    def _finish_journal(self) -> None:
+        """Finish a write whose versions part failed earlier (lock held)."""
+        if self._journal.pending() is not None:
+            self._write(lambda: self._journal.finish(self._store, self._versions), publish=False)
+            self._version_snapshots.stale = True
+            self._publish(self._snapshots, self._store)
+
+    def _write(self, commit: Callable[[], object], *, publish: bool = True) -> None:
         """Commit one transaction, then make the snapshot queries will read (lock held)."""
         if self._full:
             self._reopen()  # RocksDB refuses every write after a full disk until it is reopened
@@ -318,8 +431,13 @@ class OxigraphStore:
                 self._full = True
                 raise StoreFullError(stored=False) from None
             raise StoreError(f"The update failed: {error}") from None
+        if publish:
+            self._publish(self._snapshots, self._store)
+
+    def _publish(self, snapshots: _Snapshots, store: ox.Store) -> None:
+        """Make the snapshot of ``store`` that queries will read (lock held)."""
         try:
-            self._snapshots.publish(self._store)
+            snapshots.publish(store)
         except OSError as error:
             if _disk_full(error):
                 # The snapshot flushes the store first; a flush that met the full disk leaves
@@ -332,15 +450,18 @@ class OxigraphStore:
             ) from None
 
     def _reopen(self) -> None:
-        """Open the store anew (after a full disk); what was committed is all there."""
-        path = str(self.data_dir / "store")
-        self._store = None  # type: ignore[assignment]  # release RocksDB's lock before reopening
+        """Open both stores anew (after a full disk); what was committed is all there."""
+        main, versions = str(self.data_dir / "store"), str(self.data_dir / "versions")
+        # Release RocksDB's locks before reopening.
+        self._store = self._versions = None  # type: ignore[assignment]
         gc.collect()
         try:
-            self._store = ox.Store(path)
+            self._store = ox.Store(main)
+            self._versions = ox.Store(versions)
         except OSError as error:
             # Still full: keep reading (read-only) and try again at the next write.
-            self._store = ox.Store.read_only(path)
+            self._store = ox.Store.read_only(main)
+            self._versions = ox.Store.read_only(versions)
             if _disk_full(error):
                 raise StoreFullError(stored=False) from None
             raise StoreError(f"{self.data_dir}: the store cannot be reopened ({error}).") from None
@@ -357,10 +478,20 @@ class OxigraphStore:
                 self._write_lock.release()
 
     def close(self) -> None:
-        """Stop the workers and flush the store (what cannot be flushed is in its log)."""
+        """Stop the workers and flush the stores (what cannot be flushed is in their logs)."""
         self._pool.close()
         with self._write_lock, contextlib.suppress(OSError):
             self._store.flush()
+            self._versions.flush()
+
+
+def _reads_a_version(graph: str) -> ForbiddenOperationError:
+    return ForbiddenOperationError(
+        f"The update reads <{graph}>, an earlier version or the history of a design, which "
+        "the embedded store keeps apart from the graphs an update reads (oude versies lees je "
+        "met een query). Read it with a query (SELECT or CONSTRUCT … FROM <…>) and write what "
+        "you need with INSERT DATA."
+    )
 
 
 def _disk_full(error: BaseException) -> bool:

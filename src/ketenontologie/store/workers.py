@@ -41,7 +41,7 @@ from ketenontologie.errors import (
     ServiceBusyError,
 )
 from ketenontologie.namespaces import is_inferred, is_version
-from ketenontologie.sparql.algebra import query_facts, update_facts
+from ketenontologie.sparql.algebra import query_facts, query_facts_from_tokens, update_facts
 from ketenontologie.sparql.policy import check_query
 from ketenontologie.sparql.results import (
     RDF_FORMATS,
@@ -52,7 +52,12 @@ from ketenontologie.sparql.results import (
 )
 from ketenontologie.store.sandbox import confine
 
-__all__ = ["WorkerPool"]
+__all__ = ["VersionsStale", "WorkerPool"]
+
+
+class VersionsStale(Exception):
+    """The query names an earlier version of a design, and the snapshot of the versions store
+    is older than the last write: the store makes a new one and runs the query again."""
 
 
 class WorkerPool:
@@ -182,6 +187,8 @@ class WorkerPool:
                 "values, fewer rows) and try again."
             ) from None
         self._idle.put(worker)
+        if status == "stale":
+            raise VersionsStale
         if status == "raise":
             code, message, attributes = payload
             raise KetenontologieError.rebuilt(code, message, attributes)
@@ -269,6 +276,8 @@ def _worker_main(
             else:
                 result = _query(snapshot, job)
             conn.send(("ok", result))
+        except VersionsStale:
+            conn.send(("stale", None))
         except KetenontologieError as error:
             conn.send(("raise", (error.code, error.message, vars(error))))
         except SyntaxError as error:
@@ -286,6 +295,27 @@ _MEMORY = (
 )
 
 
+def _gathered(
+    main: ox.Store, versions: ox.Store, graphs: list[str], *, default_graph: bool
+) -> ox.Store:
+    """The graphs a query names, from both snapshots, in one store in memory.
+
+    Only for a query that names an earlier version of a design (its dataset is explicit, so
+    copying it is bounded by what it names; the time limit and the worker's memory bound
+    count the copy).
+    """
+    gathered = ox.Store()
+    for name in dict.fromkeys(graphs):
+        graph = ox.NamedNode(name)
+        source = versions if is_version(name) else main
+        if source.contains_named_graph(graph):
+            gathered.add_graph(graph)
+            gathered.extend(source.quads_for_pattern(None, None, None, graph))
+    if default_graph:
+        gathered.extend(main.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return gathered
+
+
 def _function(target: str) -> Any:
     """The function named ``module:function`` (of this project: the job comes from the service)."""
     module, _, name = target.partition(":")
@@ -295,15 +325,22 @@ def _function(target: str) -> Any:
 
 
 class _Snapshot:
-    """The read-only snapshot this worker has open, reopened when the job names another."""
+    """The read-only snapshots this worker has open, reopened when the job names others.
+
+    The main snapshot holds exactly the default dataset of a query with inference on (the
+    earlier versions of designs are in a store of their own, :mod:`.versions`), so that
+    Oxigraph's union default graph is that dataset. The versions snapshot is opened only for a
+    query that names a version.
+    """
 
     def __init__(self) -> None:
         self.path: str | None = None
         self.store: ox.Store | None = None
         self.graphs: frozenset[str] = frozenset()
-        self.current: list[ox.NamedNode] | None = None
-        """The graphs of the default dataset with inference on: None for all (no versions)."""
         self.asserted: list[ox.NamedNode] = []
+        self.versions_path: str | None = None
+        self.versions: ox.Store | None = None
+        self.version_graphs: frozenset[str] = frozenset()
 
     def open(self, path: str) -> ox.Store:
         if self.store is None or path != self.path:
@@ -312,19 +349,37 @@ class _Snapshot:
             self.path = path
             named = [g for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)]
             self.graphs = frozenset(g.value for g in named)
-            current = [g for g in named if not is_version(g.value)]
-            self.current = current if len(current) < len(named) else None
-            self.asserted = [g for g in current if not is_inferred(g.value)]
+            self.asserted = [g for g in named if not is_inferred(g.value)]
         return self.store
+
+    def open_versions(self, path: str) -> ox.Store:
+        if self.versions is None or path != self.versions_path:
+            self.versions = None
+            self.versions = ox.Store.read_only(path)
+            self.versions_path = path
+            named = self.versions.named_graphs()
+            self.version_graphs = frozenset(g.value for g in named if isinstance(g, ox.NamedNode))
+        return self.versions
 
 
 def _query(snapshot: _Snapshot, job: dict[str, Any]) -> tuple[bytes, str, int, bool]:
     store = snapshot.open(job["snapshot"])
     dataset = job["dataset"]
-    facts = query_facts(job["query"], base_iri=job["base_iri"])
+    text, base = job["query"], job["base_iri"]
+    facts = query_facts_from_tokens(text, base_iri=base) or query_facts(text, base_iri=base)
+    named = (
+        [g for g in (*dataset[0], *dataset[1]) if g is not None]
+        if dataset
+        else [*facts.default_graphs, *facts.named_graphs]
+    )
+    versions = None
+    if any(is_version(g) for g in named) and job.get("versions"):
+        if job.get("versions_stale"):
+            raise VersionsStale
+        versions = snapshot.open_versions(job["versions"])
     if job["check"]:
-        named = [g for g in (*dataset[0], *dataset[1]) if g is not None] if dataset else []
-        check_query(facts, stored=snapshot.graphs, dataset=named)
+        stored = snapshot.graphs | snapshot.version_graphs if versions else snapshot.graphs
+        check_query(facts, stored=stored, dataset=named if dataset else [])
     options: dict[str, Any] = {}
     if dataset is not None:
         default, named_graphs = dataset
@@ -334,17 +389,19 @@ def _query(snapshot: _Snapshot, job: dict[str, Any]) -> tuple[bytes, str, int, b
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     elif facts.has_dataset:
         pass  # the query's own FROM / FROM NAMED
-    elif job["inference"] and snapshot.current is None:
+    elif job["inference"]:
         options["use_default_graph_as_union"] = True
-    elif job["inference"]:  # earlier versions of designs stay out of the default dataset
-        current = snapshot.current
-        assert current is not None
-        options["default_graph"] = [ox.DefaultGraph(), *current]
-        options["named_graphs"] = current
     else:
         options["default_graph"] = [ox.DefaultGraph(), *snapshot.asserted]
         options["named_graphs"] = snapshot.asserted
-    results = store.query(job["query"], base_iri=job["base_iri"], **options)
+    if versions is not None:
+        default_too = dataset is not None and None in dataset[0]
+        store = _gathered(store, versions, named, default_graph=default_too)
+    try:
+        results = store.query(text, base_iri=base, **options)
+    except SyntaxError:
+        query_facts(text, base_iri=base)  # its message says where and what to change
+        raise
     limit, max_bytes = job["row_limit"], job["max_bytes"]
     if isinstance(results, ox.QueryBoolean):
         fmt = format_by_name(job["format"], kind="boolean")
