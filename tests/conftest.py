@@ -101,12 +101,14 @@ _SERIAL_FILES = {
     "test_virtuoso_atomicity.py",
     "test_browser_yasgui.py",
     "test_pages_browser.py",
-    # regressions that bound how long an answer or a refusal takes
+    # regressions that bound how long an answer or a refusal takes, or count what is done
     "test_cli_hostile_files.py",
     "test_costly_designs.py",
     "test_fair_sharing.py",
     "test_hidden_service_and_load.py",
     "test_huge_results.py",
+    "test_no_half_writes_seen.py",  # and how much is read and written while it runs
+    "test_reads_during_writes.py",
     "test_runaway_lookup.py",
     "test_stalled_bodies.py",
 }
