@@ -12,9 +12,12 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from inprocess import Service
-from ketenontologie.queries import load_queries
+from ketenontologie.api.named import add_named_query_routes
+from ketenontologie.errors import QueryHeaderError
+from ketenontologie.queries import NamedQuery, load_queries
 
 QUERIES = load_queries()
 SELECTS = sorted(name for name in QUERIES if "SELECT" in QUERIES[name].text)
@@ -83,6 +86,28 @@ def test_the_pages_of_a_named_query_add_up_to_its_whole_result(
             assert found["prev"].endswith(f"offset={(number - 1) * size}" if number > 1 else name)
         else:
             assert "prev" not in found
+
+
+def test_a_page_the_byte_limit_ends_early_is_continued_not_skipped(
+    client: httpx.Client, shared_service: Service
+) -> None:
+    whole = client.get("/queries/list-escalation-paths").json()["results"]["bindings"]
+    state = shared_service.app.state
+    settings = state.settings
+    state.settings = settings.model_copy(update={"max_result_bytes": 2_000})
+    try:
+        pages = follow(client, "/queries/list-escalation-paths")
+    finally:
+        state.settings = settings
+    counts = [len(p.json()["results"]["bindings"]) for p in pages]
+    assert len(pages) > 2 and max(counts) < settings.row_limit
+    assert [row for page in pages for row in page.json()["results"]["bindings"]] == whole
+
+
+def test_a_parameter_may_not_take_a_name_of_the_service() -> None:
+    query = NamedQuery.parse("list-x", "#+ summary: x\nSELECT ?s WHERE { ?s ?p ?_offset }")
+    with pytest.raises(QueryHeaderError, match="offset"):
+        add_named_query_routes(FastAPI(), {"list-x": query})
 
 
 def test_a_result_of_exactly_one_page_has_no_next(

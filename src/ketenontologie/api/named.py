@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import URL
 
-from ketenontologie.errors import PageOffsetError
+from ketenontologie.errors import PageOffsetError, QueryHeaderError
 from ketenontologie.queries import NamedQuery, Parameter
 from ketenontologie.sparql.results import formats_for
 from ketenontologie.sparql.text import inspect_query
@@ -157,6 +157,12 @@ def add_named_query_routes(app: FastAPI, queries: Mapping[str, NamedQuery]) -> N
         tags=["Named queries"],
     )
     for query in queries.values():
+        taken = sorted({p.name for p in query.parameters} & _RESERVED)
+        if taken:
+            raise QueryHeaderError(
+                f"{query.name}: the parameter name {taken[0]!r} is the service's own "
+                f"({', '.join(sorted(_RESERVED))}). Rename ?_{taken[0]} in the query."
+            )
         formats = formats_for(inspect_query(query.text).kind)
         common = [
             {
