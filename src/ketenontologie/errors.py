@@ -45,6 +45,7 @@ __all__ = [
     "NotConformingError",
     "NotEntailedError",
     "NotPublishedError",
+    "PageOffsetError",
     "ParameterError",
     "PayloadTooLargeError",
     "QueryHeaderError",
@@ -56,6 +57,7 @@ __all__ = [
     "RequestTimeoutError",
     "ServiceBusyError",
     "SettingError",
+    "SortLimitError",
     "SparqlSyntaxError",
     "SpreadsheetLayoutError",
     "StoreError",
@@ -454,6 +456,12 @@ class QueryTooCostlyError(ForbiddenOperationError):
         )
 
 
+class SortLimitError(ForbiddenOperationError):
+    """The SPARQL server sorts at most a set number of rows for a page: this one lies beyond."""
+
+    code = "sort-limit"
+
+
 class DesignGraphWriteError(KetenontologieError):
     """A write through SPARQL Update or the Graph Store Protocol would touch a design graph."""
 
@@ -684,6 +692,12 @@ class ParameterError(KetenontologieError):
     """A named query's parameter is missing, unknown, or has a value of the wrong kind."""
 
     code = "query-parameter"
+
+
+class PageOffsetError(ParameterError):
+    """A named query's ``offset`` (where its page of results starts) is not a row number."""
+
+    code = "page-offset"
 
 
 class DiagramError(KetenontologieError):

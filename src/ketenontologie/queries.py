@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from ketenontologie.errors import ParameterError, QueryHeaderError, UnknownQueryError
 from ketenontologie.resources import query_files
-from ketenontologie.sparql.text import inspect_query, tokenize
+from ketenontologie.sparql.text import Token, inspect_query, tokenize
 
 __all__ = [
     "Expectation",
@@ -173,8 +173,28 @@ class NamedQuery:
             path=path,
         )
 
-    def bind(self, values: Mapping[str, str]) -> str:
-        """The query text with ``values`` bound to its parameters as typed RDF terms."""
+    @property
+    def is_totally_ordered(self) -> bool:
+        """True when the query's ``ORDER BY`` puts its rows in one order, so that pages of it
+        (:meth:`bind` with ``offset``) never overlap or leave a row out.
+
+        That is: a SELECT whose ``ORDER BY`` names every projected variable (rows equal on all
+        of them are the same row), or every ``GROUP BY`` variable (one row per group).
+        """
+        return _totally_ordered(self.text)
+
+    def bind(self, values: Mapping[str, str], *, offset: int = 0, limit: int | None = None) -> str:
+        """The query text with ``values`` bound to its parameters as typed RDF terms.
+
+        ``offset`` and ``limit`` take a slice of its (ordered) rows, a page: they are combined
+        with the query's own ``OFFSET`` and ``LIMIT``, if it has them.
+        """
+        text = self._bind(values)
+        if offset or limit is not None:
+            text = _slice(text, offset=offset, limit=limit)
+        return text
+
+    def _bind(self, values: Mapping[str, str]) -> str:
         known = {p.name: p for p in self.parameters}
         unknown = sorted(set(values) - set(known))
         if unknown:
@@ -221,6 +241,126 @@ def _where_group(text: str) -> int:
         elif token.text == "}":
             depth -= 1
     raise QueryHeaderError("The query has no WHERE group to bind its parameters in.")
+
+
+def _top_level(text: str) -> tuple[list[Token], int]:
+    """The tokens of a query and the index of its form keyword (after the prologue)."""
+    tokens = tokenize(text)
+    for index, token in enumerate(tokens):
+        if token.keyword in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return tokens, index
+    raise QueryHeaderError("The text has no query form (SELECT, ASK, CONSTRUCT, DESCRIBE).")
+
+
+def _modifiers(tokens: list[Token], start: int) -> dict[str, list[int]]:
+    """Where the top-level solution modifiers are: for each of ``GROUP``, ``ORDER``,
+    ``LIMIT``, ``OFFSET`` and ``VALUES`` (trailing inline data), the indexes of its tokens."""
+    found: dict[str, list[int]] = {}
+    current: str | None = None
+    depth = 0
+    opened = False
+    for index in range(start, len(tokens)):
+        token = tokens[index]
+        if token.text == "{":
+            depth += 1
+            opened = True
+        elif token.text == "}":
+            depth -= 1
+        if depth > 0 or not opened or token.text == "}":
+            continue
+        keyword = token.keyword
+        if keyword in ("GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"):
+            current = keyword
+            found.setdefault(keyword, []).append(index)
+        elif current is not None:
+            found[current].append(index)
+    return found
+
+
+def _slice(text: str, *, offset: int, limit: int | None) -> str:
+    """``text`` with its rows from ``offset`` on, at most ``limit`` of them (SELECT only)."""
+    tokens, form = _top_level(text)
+    if tokens[form].keyword != "SELECT":
+        raise QueryHeaderError("Only the rows of a SELECT query can be paged.")
+    modifiers = _modifiers(tokens, form + 1)
+    own = {}
+    cuts = []
+    for keyword in ("LIMIT", "OFFSET"):
+        indexes = modifiers.get(keyword, [])
+        if indexes:
+            number = tokens[indexes[-1]]
+            own[keyword] = int(number.text)
+            cuts.append((tokens[indexes[0]].start, number.start + len(number.text)))
+    start = own.get("OFFSET", 0) + offset
+    if "LIMIT" in own:
+        left = max(0, own["LIMIT"] - offset)
+        limit = left if limit is None else min(limit, left)
+    clause = f"\nOFFSET {start}" + ("" if limit is None else f" LIMIT {limit}") + "\n"
+    values = modifiers.get("VALUES")
+    at = tokens[values[0]].start if values else len(text)
+    # Cut from the end, so that earlier positions stay right.
+    for begin, end in sorted([*cuts, (at, at)], reverse=True):
+        text = text[:begin] + (clause if begin == at == end else "") + text[end:]
+    return text
+
+
+def _totally_ordered(text: str) -> bool:
+    tokens, form = _top_level(text)
+    if tokens[form].keyword != "SELECT":
+        return True  # one row (ASK) or a graph: nothing to page
+    projected: list[tuple[str, str | None]] = []  # (name, the variable it renames, if any)
+    index = form + 1
+    depth = opening = 0
+    while index < len(tokens) and tokens[index].text != "{" and tokens[index].keyword != "WHERE":
+        token = tokens[index]
+        if token.text == "*":
+            return False
+        if token.text == "(":
+            if depth == 0:
+                opening = index
+            depth += 1
+        elif token.text == ")":
+            depth -= 1
+        elif depth == 0 and token.kind == "var":
+            projected.append((token.text[1:], None))
+        elif depth == 1 and token.keyword == "AS":
+            inner = tokens[opening + 1 : index]
+            alias = tokens[index + 1].text[1:]
+            projected.append((alias, inner[0].text[1:] if len(inner) == 1 else None))
+        index += 1
+    modifiers = _modifiers(tokens, form + 1)
+    order = _order_keys([tokens[i] for i in modifiers.get("ORDER", [])[2:]])
+    if all(name in order or source in order for name, source in projected):
+        return True
+    group = [tokens[i] for i in modifiers.get("GROUP", [])[2:]]
+    return (
+        bool(group)
+        and all(t.kind == "var" for t in group)
+        and all(t.text[1:] in order for t in group)
+    )
+
+
+def _order_keys(condition: list[Token]) -> set[str]:
+    """The variables an ``ORDER BY`` sorts on by themselves: ``?x``, ``ASC(?x)``, ``DESC(?x)``
+    (a variable inside an expression does not make the order total)."""
+    keys = set()
+    depth = 0
+    for index, token in enumerate(condition):
+        if token.text == "(":
+            depth += 1
+        elif token.text == ")":
+            depth -= 1
+        elif token.kind != "var":
+            continue
+        elif depth == 0 or (
+            depth == 1
+            and index >= 2
+            and condition[index - 2].keyword in ("ASC", "DESC")
+            and index + 1 < len(condition)
+            and condition[index + 1].text == ")"
+        ):
+            keys.add(token.text[1:])
+    return keys
 
 
 def _read_header(text: str, *, where: str) -> dict[str, list[str]]:

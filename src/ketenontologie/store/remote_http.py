@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from ketenontologie.errors import (
     QueryTimeoutError,
+    SortLimitError,
     SparqlSyntaxError,
     StoreSettingError,
     StoreUnavailableError,
@@ -246,6 +247,14 @@ class SparqlClient:
         _log.warning("the SPARQL server answered %s with %s: %s", what, status, text)
         code = _SERVER_CODE.search(text)
         reason = f" (the server's code: {code.group(1)})" if code else ""
+        if code and code.group(1) == "SR353":
+            raise SortLimitError(
+                "The SPARQL server sorts at most a set number of rows for ORDER BY with LIMIT "
+                "and OFFSET (Virtuoso's [Parameters] MaxSortedTopRows), and this page lies "
+                "beyond it (deze pagina ligt voorbij wat de server wil sorteren). Ask for a page "
+                "nearer the start, or ask the administrator to raise MaxSortedTopRows "
+                "(docs/deploy.md)."
+            )
         if status == 400 and query is not None:
             raise SparqlSyntaxError(
                 f"The SPARQL server refuses {what}{reason}: it may not support every SPARQL 1.1 "
