@@ -171,6 +171,14 @@ def _context(files: tuple[Path, ...]) -> _Context:
     return _Context(reasoner, closure, described, undescribed)
 
 
+def prepare() -> None:
+    """Make what validation derives from the project's own files and keeps (the compiled rules,
+    the compiled shapes, the IRIs the context describes), where it is not kept yet: the wheel's
+    build ships what this leaves in :func:`~ketenontologie.resources.cache_dir`."""
+    _context(tuple(ontology_files()))
+    shape_tables(default_shape_files())
+
+
 def _quads(triples: Iterable[TermTriple]) -> Iterator[ox.Quad]:
     # Generalised RDF (a predicate that is no IRI) cannot be stored; OWL 2 RL derives it only
     # from schema such as "p rdfs:subPropertyOf _:b".
