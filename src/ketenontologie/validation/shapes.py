@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -231,8 +232,7 @@ class CompiledShape:
     """A SPARQL constraint of a node shape: without ``?value``, the value is the focus node."""
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One validation result of the fast path, before it is mapped to a rule and a file."""
 
     shape: str
