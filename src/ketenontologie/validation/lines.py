@@ -59,25 +59,34 @@ def term_text(term: object) -> str:
     return str(term)
 
 
-# The most frequent tokens first (the engine tries the branches in order). No two branches
+# Each match skips the white space and comments before a token (possessively: a comment is
+# never read again for tokens), so the engine does not try every branch at every blank. Then
+# the most frequent tokens first (the engine tries the branches in order). No two branches
 # match at the same place, except that "word" takes what none before it does (a "." is punct),
 # "long" goes before "string" (a triple quote is no empty string) and "directive" before "lang".
+# What no token matches (a lone "^") is "other", and the end of the text ends the last match:
+# neither is a token.
 _TOKEN = re.compile(
     r"""
+    (?:\s++|\#[^\n]*+)*+
+    (?:
     (?P<punct>[.;,\[\](){}])
   | (?P<pname>(?:[A-Za-z][\w\-.]*)?:(?:[\w\-:%]|\\.|\.(?=[\w\-:%\\]))*)
   | (?P<iri><[^<>"{}|^`\\\s]*>)
   | (?P<long>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
   | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<comment>\#[^\n]*)
   | (?P<directive>@prefix|@base|(?i:prefix|base)(?=\s))
   | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
   | (?P<caret>\^\^)
   | (?P<bnode>_:[\w\-.]*[\w\-])
   | (?P<word>[^\s;,()\[\]{}^]+)
+  | (?P<other>\^)
+  | \Z
+    )
     """,
     re.VERBOSE,
 )
+_NO_TOKEN = (None, "other")
 _NEWLINE = re.compile("\n")
 _ESCAPE = re.compile(r"\\(.)")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -136,9 +145,9 @@ def _scan(text: str, base: str) -> _Scan:
     prefixes: dict[str, str] = {}
     scan = _Scan()
     tokens = [
-        (m.lastgroup, m.group(), m.start())
+        (kind, m.group(kind), m.start(kind))
         for m in _TOKEN.finditer(text)
-        if m.lastgroup != "comment"
+        if (kind := m.lastgroup) not in _NO_TOKEN
     ]
     # What comes next at the top level: a subject, a verb, an object, or after an object one of
     # "," ";" "." (the state "next").
