@@ -35,9 +35,12 @@ class CompiledTablesHook(BuildHookInterface):  # type: ignore[type-arg]
         if self.target_name != "wheel" or version == "editable":
             return
         self._made = Path(tempfile.mkdtemp(prefix="ketenontologie-compiled-"))
+        # The package's source first; then whatever the build environment puts on the path
+        # (pip's isolated build installs the build requirements in a folder it names there).
+        path = [str(Path(self.root) / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
         env = {
             **os.environ,
-            "PYTHONPATH": str(Path(self.root) / "src"),
+            "PYTHONPATH": os.pathsep.join(path),
             "KETENONTOLOGIE_CACHE_DIR": str(self._made),
         }
         subprocess.run(

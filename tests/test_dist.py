@@ -160,3 +160,16 @@ def test_the_wheel_ships_the_compiled_tables_and_validates_without_making_them(
         check=False,
     )
     assert done.stdout == checkout.stdout
+
+
+def test_the_build_compiles_with_the_locked_owlrl_rdflib_and_pyoxigraph() -> None:
+    """The shipped rules are keyed by owlrl's version: the build must use the one installed."""
+    import re
+    import tomllib
+
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["build-system"]
+    pins = dict(r.split("==") for r in requires["requires"] if "==" in r)
+    lock = (ROOT / "requirements.lock").read_text("utf-8")
+    locked = dict(re.findall(r"^([a-z0-9_.-]+)==(\S+)", lock, re.MULTILINE))
+    assert set(pins) == {"owlrl", "pyoxigraph", "rdflib"}
+    assert {name: locked[name] for name in pins} == pins
