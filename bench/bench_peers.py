@@ -202,9 +202,14 @@ def measure(rounds: int, work: Path) -> dict[str, object]:
         fastest.append(ours / min(this_round[name].wall for name in ratios))
 
     cold: list[Run] = []  # a new cache every run: the first validation after a change
+    fresh: list[Run] = []  # the package from its wheel, a new cache every run: a fresh CI machine
+    site = unpacked_wheel(work)
+    wheel_env = {**ENV, "PYTHONPATH": str(site)}
     for _ in range(max(2, rounds // 5)):
         with tempfile.TemporaryDirectory() as cache:
             cold.append(run(lines[0].command, {**ENV, "KETENONTOLOGIE_CACHE_DIR": cache}))
+        with tempfile.TemporaryDirectory() as cache:
+            fresh.append(run(lines[0].command, {**wheel_env, "KETENONTOLOGIE_CACHE_DIR": cache}))
 
     return {
         "triples": len(Graph().parse(design)),
@@ -214,8 +219,30 @@ def measure(rounds: int, work: Path) -> dict[str, object]:
         "ratios": ratios,
         "fastest": fastest,
         "cold": cold,
+        "fresh": fresh,
         "loads": loads,
     }
+
+
+def unpacked_wheel(work: Path) -> Path:
+    """The package built as a wheel (with the compiled tables its build hook ships) and
+    unpacked as a site-packages folder of its own, away from the checkout."""
+    import zipfile
+
+    out = work / "wheel"
+    build = f"from hatchling.build import build_wheel; build_wheel({str(out)!r})"
+    subprocess.run(
+        [sys.executable, "-c", build],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    (built,) = out.glob("ketenontologie-*.whl")
+    site = work / "site-packages"
+    with zipfile.ZipFile(built) as archive:
+        archive.extractall(site)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(site)], check=False)
+    return site
 
 
 def _median(runs: Sequence[Run], what: str) -> float:
@@ -231,6 +258,7 @@ def markdown(
     findings: dict[str, set[Finding]] = figures["findings"]  # type: ignore[assignment]
     fastest: list[float] = figures["fastest"]  # type: ignore[assignment]
     cold: list[Run] = figures["cold"]  # type: ignore[assignment]
+    fresh: list[Run] = figures["fresh"]  # type: ignore[assignment]
     loads: list[float] = figures["loads"]  # type: ignore[assignment]
     ours = findings["ours"]
 
@@ -251,8 +279,13 @@ def markdown(
             f"| {_median(times[pipeline.name], 'cpu'):.2f} s | {ratio} | {same(pipeline.name)} |"
         )
     table.append(
-        f"| ours with an empty cache (the first run after the ontology, the shapes or the "
-        f"code changed) | {_median(cold, 'wall'):.2f} s | {_median(cold, 'cpu'):.2f} s | — | — |"
+        f"| ours installed from the wheel, with an empty cache (a fresh CI machine) "
+        f"| {_median(fresh, 'wall'):.2f} s | {_median(fresh, 'cpu'):.2f} s | — | — |"
+    )
+    table.append(
+        f"| ours from a checkout with an empty cache (the first run after the ontology, the "
+        f"shapes or the code changed) | {_median(cold, 'wall'):.2f} s "
+        f"| {_median(cold, 'cpu'):.2f} s | — | — |"
     )
     ours_wall = _median(times["ours"], "wall")
     goal = statistics.median(fastest)
@@ -296,9 +329,10 @@ def markdown(
             "",
             "How ours starts fast: the command imports only what `validate` needs (no rdflib, "
             "owlrl or pySHACL); the ontology's compiled rules and the shapes compiled to SPARQL "
-            "are read from a cache keyed by a hash of the files and the code "
-            "(`~/.cache/ketenontologie`, see docs/validation.md); the empty-cache row is what "
-            "the first run after a change costs.",
+            "are keyed by a hash of the files and the code, shipped in the wheel (made when it "
+            "is built) and otherwise made once and kept in `~/.cache/ketenontologie` (see "
+            "docs/validation.md). The wheel row is a fresh machine's first run; the checkout "
+            "row is what the first run after a change to the files or the code costs.",
             "",
         ]
     )

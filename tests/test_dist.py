@@ -101,3 +101,75 @@ def test_the_command_writes_the_same_files(tmp_path: Path) -> None:
     assert "files written" in done.stdout
     assert (tmp_path / "ketenontologie.jsonld").is_file()
     assert (tmp_path / "html" / "en" / "doc" / "pijler" / "P1.html").is_file()
+
+
+# --- the wheel -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package built as a wheel (hatch_build.py included) and unpacked as site-packages."""
+    import zipfile
+
+    out = tmp_path_factory.mktemp("wheel")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"from hatchling.build import build_wheel; build_wheel({str(out)!r})",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (built,) = out.glob("ketenontologie-*.whl")
+    site = out / "site-packages"
+    with zipfile.ZipFile(built) as archive:
+        archive.extractall(site)
+    return site
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_compiled_tables_and_validates_without_making_them(
+    wheel: Path, tmp_path: Path
+) -> None:
+    compiled = sorted(
+        p.name.split("-")[0] for p in (wheel / "ketenontologie").glob("_resources/compiled/*")
+    )
+    assert compiled == ["described", "rules", "shapes"]
+    # A fresh machine: an empty cache, the package from the wheel alone (no checkout around it).
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": str(wheel), "KETENONTOLOGIE_CACHE_DIR": str(cache)}
+    design = ROOT / "tests" / "designs" / "invalid" / "KS-R05-ketenmanager-buiten-bestuur.ttl"
+    command = [sys.executable, "-m", "ketenontologie", "validate", "--format", "json", str(design)]
+    done = subprocess.run(
+        command, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert not cache.exists() or not any(cache.iterdir()), "the wheel's tables were not used"
+    checkout = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.stdout == checkout.stdout
+
+
+def test_the_build_compiles_with_the_locked_owlrl_rdflib_and_pyoxigraph() -> None:
+    """The shipped rules are keyed by owlrl's version: the build must use the one installed."""
+    import re
+    import tomllib
+
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["build-system"]
+    pins = dict(r.split("==") for r in requires["requires"] if "==" in r)
+    lock = (ROOT / "requirements.lock").read_text("utf-8")
+    locked = dict(re.findall(r"^([a-z0-9_.-]+)==(\S+)", lock, re.MULTILINE))
+    assert set(pins) == {"owlrl", "pyoxigraph", "rdflib"}
+    assert {name: locked[name] for name in pins} == pins

@@ -6,10 +6,13 @@ as package data under ``ketenontologie/_resources/``. The checkout wins when bot
 edits show up without reinstalling.
 
 What is derived from them and costs time to make (the ontology's compiled rules, the shapes
-compiled to SPARQL) is kept between runs in a cache directory (:func:`cache_dir`), one pickle per
-artefact, named by a hash of the bytes it was made from and of the code that made it: a changed
-file or a new version of the code gets a new file, and nothing is ever stale. Nothing derived
-is committed or shipped; the first run after a change makes it (see ``docs/validation.md``).
+compiled to SPARQL) is one pickle per artefact, named by a hash of the bytes it was made from and
+of the code that made it: a changed file or a new version of the code gets a new name, and
+nothing is ever stale. A built wheel ships the project's own under
+``ketenontologie/_resources/compiled/`` (made by ``hatch_build.py`` when the wheel is built), so
+an installed package never makes them; whatever else is derived (in a checkout, after an edit,
+for another owlrl) is made on first use and kept between runs in a cache directory
+(:func:`cache_dir`). Nothing derived is committed (see ``docs/validation.md``).
 
 >>> from ketenontologie.resources import resource_dir
 >>> resource_dir("ontology").name  # doctest: +SKIP
@@ -116,21 +119,27 @@ def cache_key(
     return digest.hexdigest()
 
 
+_SHIPPED_DIR = _PACKAGE_DIR / "_resources" / "compiled"
+"""Where a built wheel keeps the artefacts derived from the files it ships (``hatch_build.py``)."""
+
+
 def _cache_file(kind: str, key: str) -> Path | None:
     directory = cache_dir()
     return None if directory is None else directory / f"{kind}-{key}.pickle"
 
 
 def load_cached(kind: str, key: str) -> object | None:
-    """The artefact ``kind`` kept under ``key``, or None: also when the file cannot be read."""
-    path = _cache_file(kind, key)
-    if path is None or not path.is_file():
-        return None
-    try:
-        with path.open("rb") as file:
-            return pickle.load(file)  # type: ignore[no-any-return]
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        return None
+    """The artefact ``kind`` made under ``key``: the one the wheel ships, else the one kept in
+    the cache directory; None when neither has it (also when the file cannot be read)."""
+    for path in (_SHIPPED_DIR / f"{kind}-{key}.pickle", _cache_file(kind, key)):
+        if path is None:
+            continue
+        try:
+            with path.open("rb") as file:
+                return pickle.load(file)  # type: ignore[no-any-return]
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            continue
+    return None
 
 
 def store_cached(kind: str, key: str, value: object) -> None:

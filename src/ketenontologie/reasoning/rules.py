@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, TypeAlias, cast
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias, cast
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
@@ -315,8 +315,7 @@ class Rules:
 # --- owlrl's datatypes ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Datatypes:
+class _Datatypes(NamedTuple):
     """owlrl's datatype tables, by IRI."""
 
     rl: frozenset[str]

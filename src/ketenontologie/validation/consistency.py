@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Literal, NamedTuple, TypeAlias
 
 import pyoxigraph as ox
 
@@ -31,8 +30,7 @@ _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 ClashKind: TypeAlias = Literal["classes", "nothing", "literal", "other"]
 
 
-@dataclass(frozen=True)
-class Clash:
+class Clash(NamedTuple):
     """One OWL 2 RL inconsistency, engine-neutral (terms as in :class:`_Hit`).
 
     ``classes``: a node in two disjoint classes (the pair, ordered); ``nothing``: a node of type
@@ -49,15 +47,11 @@ class Clash:
     detail: str | None = None
 
 
-_OWLRL_DISJOINT = re.compile(r"Disjoint classes (\S+) and (\S+) have a common individual (\S+)")
-
-
-_OWLRL_NOTHING = re.compile(r"(\S+) is defined of type 'Nothing'")
-
-
-_OWLRL_LEXICAL = re.compile(
-    r"Lexical value of the literal '(.*)' does not match its datatype \((\S+)\)", re.DOTALL
-)
+# owlrl's messages, read back only where owlrl reasoned (patterns compiled on first use: a
+# process that validates one design would otherwise compile them for nothing).
+_OWLRL_DISJOINT = r"Disjoint classes (\S+) and (\S+) have a common individual (\S+)"
+_OWLRL_NOTHING = r"(\S+) is defined of type 'Nothing'"
+_OWLRL_LEXICAL = r"Lexical value of the literal '(.*)' does not match its datatype \((\S+)\)"
 
 
 def clashes_from(
@@ -95,12 +89,12 @@ def _literal_clashes(literal: ox.Literal, designs: Sequence[DesignInput]) -> set
 
 def _owlrl_clashes(message: str, designs: Sequence[DesignInput]) -> set[Clash]:
     """What owlrl reports where the compiled rules do not apply, read back where it can be."""
-    if match := _OWLRL_DISJOINT.fullmatch(message):
+    if match := re.fullmatch(_OWLRL_DISJOINT, message):
         first, second, node = match.groups()
         return {Clash("classes", _node_text(node), tuple(sorted((first, second))))}
-    if match := _OWLRL_NOTHING.fullmatch(message):
+    if match := re.fullmatch(_OWLRL_NOTHING, message):
         return {Clash("nothing", _node_text(match.group(1)))}
-    if match := _OWLRL_LEXICAL.fullmatch(message):
+    if match := re.fullmatch(_OWLRL_LEXICAL, message, re.DOTALL):
         literal = ox.Literal(match.group(1), datatype=ox.NamedNode(match.group(2)))
         return _literal_clashes(literal, designs)
     mentioned = [

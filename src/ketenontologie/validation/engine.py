@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeAlias, get_args
+from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias, get_args
 
 import pyoxigraph as ox
 
@@ -116,8 +116,12 @@ def _load_designs(sources: Source | Iterable[Source]) -> list[DesignInput]:
     return designs
 
 
-@dataclass(frozen=True)
-class _Hit:
+# The records below are named tuples rather than dataclasses: a dataclass costs a process some
+# milliseconds to make at import (its methods are compiled from generated source), and validating
+# one design is mostly start-up.
+
+
+class _Hit(NamedTuple):
     """One result, engine-neutral: shape IRI, severity, component and terms as N-Triples."""
 
     shape: str
@@ -128,8 +132,7 @@ class _Hit:
     value: str | None
 
 
-@dataclass(frozen=True)
-class _Closed:
+class _Closed(NamedTuple):
     """The design with the ontology, the concept scheme and their OWL 2 RL closure (one
     graph, as quads in the default graph), and what OWL 2 RL finds inconsistent in it."""
 
@@ -140,8 +143,7 @@ class _Closed:
     what the context's files describe."""
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(NamedTuple):
     """The ontology and the concept scheme as validation uses them, made once per process."""
 
     reasoner: Reasoner
@@ -169,6 +171,14 @@ def _context(files: tuple[Path, ...]) -> _Context:
         store_cached("described", key, described)
     undescribed = tuple(q for q in closure if term_text(q.subject) not in described)
     return _Context(reasoner, closure, described, undescribed)
+
+
+def prepare() -> None:
+    """Make what validation derives from the project's own files and keeps (the compiled rules,
+    the compiled shapes, the IRIs the context describes), where it is not kept yet: the wheel's
+    build ships what this leaves in :func:`~ketenontologie.resources.cache_dir`."""
+    _context(tuple(ontology_files()))
+    shape_tables(default_shape_files())
 
 
 def _quads(triples: Iterable[TermTriple]) -> Iterator[ox.Quad]:

@@ -16,7 +16,7 @@ import bisect
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urljoin
@@ -59,22 +59,34 @@ def term_text(term: object) -> str:
     return str(term)
 
 
+# Each match skips the white space and comments before a token (possessively: a comment is
+# never read again for tokens), so the engine does not try every branch at every blank. Then
+# the most frequent tokens first (the engine tries the branches in order). No two branches
+# match at the same place, except that "word" takes what none before it does (a "." is punct),
+# "long" goes before "string" (a triple quote is no empty string) and "directive" before "lang".
+# What no token matches (a lone "^") is "other", and the end of the text ends the last match:
+# neither is a token.
 _TOKEN = re.compile(
     r"""
-    (?P<comment>\#[^\n]*)
+    (?:\s++|\#[^\n]*+)*+
+    (?:
+    (?P<punct>[.;,\[\](){}])
+  | (?P<pname>(?:[A-Za-z][\w\-.]*)?:(?:[\w\-:%]|\\.|\.(?=[\w\-:%\\]))*)
+  | (?P<iri><[^<>"{}|^`\\\s]*>)
   | (?P<long>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
   | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
   | (?P<directive>@prefix|@base|(?i:prefix|base)(?=\s))
   | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
   | (?P<caret>\^\^)
   | (?P<bnode>_:[\w\-.]*[\w\-])
-  | (?P<pname>(?:[A-Za-z][\w\-.]*)?:(?:[\w\-:%]|\\.|\.(?=[\w\-:%\\]))*)
-  | (?P<punct>[.;,\[\](){}])
   | (?P<word>[^\s;,()\[\]{}^]+)
+  | (?P<other>\^)
+  | \Z
+    )
     """,
     re.VERBOSE,
 )
+_NO_TOKEN = (None, "other")
 _NEWLINE = re.compile("\n")
 _ESCAPE = re.compile(r"\\(.)")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -89,15 +101,17 @@ class _Object(NamedTuple):
     literal: str | None = None
 
 
-@dataclass
 class _Scan:
     """What a Turtle, TriG or N-Triples text says where: the first line of each subject's block
     and the line of each object, by subject and predicate."""
 
-    subjects: dict[str, int] = field(default_factory=dict)
-    objects: dict[tuple[str, str], list[_Object]] = field(default_factory=dict)
-    _predicates: dict[str, list[str]] | None = None
-    """Each subject's predicates, in the order of ``objects`` (made on the first look-up)."""
+    __slots__ = ("_predicates", "objects", "subjects")
+
+    def __init__(self, subjects: dict[str, int] | None = None) -> None:
+        self.subjects: dict[str, int] = {} if subjects is None else subjects
+        self.objects: dict[tuple[str, str], list[_Object]] = {}
+        self._predicates: dict[str, list[str]] | None = None
+        """Each subject's predicates, in the order of ``objects`` (made on the first look-up)."""
 
     def line_of(self, subject: str, predicate: str | None, value: str | None) -> int | None:
         """The line of the statement ``subject predicate value``; a None predicate is any but
@@ -131,9 +145,9 @@ def _scan(text: str, base: str) -> _Scan:
     prefixes: dict[str, str] = {}
     scan = _Scan()
     tokens = [
-        (m.lastgroup, m.group(), m.start())
+        (kind, m.group(kind), m.start(kind))
         for m in _TOKEN.finditer(text)
-        if m.lastgroup != "comment"
+        if (kind := m.lastgroup) not in _NO_TOKEN
     ]
     # What comes next at the top level: a subject, a verb, an object, or after an object one of
     # "," ";" "." (the state "next").

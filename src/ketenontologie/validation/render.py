@@ -399,12 +399,13 @@ def _xml(root: ET.Element) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+"""What XML 1.0 cannot hold (compiled on first use, by the formats that write XML)."""
 
 
 def _xml_text(text: str) -> str:
     """``text`` with the characters XML 1.0 cannot hold (control characters) as escapes."""
-    return _NOT_XML.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return re.sub(_NOT_XML, lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _plain_line(result: ValidationResult, lang: Language) -> str:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -108,8 +108,9 @@ def severity_of(term: object) -> Severity:
     return local if local in RANK else "Violation"  # type: ignore[return-value]
 
 
-@dataclass(frozen=True)
-class ShapeInfo:
+# Named tuples, not dataclasses: made at import by every process that validates, and a
+# dataclass's generated methods cost milliseconds to compile there.
+class ShapeInfo(NamedTuple):
     """What a result needs from its (named) shape: rule id, severity, message, source, basis."""
 
     rule: str
@@ -182,8 +183,7 @@ def compiled_shapes(paths: tuple[Path, ...]) -> tuple[CompiledShape, ...] | None
     return shape_tables(paths).compiled
 
 
-@dataclass(frozen=True)
-class ShapeTables:
+class ShapeTables(NamedTuple):
     """What validation needs of a set of shape files, made once per version of the files."""
 
     compiled: tuple[CompiledShape, ...] | None
@@ -219,8 +219,7 @@ def _tables_of(versions: tuple[tuple[Path, int], ...]) -> ShapeTables:
 # --- shapes as SPARQL ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CompiledShape:
+class CompiledShape(NamedTuple):
     """One shape as a SPARQL query returning ``?this ?path ?value`` for each of its results."""
 
     shape: str
@@ -231,8 +230,7 @@ class CompiledShape:
     """A SPARQL constraint of a node shape: without ``?value``, the value is the focus node."""
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One validation result of the fast path, before it is mapped to a rule and a file."""
 
     shape: str
