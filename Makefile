@@ -77,6 +77,7 @@ bench: $(STAMP)
 	@command -v wrk >/dev/null || { echo "make bench: wrk is missing (apt-get install -y wrk)"; exit 2; }
 	@command -v virtuoso-t >/dev/null || { echo "make bench: virtuoso-t is missing (apt-get install -y virtuoso-opensource-7-bin)"; exit 2; }
 	$(BIN)/python bench/bench_validation.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_peers.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_reasoning.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_service.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_pages.py $(BENCH_ARGS)
