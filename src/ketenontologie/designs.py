@@ -413,6 +413,14 @@ class DesignCatalogue:
                 if self._owner.get(triple, design_id) == design_id:
                     mine.add(triple)
                     owners[triple] = design_id
+        # A graph that stays as it is stored is not written again: an edit that changes no
+        # inferred triple rewrites none (the store holds exactly each design's owned triples).
+        # A new design's inferred graph is written even when empty, so that it exists.
+        owned = {
+            owner: triples
+            for owner, triples in owned.items()
+            if owner not in self._owned or triples != self._owned[owner]
+        }
         return _Plan(owned=owned, owners=owners, added=added, removed=removed)
 
     def _place(self, triple: ox.Triple, *, leaving: str) -> str | None:
