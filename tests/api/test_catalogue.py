@@ -224,6 +224,38 @@ def test_a_failed_write_leaves_the_state_as_it_was(
     assert_in_line(store, reasoner, {"one": one, "three": triples_of(synthetic.design(3))})
 
 
+class _RecordingStore(_FailingStore):
+    """A store that notes the graphs each write sets."""
+
+    def __init__(self, store: OxigraphStore) -> None:
+        super().__init__(store)
+        self.written: list[list[str]] = []
+
+    def replace_graphs(self, graphs: object, *, drop: object = ()) -> None:
+        self.written.append([str(g) for g in graphs])  # type: ignore[attr-defined]
+        super().replace_graphs(graphs, drop=drop)
+
+
+def test_an_edit_that_changes_no_inferred_triple_rewrites_no_inferred_graph(
+    store: OxigraphStore, reasoner: Reasoner
+) -> None:
+    recording = _RecordingStore(store)
+    catalogue = DesignCatalogue.open(recording, reasoner=reasoner)  # type: ignore[arg-type]
+    text = synthetic.design(1)
+    designs = {"one": triples_of(text), "two": triples_of(synthetic.design(2))}
+    for design_id, triples in designs.items():
+        catalogue.put(design_id, triples)
+    assert inferred_graph("two") in recording.written[-1]  # a new design's graph is written
+    designs["one"] = triples_of(text.replace('"@nl', ' (herzien)"@nl', 1))
+    recording.written.clear()
+    catalogue.put("one", designs["one"])
+    (written,) = recording.written
+    assert design_graph("one") in written
+    assert not [g for g in written if g.startswith(inferred_graph(""))]
+    assert_in_line(store, reasoner, designs)
+    assert DesignCatalogue(store, reasoner=reasoner).rebuild() == []
+
+
 def test_an_upload_reaches_the_store_as_pyoxigraph_terms(
     store: OxigraphStore, reasoner: Reasoner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
