@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["validation", "peers", "reasoning", "service", "pages", "scale"]
+ORDER = ["validation", "peers", "reasoning", "service", "upload", "pages", "scale"]
 
 HEADER = """# Benchmarks
 
