@@ -80,6 +80,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_peers.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_reasoning.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_service.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_upload.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_pages.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_scale.py $(BENCH_ARGS)
 	$(MAKE) bench-report
