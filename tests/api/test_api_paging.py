@@ -80,12 +80,14 @@ def test_the_pages_of_a_named_query_add_up_to_its_whole_result(
         assert found["first"] == f"http://testserver/queries/{name}"
         last = number == len(pages) - 1
         assert ("next" in found) is not last, "only the last page has no next"
-        assert page.headers["Ketenontologie-Result-Truncated"] == ("false" if last else "true")
-        assert page.json().get("truncated", False) is not last
+        # each page is whole: the store cut nothing (only the byte limit would)
+        assert page.headers["Ketenontologie-Result-Truncated"] == "false"
+        assert page.json().get("truncated", False) is False
         if number:
             assert found["prev"].endswith(f"offset={(number - 1) * size}" if number > 1 else name)
         else:
             assert "prev" not in found
+    assert len(pages[-1].json()["results"]["bindings"]) < size, "the last page is not full"
 
 
 def test_a_page_the_byte_limit_ends_early_is_continued_not_skipped(
@@ -110,12 +112,17 @@ def test_a_parameter_may_not_take_a_name_of_the_service() -> None:
         add_named_query_routes(FastAPI(), {"list-x": query})
 
 
-def test_a_result_of_exactly_one_page_has_no_next(
+def test_a_full_page_has_a_next_and_a_short_one_has_none(
     client: httpx.Client, set_row_limit: object
 ) -> None:
-    """The page asks the store for one row more than it holds: a full last page ends there."""
+    """A page asks the store for the row limit's rows, no more (Virtuoso sorts at most 10,000
+    by default): a full page has a next, which is empty when the result ended with it."""
     rows = client.get("/queries/list-escalation-paths").json()["results"]["bindings"]
     set_row_limit(len(rows))  # type: ignore[operator]
+    pages = follow(client, "/queries/list-escalation-paths")
+    assert [len(p.json()["results"]["bindings"]) for p in pages] == [len(rows), 0]
+    assert "next" not in links(pages[-1])
+    set_row_limit(len(rows) + 1)  # type: ignore[operator]
     only = client.get("/queries/list-escalation-paths")
     assert len(only.json()["results"]["bindings"]) == len(rows)
     assert "next" not in links(only)

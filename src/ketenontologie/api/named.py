@@ -82,8 +82,9 @@ def _endpoint(query: NamedQuery) -> Callable[[Request], Awaitable[Response]]:
         values = {k: v for k, v in params.items() if k not in _RESERVED}
         offset = offset_from(params.getlist("offset")) if paged else 0
         size = settings_of(request).row_limit
-        # One row more than a page: the row limit cuts it, and the cut says a next page exists.
-        text = query.bind(values, offset=offset, limit=size + 1) if paged else query.bind(values)
+        # A page asks for the row limit's rows, no more: a sorted slice up to row 10,000 is
+        # what Virtuoso sorts by default. A full page (or one the byte limit cut) has a next.
+        text = query.bind(values, offset=offset, limit=size) if paged else query.bind(values)
         response = await answer_query(
             request,
             text,
@@ -96,7 +97,7 @@ def _endpoint(query: NamedQuery) -> Callable[[Request], Awaitable[Response]]:
         )
         if paged:
             count = int(response.headers["Ketenontologie-Result-Count"])
-            more = response.headers["Ketenontologie-Result-Truncated"] == "true"
+            more = count >= size or response.headers["Ketenontologie-Result-Truncated"] == "true"
             response.headers["Link"] = page_links(
                 request.url, offset=offset, size=size, count=count, more=more
             )
@@ -127,8 +128,9 @@ def offset_from(values: Sequence[str]) -> int:
 
 def page_links(url: URL, *, offset: int, size: int, count: int, more: bool) -> str:
     """The ``Link`` header (RFC 8288) of a page: ``first``, ``prev`` (not on the first page)
-    and ``next`` (only when rows follow). ``next`` starts after the last row this page holds,
-    so a page the byte limit cut short is continued, not skipped."""
+    and ``next`` (when the page is full, or the byte limit cut it: rows may follow; after a
+    full last page, ``next`` gives an empty page). ``next`` starts after the last row this page
+    holds, so a page the byte limit cut short is continued, not skipped."""
 
     def at(start: int) -> str:
         target = url.remove_query_params("offset")
@@ -197,7 +199,7 @@ def add_named_query_routes(app: FastAPI, queries: Mapping[str, NamedQuery]) -> N
             headers = {
                 "Link": {
                     "description": 'RFC 8288: rel="first", rel="prev" (not on the first '
-                    'page) and rel="next" (only when more rows follow)',
+                    'page) and rel="next" (when the page is full or the byte limit cut it)',
                     "schema": {"type": "string"},
                 },
                 "Ketenontologie-Page-Offset": {
