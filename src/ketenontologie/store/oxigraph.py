@@ -163,6 +163,17 @@ class _Snapshots:
             shutil.rmtree(child, ignore_errors=True)
 
 
+def _open(data_dir: Path, name: str, what: str) -> ox.Store:
+    """The Oxigraph store ``name`` in ``data_dir``; :class:`StoreError` saying what to check."""
+    try:
+        return ox.Store(str(data_dir / name))
+    except OSError as error:
+        raise StoreError(
+            f"{data_dir}: {what} cannot be opened ({error}). Check that no other process uses "
+            "this data directory and that it is writable."
+        ) from None
+
+
 class OxigraphStore:
     """An on-disk Oxigraph store in ``data_dir``, with queries in confined worker processes.
 
@@ -181,20 +192,8 @@ class OxigraphStore:
     ) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            self._store = ox.Store(str(self.data_dir / "store"))
-        except OSError as error:
-            raise StoreError(
-                f"{self.data_dir}: the store cannot be opened ({error}). Check that no other "
-                "process uses this data directory and that it is writable."
-            ) from None
-        try:
-            self._versions = ox.Store(str(self.data_dir / "versions"))
-        except OSError as error:
-            raise StoreError(
-                f"{self.data_dir}: the store of earlier versions cannot be opened ({error}). "
-                "Check that no other process uses this data directory and that it is writable."
-            ) from None
+        self._store = _open(self.data_dir, "store", "the store")
+        self._versions = _open(self.data_dir, "versions", "the store of earlier versions")
         self._journal = Journal(self.data_dir / "versions.journal")
         self._journal.finish(self._store, self._versions)
         move_versions(self._store, self._versions)
